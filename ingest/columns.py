@@ -30,6 +30,9 @@ Prior = Callable[[RawRow, str], 'float | None']  # None: the column is not allow
 def assign_columns(rows: list[RawRow], columns: tuple[str, ...], identities: tuple[Identity, ...],
                    prior: Prior) -> list[tuple[tuple[str | None, ...], tuple[str, ...], tuple[tuple[str, ...], ...]]]:
     """For each row: (column per value, row flags, flags per value)."""
+    _VALUES_CACHE.clear()     # the caches key on object ids: valid within one call only
+    _INVOLVING_CACHE.clear()
+    _RELATION_CACHE.clear()
     options: list[list[tuple[int, ...]]] = []
     flags: list[list[str]] = []
     for row in rows:
@@ -82,9 +85,11 @@ def _row_options(row, columns, identities, prior):
         flags.append('no_valid_placement')
         return [positional or tuple(range(n))], flags
     if positional is not None:
+        # alternatives: for the 合计 row any placement as good on its own arithmetic (a
+        # stray tab there shows only in the column sums); for other rows only better ones
         floor = _identity_score(row, positional, columns, identities)
-        others = [c for a, p, c in sorted(scored, key=lambda s: (-s[0], -s[1])) if a >= floor and c != positional]
-        return [positional] + others, flags
+        better = [(a, p, c) for a, p, c in scored if c != positional and (a > floor or (row.is_total and a == floor))]
+        return [positional] + [c for a, p, c in sorted(better, key=lambda s: (-s[0], -s[1]))], flags
     best = max(a for a, _, _ in scored)
     # keep every placement the row's arithmetic cannot tell apart, likeliest first
     top = [combo for a, p, combo in sorted(scored, key=lambda s: (-s[0], -s[1])) if a == best]
@@ -112,7 +117,19 @@ def _allowed(prior, row, column, value) -> bool:
     return prior(row, column) is not None or (value.reading is not None and value.reading.value == 0)
 
 
+_VALUES_CACHE: dict[tuple[int, tuple, int], dict[str, Decimal]] = {}
+
+
 def _values_by_column(row: RawRow, combo, columns) -> dict[str, Decimal]:
+    key = (id(row), combo, id(columns))
+    cached = _VALUES_CACHE.get(key)
+    if cached is not None:
+        return cached
+    _VALUES_CACHE[key] = out = _compute_values(row, combo, columns)
+    return out
+
+
+def _compute_values(row: RawRow, combo, columns) -> dict[str, Decimal]:
     out = {}
     for j, value in zip(combo, row.values):
         if j is not None and value.reading is not None:
@@ -156,7 +173,18 @@ def _relations(rows: list[RawRow]) -> list[tuple[int, list[int]]]:
     return relations
 
 
+_RELATION_CACHE: dict[tuple, float] = {}
+
+
 def _relation_score(rows, columns, chosen, parent, kids) -> float:
+    key = (parent, chosen[parent], tuple(chosen[k] for k in kids))
+    score = _RELATION_CACHE.get(key)
+    if score is None:
+        score = _RELATION_CACHE[key] = _compute_relation_score(rows, columns, chosen, parent, kids)
+    return score
+
+
+def _compute_relation_score(rows, columns, chosen, parent, kids) -> float:
     parent_values = _values_by_column(rows[parent], chosen[parent], columns)
     if not parent_values or not any(rows[k].values for k in kids):
         return 0.0   # a parent or children printed empty say nothing about columns
@@ -176,12 +204,25 @@ def _relation_score(rows, columns, chosen, parent, kids) -> float:
 def _row_vertical_score(rows, columns, chosen, relations, index) -> float:
     """Evidence from above (the row's parent) counts double: it is settled first."""
     score = 0.0
-    for parent, kids in relations:
-        if index in kids:
-            score += 2 * _relation_score(rows, columns, chosen, parent, kids)
-        elif parent == index:
-            score += _relation_score(rows, columns, chosen, parent, kids)
+    for parent, kids in _involving(relations, index):
+        weight = 1 if parent == index else 2
+        score += weight * _relation_score(rows, columns, chosen, parent, kids)
     return score
+
+
+_INVOLVING_CACHE: dict[int, dict[int, list]] = {}
+
+
+def _involving(relations, index):
+    table = _INVOLVING_CACHE.get(id(relations))
+    if table is None:
+        table = {}
+        for parent, kids in relations:
+            table.setdefault(parent, []).append((parent, kids))
+            for k in kids:
+                table.setdefault(k, []).append((parent, kids))
+        _INVOLVING_CACHE[id(relations)] = table
+    return table.get(index, ())
 
 
 def _top_down(rows, indexes):

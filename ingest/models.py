@@ -79,11 +79,21 @@ class Check:
     ok: bool
     line_start: int
     line_end: int
-    kind: str = 'row'            # 'row' | 'column' | 'cross' | 'text'
+    kind: str = 'row'            # 'row' | 'column' | 'incomplete' | 'cross' | 'text'
+    rows: tuple[int, ...] = ()   # first lines of the rows it reads
+    columns: tuple[str, ...] = ()
 
     @property
     def diff(self) -> Decimal:
         return self.actual - self.expected
+
+    @property
+    def severity(self) -> str:
+        if self.ok:
+            return 'ok'
+        if self.kind == 'incomplete':
+            return 'completeness'
+        return 'rounding' if abs(self.diff) <= Decimal('0.05') else 'contradiction'
 
 
 @dataclass(frozen=True)

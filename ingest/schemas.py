@@ -106,19 +106,25 @@ _TITLE_PATTERNS = (
 _TITLE_PREFIX = r'^(?:中共)?[\u4e00-\u9fff（）()“”"]{0,40}?(?:部门|单位|部门（单位）|部门\(单位\))?'
 
 
+_TAG = re.compile(r'</?[a-zA-Z][^>]*>')
+_SPACE_AND_MARKS = re.compile(r'[\s#*|]+')
+_NUMBERED = re.compile(r'^[-一二三四五六七八九十\d]+[、.]')
+_COMPILED_TITLES = tuple((key, re.compile(_TITLE_PREFIX + pattern + r'[）)]?'), re.compile(pattern))
+                         for key, pattern in _TITLE_PATTERNS)
+
+
 def squash(text: str) -> str:
     """Text without whitespace, markdown marks or HTML tags: for matching titles."""
-    text = re.sub(r'</?[a-zA-Z][^>]*>', '', text)
-    return re.sub(r'[\s#*|]+', '', text)
+    return _SPACE_AND_MARKS.sub('', _TAG.sub('', text))
 
 
 def schema_for_title(line: str) -> Schema | None:
     """The schema whose title this whole line is (not a line that mentions it)."""
     text = squash(line)
-    if not text or len(text) > 60 or re.match(r'^[-一二三四五六七八九十\d]+[、.]', text):
+    if not text or len(text) > 60 or '表' not in text or _NUMBERED.match(text):
         return None
-    for key, pattern in _TITLE_PATTERNS:
-        if re.fullmatch(_TITLE_PREFIX + pattern + r'[）)]?', text) or re.fullmatch(pattern, text):
+    for key, with_prefix, bare in _COMPILED_TITLES:
+        if with_prefix.fullmatch(text) or bare.fullmatch(text):
             return SCHEMAS[key]
     return None
 

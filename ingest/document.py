@@ -1,0 +1,125 @@
+"""Parsing one disclosure file into tables, checks, facts and statements.
+
+    doc = parse_document(Path('data/samples/002_220f206dadf5e393.txt'))
+    doc.org, doc.year, len(doc.facts)
+    [f for f in doc.facts if f.item == '三公经费']
+
+This is the whole ingest stage for one file: it reads nothing else and
+writes nothing; storing is the index stage's job.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from .blocks import split_blocks
+from .checks import table_checks
+from .models import Block, BudgetFact, Check, ParsedDocument, SourceText, Statement, Table
+from .narrative import TextFact, read_narrative
+from .orgs import derive_aliases, detect_org, detect_year
+from .reader import IngestError, read_source
+from .tables import read_tables
+
+STANDARD_TABLES = tuple(range(1, 11))
+
+
+def parse_document(path: Path, extra_aliases: dict[str, list[str]] | None = None) -> ParsedDocument:
+    return parse_source(read_source(Path(path)), extra_aliases)
+
+
+def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None = None) -> ParsedDocument:
+    lines = list(source.lines)
+    org, year = detect_org(lines), detect_year(lines)
+    if not org:
+        raise IngestError(source.name, 'no organisation found (no 编制单位/编制部门 line, title or 概况 heading); '
+                                       'is this a 预算公开 document? Add the organisation name as its first line')
+    tables, warnings = read_tables(lines)
+    if not any(t.number for t in tables) and not _has_budget_prose(lines):
+        raise IngestError(source.name, 'no budget tables (表1…表10) and no 万元 figures found; '
+                                       'this does not look like a 预算公开 document')
+    blocks = split_blocks(lines, [(t.line_start, t.line_end) for t in tables])
+    blocks += [Block('table', t.title, t.line_start, t.line_end, (), t.number) for t in tables]
+    text_facts, statements = read_narrative(blocks)
+    checks = [c for t in tables for c in table_checks(t)]
+    facts = _table_facts(source.name, org, year, tables, checks) + _text_facts(source.name, org, year, text_facts)
+    statements += _empty_table_statements(tables)
+    warnings += _warnings(tables, statements)
+    return ParsedDocument(source, org, year, derive_aliases(org, extra_aliases), tuple(sorted(blocks, key=lambda b: b.line_start)),
+                          tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings))
+
+
+def _has_budget_prose(lines: list[str]) -> bool:
+    return sum('万元' in line for line in lines) >= 3
+
+
+def _table_facts(doc, org, year, tables: list[Table], checks: list[Check]) -> list[BudgetFact]:
+    facts = []
+    by_cell: dict[tuple, list[Check]] = {}
+    for check in checks:
+        for line in check.rows:
+            for column in check.columns:
+                by_cell.setdefault((check.table_no, line, column), []).append(check)
+    for table in tables:
+        for row in table.rows:
+            for cell in row.cells:
+                related = by_cell.get((table.number, row.line_start, cell.column), [])
+                facts.append(BudgetFact(
+                    doc=doc, org=org, year=year, source='table', table_no=table.number, table_title=table.title,
+                    row_code=row.code, row=row.label, column=cell.column, value=cell.value,
+                    unit=_unit(table, row), raw=cell.raw, line_start=cell.line, line_end=cell.line,
+                    item=_table_item(table, row), project=row.project, section=row.side,
+                    checks_passed=tuple(sorted({c.name for c in related if c.ok})),
+                    checks_failed=tuple(sorted({c.name for c in related if not c.ok})),
+                    flags=tuple(cell.flags) + tuple(f for f in row.flags if not f.startswith('label_continued'))))
+    return facts
+
+
+def _unit(table: Table, row) -> str:
+    if table.kind in ('performance', 'overall_performance'):
+        unit = next((f.split(':', 1)[1] for f in row.flags if f.startswith('unit:')), '')
+        return unit if row.label != '年度预算总额' else '万元'
+    return table.unit
+
+
+def _table_item(table: Table, row) -> str:
+    if table.kind == 't10':
+        return '三公经费' if row.label == '合计' else row.label
+    if table.kind in ('performance', 'overall_performance'):
+        return '项目预算' if row.label == '年度预算总额' else '绩效指标'
+    return ''
+
+
+def _text_facts(doc, org, year, text_facts: list[TextFact]) -> list[BudgetFact]:
+    return [BudgetFact(doc=doc, org=org, year=year, source='text', table_no=None, table_title='',
+                       row_code='', row=f.item, column=f.column, value=f.value, unit=f.unit, raw=f.raw,
+                       line_start=f.line_start, line_end=f.line_end, item=f.item if f.canonical else '',
+                       project=f.project, section=f.section, flags=() if f.canonical else ('general_pattern',))
+            for f in text_facts]
+
+
+def _empty_table_statements(tables: list[Table]) -> list[Statement]:
+    return [Statement('empty_table', t.title, t.note or f'{t.title}为空表（无备注）', t.line_start, t.line_end, t.number)
+            for t in tables if t.empty and t.number]
+
+
+def _warnings(tables: list[Table], statements: list[Statement]) -> list[str]:
+    out = []
+    present = {t.number for t in tables if t.number}
+    missing = [n for n in STANDARD_TABLES if n not in present]
+    if missing:
+        out.append('standard tables not found: ' + ', '.join(f'表{n}' for n in missing))
+    for t in tables:
+        if t.empty and t.number and not t.note:
+            out.append(f'line {t.line_start}: 表{t.number} {t.title} is empty and has no 备注')
+        for row in t.rows:
+            for flag in row.flags:
+                if flag.startswith('unreadable_number:'):
+                    raw, line = flag.split(':', 1)[1].rsplit('@', 1)
+                    out.append(f'line {line}: 表{t.number} {row.label}: "{raw}" is not one readable number; left out')
+        ambiguous = sum(1 for r in t.rows for c in r.cells if 'column_ambiguous' in c.flags)
+        if ambiguous:
+            out.append(f'lines {t.line_start}-{t.line_end}: 表{t.number}: {ambiguous} values whose column could not be '
+                       f'told from the layout or the arithmetic (flagged column_ambiguous)')
+    for s in statements:
+        if s.kind == 'template_unfilled':
+            out.append(f'line {s.line_start}: template text left unfilled: "{s.subject}"')
+    return out

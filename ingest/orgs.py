@@ -1,0 +1,112 @@
+"""Which organisation and year a disclosure is about, and the names people use for it.
+
+    detect_org(lines)    # '中共克孜勒苏柯尔克孜自治州工业和信息化局'
+    detect_year(lines)   # 2024
+    derive_aliases('克孜勒苏柯尔克孜自治州人民政府办公室')
+    # ('克州政府办', '州政府办', '政府办', '克州人民政府办公室', …)
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+ORG_SUFFIX = r'(局|办公室|委员会|管理委员会|中心|院|所|厅|部|处|站|队|学校|中学|小学|馆|会|室|委)'
+REGIONS = {
+    '克孜勒苏柯尔克孜自治州': ('克州', '州', '克孜勒苏州'),
+    '昌吉回族自治州': ('昌吉州', '昌吉', '州'),
+    '昌吉州': ('昌吉州', '昌吉', '州'),
+    '巴音郭楞蒙古自治州': ('巴州', '州'),
+    '伊犁哈萨克自治州': ('伊犁州', '州'),
+    '博尔塔拉蒙古自治州': ('博州', '州'),
+    '新疆维吾尔自治区': ('自治区', '新疆'),
+    '库尔勒': ('库尔勒',),
+}
+BODIES = {
+    '人民政府办公室': ('政府办', '政府办公室', '人民政府办公室'),
+    '工业和信息化局': ('工信局', '工业和信息化局', '工信'),
+    '经济技术开发区管理委员会': ('开发区', '经开区', '经济技术开发区', '开发区管委会', '经开区管委会', '管委会'),
+    '发展和改革委员会': ('发改委',),
+    '人力资源和社会保障局': ('人社局',),
+    '住房和城乡建设局': ('住建局',),
+    '市场监督管理局': ('市场监管局',),
+    '卫生健康委员会': ('卫健委',),
+    '自然资源局': ('自然资源局',),
+    '财政局': ('财政局',),
+    '教育局': ('教育局',),
+}
+
+
+def detect_org(lines: list[str]) -> str:
+    declared = Counter()
+    for line in lines:
+        m = re.search(r'编制(?:单位|部门)(?:（单位）)?[:：]\s*([^\s\t]+?' + ORG_SUFFIX + r')(?:\s|$|单位)', line)
+        if m:
+            declared[m.group(1)] += 1
+    if declared:
+        return declared.most_common(1)[0][0]
+    for line in lines[:12]:
+        text = re.sub(r'[#*\s]', '', line)
+        if text and re.fullmatch(r'[\u4e00-\u9fff（）()]{4,40}' + ORG_SUFFIX, text):
+            return text
+    for line in lines[:40]:
+        m = re.search(r'第一部分\s*(?:20\d\d\s*年)?\s*([\u4e00-\u9fff（）()]{4,40}?' + ORG_SUFFIX + r')\s*(?:单位|部门)?概况',
+                      line)
+        if m:
+            return m.group(1)
+    about = Counter(m.group(1) for line in lines
+                    for m in re.finditer(r'关于([\u4e00-\u9fff（）()]{4,40}?' + ORG_SUFFIX + r')\s*20\d\d', line))
+    return about.most_common(1)[0][0] if about else ''
+
+
+def detect_year(lines: list[str]) -> int | None:
+    years = Counter()
+    for line in lines:
+        for m in re.finditer(r'(20\d\d)\s*年\s*(?:单位|部门|部门（单位）)?\s*(?:预算公开|预算情况说明|预算公开表|部门概况|单位概况)',
+                             line):
+            years[int(m.group(1))] += 1
+    return years.most_common(1)[0][0] if years else None
+
+
+def derive_aliases(full_name: str, extra: dict[str, list[str]] | None = None) -> tuple[str, ...]:
+    base = re.sub(r'^中共', '', full_name)
+    region, body = _split(base)
+    region_names = REGIONS.get(region, _generic_region(region)) if region else ()
+    body_names = BODIES.get(body, (body,)) if body else (base,)
+    aliases = {full_name, base}
+    for b in body_names:
+        aliases.add(b)
+        for r in region_names + ((region,) if region else ()):
+            aliases.add(r + b)
+    aliases.update((extra or {}).get(full_name, ()))
+    return tuple(sorted((a for a in aliases if len(a) >= 2), key=lambda a: (-len(a), a)))
+
+
+def _split(name: str) -> tuple[str, str]:
+    for region in sorted(REGIONS, key=len, reverse=True):
+        if name.startswith(region):
+            return region, name[len(region):]
+    m = re.match(r'^(.{2,8}?(?:自治州|州|市|县|区))(.+)$', name)
+    return (m.group(1), m.group(2)) if m else ('', name)
+
+
+def _generic_region(region: str) -> tuple[str, ...]:
+    if region.endswith('自治州'):
+        return (region[:2] + '州', '州')
+    return (region,)
+
+
+def load_alias_file(path: Path) -> dict[str, list[str]]:
+    """Lines 'full name<TAB>alias1,alias2'; '#' starts a comment."""
+    out: dict[str, list[str]] = {}
+    if not path.exists():
+        return out
+    for number, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
+        line = line.split('#', 1)[0].strip()
+        if not line:
+            continue
+        if '\t' not in line:
+            raise ValueError(f'{path}:{number}: expected "full name<TAB>alias1,alias2", got {line!r}')
+        name, aliases = line.split('\t', 1)
+        out.setdefault(name.strip(), []).extend(a.strip() for a in re.split(r'[,，]', aliases) if a.strip())
+    return out
