@@ -60,7 +60,8 @@ def split_blocks(lines: list[str], table_spans: list[tuple[int, int]]) -> list[B
         if not text:
             continue
         level = heading_level(text)
-        if level is None and blocks and blocks[-1].kind == 'heading' and not buffer and _heading_cut(blocks[-1].text):
+        if level is None and blocks and blocks[-1].kind == 'heading' and not buffer \
+                and _heading_cut(blocks[-1].text, text):
             # a heading wrapped over two lines: '七、关于…一般公共预' + '算项目支出情况说明'
             merged = blocks[-1].text + text
             path[-1] = (path[-1][0], merged)
@@ -78,9 +79,10 @@ def split_blocks(lines: list[str], table_spans: list[tuple[int, int]]) -> list[B
     return blocks
 
 
-def _heading_cut(text: str) -> bool:
-    """A '关于…' heading of the 情况说明 that has not reached its last word yet."""
-    return '关于' in text and not re.search(r'(说明|情况|解释)$', text)
+def _heading_cut(heading: str, following: str) -> bool:
+    """A '关于…' heading of the 情况说明 whose last words wrapped onto the next line."""
+    return ('关于' in heading and not re.search(r'(说明|情况|解释)$', heading) and len(following) <= 25
+            and not re.search(r'\d', following) and bool(re.search(r'(说明|情况|解释)$', following)))
 
 
 def _mask(n: int, spans) -> list[bool]:

@@ -59,6 +59,11 @@ def detect_org(lines: list[str]) -> str:
     return about.most_common(1)[0][0] if about else ''
 
 
+def org_key(name: str) -> str:
+    """One key per organisation across years: '中共X局' and 'X局' are the same body."""
+    return re.sub(r'^中共', '', name.strip())
+
+
 def detect_year(lines: list[str]) -> int | None:
     years = Counter()
     for line in lines:

@@ -1,0 +1,1 @@
+"""The stores: SQLite facts (facts_store), and the pipeline that fills them."""

