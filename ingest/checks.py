@@ -77,7 +77,8 @@ def _column_checks(table: Table) -> list[Check]:
         if kids:
             out += _sum_checks(table, parent, kids, f'{parent.code} {parent.label} = Σ 下级科目')
     classes = [r for r in rows if len(r.code) == 3]
-    return out + _total_checks(table, classes)
+    # a table that prints no 类 rows (some 表6 list only 款) adds up its coded rows instead
+    return out + _total_checks(table, classes or [r for r in rows if r.code])
 
 
 def _total_checks(table: Table, parts: list[TableRow]) -> list[Check]:

@@ -43,8 +43,9 @@ class TextFact:
 
 
 class _Reader:
-    def __init__(self, block: Block):
+    def __init__(self, block: Block, as_of: str = ''):
         self.block = block
+        self.as_of = as_of      # '2022' from '截至2022年底' earlier in the same section
         self.text = block.text
         self.section = ' > '.join(block.heading_path)
         self.facts: list[TextFact] = []
@@ -74,10 +75,16 @@ def read_narrative(blocks: list[Block]) -> tuple[list[TextFact], list[Statement]
     facts: list[TextFact] = []
     statements: list[Statement] = []
     project = ''
+    as_of, as_of_section = '', ()
     for block in blocks:
         if block.kind == 'table':
             continue
-        reader = _Reader(block)
+        stated = re.search(r'截至\s*(20\d\d)\s*年底', block.text)
+        if stated:
+            as_of, as_of_section = stated.group(1), block.heading_path
+        elif block.heading_path != as_of_section:
+            as_of = ''
+        reader = _Reader(block, as_of)
         name = PROJECT_NAME.search(block.text)
         if name:
             project = name.group(1).strip()
@@ -170,8 +177,7 @@ def _procurement(r: _Reader, project: str) -> None:
 
 
 def _assets(r: _Reader, project: str) -> None:
-    asof = re.search(r'截至\s*(20\d\d)\s*年底', r.text)
-    column_suffix = f'（截至{asof.group(1)}年底）' if asof else ''
+    column_suffix = f'（截至{r.as_of}年底）' if r.as_of else ''
     for m in re.finditer(rf'房屋{SP}{NUM}{SP}平方米{SP}[，,]{SP}价值{SP}{NUM}{SP}万元', r.text):
         r.add('房屋面积', '数额' + column_suffix, m.group(1), '平方米', m.span(1))
         r.add('房屋价值', '数额' + column_suffix, m.group(2), '万元', m.span(2))
