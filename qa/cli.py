@@ -16,9 +16,12 @@ import time
 from pathlib import Path
 
 from index.facts_store import FactStore, StoreError
+from index.runtime import open_index, open_vectors
 from index.pipeline import IngestFailed, ingest_paths
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
+from qa.answer import Context, answer, scope_of
+from qa.understand import Catalogue, understand
 from settings import Settings
 
 EXIT_BAD_INPUT = 2
@@ -42,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser('ingest', help='read disclosure files (or folders of them) into the stores')
     ingest.add_argument('paths', nargs='+', type=Path, metavar='PATH')
+    ingest.add_argument('--no-vectors', action='store_true',
+                        help='store facts and keyword chunks only; embed later with the next ingest')
     ingest.set_defaults(handler=cmd_ingest)
 
     facts = commands.add_parser('facts', help='print stored facts')
@@ -52,6 +57,22 @@ def build_parser() -> argparse.ArgumentParser:
     facts.add_argument('--format', choices=('table', 'json', 'csv'), default='table')
     facts.set_defaults(handler=cmd_facts)
 
+    ask = commands.add_parser('ask', help='answer a question from the stored documents, with citations')
+    ask.add_argument('question', nargs='?', help='the question, e.g. 州政府办2024年三公经费是多少')
+    ask.add_argument('--batch', type=Path, metavar='FILE.jsonl',
+                     help='answer every line {"id": …, "question": …}; one JSON answer per line, same order')
+    ask.add_argument('--json', action='store_true', help='print the answer as JSON')
+    ask.set_defaults(handler=cmd_ask)
+
+    search = commands.add_parser('search', help='the passages that best match a question')
+    search.add_argument('query', nargs='?')
+    search.add_argument('--batch', type=Path, metavar='FILE.jsonl')
+    search.add_argument('--k', type=int, default=5)
+    search.add_argument('--org', help='organisation: full name, alias or part of the name')
+    search.add_argument('--year', type=int)
+    search.add_argument('--json', action='store_true')
+    search.set_defaults(handler=cmd_search)
+
     remove = commands.add_parser('remove', help='remove a stored document (by file name)')
     remove.add_argument('doc')
     remove.set_defaults(handler=cmd_remove)
@@ -61,9 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_ingest(args, settings: Settings) -> int:
     store = FactStore(settings.facts_db)
     started = time.perf_counter()
+    vectors = None if args.no_vectors else open_vectors(settings)
     try:
         outcomes = ingest_paths(args.paths, store, settings.alias_files,
-                                progress=lambda message: print(message, file=sys.stderr))
+                                progress=lambda message: print(message, file=sys.stderr), vectors=vectors)
     except IngestFailed as failure:
         for error in failure.errors:
             print(f'error: {error}', file=sys.stderr)
@@ -144,6 +166,82 @@ def fact_line(f: BudgetFact) -> str:
     label = ' '.join(x for x in (f.row_code, f.row, f.project and f'[{f.project}]') if x)
     warn = ' !' + ','.join(f.checks_failed) if f.checks_failed else ''
     return f'{f.doc}:{f.line_start}\t{where}\t{label}\t{f.column}\t{format_amount(f.value)} {f.unit}{warn}'
+
+
+def cmd_ask(args, settings: Settings) -> int:
+    if bool(args.question) == bool(args.batch):
+        print('error: give a question or --batch FILE.jsonl (not both)', file=sys.stderr)
+        return EXIT_BAD_INPUT
+    questions = _read_batch(args.batch) if args.batch else [(None, args.question)]
+    ctx = open_context(settings)
+    for question_id, text in questions:
+        result = answer(text, ctx, question_id)
+        if args.json:
+            print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
+        else:
+            print(format_answer(result))
+    return 0
+
+
+def _read_batch(path: Path) -> list[tuple[str, str]]:
+    if not path.exists():
+        raise ValueError(f'{path}: no such file')
+    out = []
+    for number, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            out.append((item.get('id'), item['question']))
+        except (json.JSONDecodeError, KeyError, AttributeError):
+            raise ValueError(f'{path}:{number}: expected a JSON object with "id" and "question"') from None
+    return out
+
+
+def format_answer(result) -> str:
+    lines = [result.answer]
+    if result.status == 'answered' and not result.verified:
+        lines.append(f'（未能核实的数字：{"、".join(result.unverified_numbers)}）')
+    for i, c in enumerate(result.citations, 1):
+        where = f'表{c.table} ' if c.table else ''
+        cell = f' {c.row}/{c.column}' if c.row else ''
+        lines.append(f'  [{i}] {c.doc} 第{c.line_start}' + (f'-{c.line_end}' if c.line_end != c.line_start else '')
+                     + f'行 {where}{cell}: {c.text[:120]}')
+    return '\n'.join(lines)
+
+
+def open_context(settings: Settings) -> Context:
+    store, _, engine = open_index(settings)
+    if not store.documents():
+        raise ValueError(f'nothing ingested in {settings.data_dir}; run `python -m qa ingest data/samples` first')
+    return Context.from_store(store, search=engine.search)
+
+
+def cmd_search(args, settings: Settings) -> int:
+    if bool(args.query) == bool(args.batch):
+        print('error: give a query or --batch FILE.jsonl (not both)', file=sys.stderr)
+        return EXIT_BAD_INPUT
+    store, _, engine = open_index(settings)
+    explicit = (resolve_org(store, args.org),) if args.org else (), (args.year,) if args.year else ()
+    catalogue = Catalogue.from_documents(store.documents())
+
+    def run(text):
+        orgs, years = explicit
+        if not args.org and not args.year:   # filters from the question itself, as `ask` uses them
+            orgs, years = scope_of(understand(text, catalogue))
+        return engine.search(text, orgs, years, k=args.k)
+
+    if args.batch:
+        for question_id, text in _read_batch(args.batch):
+            hits = run(text)
+            print(json.dumps({'id': question_id, 'hits': [h.to_json() for h in hits]}, ensure_ascii=False), flush=True)
+        return 0
+    for hit in run(args.query):
+        if args.json:
+            print(json.dumps(hit.to_json(), ensure_ascii=False))
+        else:
+            print(f'{hit.doc}:{hit.line_start}-{hit.line_end}  {hit.score:.4f}  {hit.text[:160]}')
+    return 0
 
 
 def cmd_remove(args, settings: Settings) -> int:

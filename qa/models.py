@@ -1,0 +1,46 @@
+"""What an answer is: text, headline figure, status, and a citation for every part.
+
+    answer.status     # 'answered' | 'not_found' | 'ambiguous'
+    answer.to_json()  # the `python -m qa ask --json` contract
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Citation:
+    doc: str
+    line_start: int
+    line_end: int
+    text: str
+    table: int | None = None
+    row: str = ''
+    column: str = ''
+
+    def to_json(self) -> dict:
+        return {'doc': self.doc, 'line_start': self.line_start, 'line_end': self.line_end, 'table': self.table,
+                'row': self.row, 'column': self.column, 'text': self.text}
+
+
+@dataclass(frozen=True)
+class Answer:
+    question: str
+    status: str
+    answer: str
+    value: str | None = None
+    unit: str | None = None
+    citations: tuple[Citation, ...] = ()
+    verified: bool = False
+    warnings: tuple[str, ...] = ()
+    candidates: tuple[str, ...] = ()          # for 'ambiguous': the organisations to choose from
+    unverified_numbers: tuple[str, ...] = ()
+    method: str = ''                          # 'facts' | 'computation' | 'retrieval' | 'llm'
+    id: str | None = field(default=None, compare=False)
+
+    def to_json(self) -> dict:
+        return {'id': self.id, 'question': self.question, 'status': self.status, 'answer': self.answer,
+                'value': self.value, 'unit': self.unit, 'verified': self.verified,
+                'citations': [c.to_json() for c in self.citations], 'warnings': list(self.warnings),
+                'candidates': list(self.candidates), 'unverified_numbers': list(self.unverified_numbers),
+                'method': self.method}
