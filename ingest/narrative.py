@@ -266,7 +266,8 @@ EXTRACTORS = (_staff, _sangong, _running_costs, _procurement, _assets, _subjects
 
 # ---- statements: not arranged, template left unfilled -----------------------------
 
-TEMPLATE = re.compile(r'\*[^*]{1,20}\*|[XＸ×]{2}\s*万元|(?:为|增加|减少|预算|安排|拨款|共计|合计)\s*万元(?!以上)')
+TEMPLATE = re.compile(r'\*[^*]{1,20}\*|[XＸ×]{2}\s*(?:万元|个)|'
+                      r'(?:为|增加|减少|预算|安排|拨款|共计|合计|价值|金额|房屋|车辆|用车)\s*(?:万元|平方米|辆|台)(?!以上)')
 
 
 def _statements(block: Block) -> list[Statement]:

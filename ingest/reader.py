@@ -16,7 +16,7 @@ from .models import SourceText
 
 TEXT_SUFFIXES = ('.txt', '.md')
 MAX_BYTES = 20 * 1024 * 1024
-PARSER_VERSION = '1'
+PARSER_VERSION = '2'   # part of every content hash: bump it when parsing changes, and facts are re-derived
 
 
 class IngestError(Exception):

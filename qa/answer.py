@@ -17,7 +17,7 @@ from index.facts_store import FactStore
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
 
-from .lookup import (SANGONG_PARTS, bigrams, change_facts, common_run, match_facts, project_of, share_facts,
+from .lookup import (SANGONG_PARTS, TEMPLATE_WORDS, bigrams, change_facts, common_run, match_facts, project_of, share_facts,
                      vocabulary_facts)
 from .models import Answer, Citation
 from .understand import Catalogue, Question, understand
@@ -207,6 +207,10 @@ def _figure(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None
     if len(parts) > 1:
         answers = [a for a in (_figure(part, facts, ctx) for part in parts) if a is not None]
         return _joined(q, answers) if answers else None
+    if q.items and not vocabulary_facts(q, facts):
+        unfilled = _unfilled_template(q, ctx)
+        if unfilled is not None:
+            return unfilled
     project = project_of(q, facts)
     if project is not None:
         facts = _project_facts(project, facts)
@@ -222,6 +226,24 @@ def _figure(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None
         chosen = _one_per_document(chosen)
     result = _state_figures(q, chosen, facts, ctx)
     return _cross_check_project(q, result, chosen, facts, ctx) if project else result
+
+
+def _unfilled_template(q: Question, ctx: Context) -> Answer | None:
+    """The asked item stands in the document only as template text ('预算万元', '房屋 平方米')."""
+    words = [TEMPLATE_WORDS.get(item, item) for item in q.items]
+    docs = [d for d in ctx.store.documents() if not q.orgs or d.org_key in q.orgs]
+    for doc in docs:
+        if q.years and doc.year not in q.years:
+            continue
+        for s in ctx.statements(doc.doc):
+            if s['kind'] == 'template_unfilled' and any(w in s['text'] for w in words):
+                draft = Draft(ctx)
+                cite = draft.cite_lines(doc.doc, s['line_start'], s['line_end'])
+                text = (f'{NOT_FOUND}。{doc.org}{doc.year}年的文件里这一项是没有填写的模板：“{s["text"][:80]}”{cite}'
+                        f'，没有给出数字。')
+                return Answer(q.text, 'not_found', text, citations=tuple(draft.citations), verified=True,
+                              warnings=('template_unfilled',), method='not_found')
+    return None
 
 
 def _sub_questions(q: Question) -> list[Question]:
@@ -307,7 +329,7 @@ def _state_figures(q: Question, chosen: list[BudgetFact], facts: list[BudgetFact
         lead = _preferred(doc_facts)
         headline = headline or lead
         draft.add(_figure_sentence(lead, draft))
-        _add_contradictions(draft, lead, doc_facts, facts)
+        _add_contradictions(draft, lead, doc_facts + _same_row_elsewhere(lead, facts), facts)
         _add_breakdown(draft, q, lead, facts)
         _add_explanation(draft, lead, facts)
         _add_check_warnings(draft, lead)
@@ -359,9 +381,19 @@ def _amount(f: BudgetFact) -> str:
     return f'{op}{format_amount(f.value)}{f.unit}'
 
 
+def _same_row_elsewhere(lead: BudgetFact, facts: list[BudgetFact]) -> list[BudgetFact]:
+    """The 情况说明 sentence that states the same 功能分类 项 ('…行政运行（项）：预算数为 …')."""
+    if not lead.table_no or len(lead.row_code) != 7:
+        return []
+    return [f for f in facts if f.doc == lead.doc and f.source == 'text' and f.column == '数额'
+            and f.row.endswith(f'{lead.row}（项）')]
+
+
 def _add_contradictions(draft: Draft, lead: BudgetFact, same_doc: list[BudgetFact], facts: list[BudgetFact]) -> None:
+    seen = {lead.value}
     for other in same_doc:
-        if other is not lead and other.value != lead.value and other.unit == lead.unit:
+        if other is not lead and other.value not in seen and other.unit == lead.unit:
+            seen.add(other.value)
             draft.warnings.append('document_contradiction')
             draft.add(f'注意：文件前后不一致，{_where(other)}写的是{_amount(other)}{draft.cite_fact(other)}，'
                       f'与{_where(lead)}的{_amount(lead)}不同。')
@@ -605,6 +637,12 @@ def _retrieved(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | N
         return None
     best = passages[0]
     sentence = _best_sentence(q, best.text)
+    if re.search(r'\*[^*]{1,20}\*|[XＸ×]{2}|(为|预算|安排)\s*万元', sentence):
+        draft = Draft(ctx)
+        cite = draft.cite_lines(best.doc, best.line_start, best.line_end)
+        return Answer(q.text, 'not_found', f'{NOT_FOUND}。相关段落是没有填写的模板：“{sentence[:80]}”{cite}',
+                      citations=tuple(draft.citations), verified=True, warnings=('template_unfilled',),
+                      method='not_found')
     asked = bigrams(q.content or q.text)
     if not sentence or len(asked & bigrams(sentence)) < max(2, min(4, len(asked) // 2)):
         return None

@@ -35,6 +35,9 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     '在职人数': ('在职人数', '在职人员', '在职'),
     '退休人数': ('退休人数', '退休人员多少', '退休多少人'),
     '机关运行经费': ('机关运行经费', '单位运行经费'),
+    '政府采购货物预算': ('政府采购货物', '采购货物'),
+    '政府采购工程预算': ('政府采购工程', '采购工程'),
+    '政府采购服务预算': ('政府采购服务', '采购服务'),
     '政府采购预算': ('政府采购',),
     '车辆数量': ('车辆', '公车', '几辆车', '多少辆'),
     '房屋面积': ('房屋面积', '房屋', '办公用房'),
@@ -100,8 +103,8 @@ def understand(text: str, catalogue: Catalogue) -> Question:
     clean = text.strip().replace(' ', '')
     orgs, ambiguous, spans = _find_orgs(clean, catalogue)
     years, org_years = _find_years(clean, spans)
-    items = _find_items(clean)
-    terms = _terms(clean, spans, items)
+    items, item_spans = _find_items(clean)
+    terms = _terms(clean, spans + item_spans, items)
     if not items and not terms and any(w in clean for w in WEAK_TOTAL):
         items = ('收支总预算',)
     return Question(text=text.strip(), content=_content(clean, spans), orgs=orgs, ambiguous=ambiguous, years=years, org_years=org_years,
@@ -145,10 +148,11 @@ def _find_years(text: str, org_spans):
         before = [s for s in org_spans if s[1] <= m.start() and m.start() - s[1] <= 2]
         if before:
             tied.append((text[before[-1][0]:before[-1][1]], year))
-    return tuple(years), tuple(tied)
+    # years tie to organisations only when several are compared: 'X（2024）和Y（2023）'
+    return tuple(years), tuple(tied) if len({name for name, _ in tied}) >= 2 else ()
 
 
-def _find_items(text: str) -> tuple[str, ...]:
+def _find_items(text: str) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
     found, taken = [], []
     pairs = sorted(((word, item) for item, words in VOCABULARY.items() for word in words), key=lambda p: -len(p[0]))
     for word, item in pairs:
@@ -158,7 +162,7 @@ def _find_items(text: str) -> tuple[str, ...]:
             taken.append((m.start(), m.end()))
             if item not in found:
                 found.append(item)
-    return tuple(found)
+    return tuple(found), taken
 
 
 def _intent(text: str, n_orgs: int) -> str:
