@@ -27,6 +27,9 @@ BUDGET_TERMS = (
     '房屋', '车辆', '国有资产', '比上年', '增加', '减少', '增长', '下降',
 )
 PUNCTUATION = re.compile(r'^[\s\W_]+$')
+STOPWORDS = {'的', '了', '是', '多少', '有', '吗', '呢', '和', '与', '及', '在', '对', '为', '年', '什么', '怎么', '如何', '哪些',
+             '几', '个', '多', '大', '请问', '一下', '这个', '那个', '其中', '我们', '一', '上', '中', '里'}
+QUOTES = re.compile(r'[“”"‘’\'「」]')
 jieba.setLogLevel(logging.WARNING)
 
 
@@ -39,8 +42,9 @@ class BudgetTokenizer:
                 self._jieba.add_word(word, freq=200000)
 
     def tokens(self, text: str) -> list[str]:
-        words = self._jieba.lcut(text.lower(), HMM=False)
-        return [w for w in words if not PUNCTUATION.match(w)]
+        text = QUOTES.sub('', text.lower())     # '“三公”经费' is 三公经费
+        words = self._jieba.lcut(text, HMM=False)
+        return [w for w in words if not PUNCTUATION.match(w) and w not in STOPWORDS]
 
 
 class KeywordIndex:

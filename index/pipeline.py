@@ -9,7 +9,7 @@ bad file with what to do: stored data stays exactly as it was.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -18,7 +18,7 @@ from ingest.models import ParsedDocument
 from ingest.orgs import load_alias_file, org_key
 from ingest.reader import TEXT_SUFFIXES, IngestError, read_source
 
-from .chunks import chunks_for
+from .chunks import CHUNKER_VERSION, chunks_for
 from .facts_store import FactStore
 from .vectors import stored_ids
 
@@ -65,6 +65,7 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
         started = time.perf_counter()
         try:
             source = read_source(path)
+            source = replace(source, content_hash=f'{source.content_hash}:{CHUNKER_VERSION}')
             if store.is_current(source.name, source.content_hash):
                 parsed.append((path, None, 0.0))
                 progress(f'[{number}/{len(files)}] {path.name}: unchanged')

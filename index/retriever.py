@@ -61,7 +61,9 @@ class HybridSearch:
         words.update(c['section'].split(' > ')[-1] for c in chunks if c['kind'] == 'table')
         return cls(chunks, BudgetTokenizer(sorted(words)), vector_store)
 
-    def search(self, query: str, orgs=(), years=(), table: int | None = None, k: int = 5) -> list[Hit]:
+    def search(self, query: str, orgs=(), years=(), table: int | None = None, k: int = 5,
+               boost: dict[tuple[str, int], float] | None = None) -> list[Hit]:
+        """`boost`: (doc, line) -> weight, for lines the caller already knows matter (its matched facts)."""
         allowed = {cid for cid, c in self.chunks.items() if _passes(c, orgs, years, table)}
         if not allowed:
             return []
@@ -71,6 +73,8 @@ class HybridSearch:
             fused[cid] = fused.get(cid, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank)
         for rank, cid in enumerate(self._vector_ids(query, orgs, years, table, allowed)):
             fused[cid] = fused.get(cid, 0.0) + VECTOR_WEIGHT / (RRF_K + rank)
+        for cid, weight in _boosted(self.chunks, allowed, boost or {}).items():
+            fused[cid] = fused.get(cid, 0.0) + weight
         reranked = {cid: score + _rerank_bonus(self.chunks[cid], query, years) for cid, score in fused.items()}
         best = sorted(reranked.items(), key=lambda kv: -kv[1])[:k]
         return [_hit(self.chunks[cid], score) for cid, score in best]
@@ -99,6 +103,19 @@ def _where(orgs, years, table) -> dict | None:
     if not clauses:
         return None
     return clauses[0] if len(clauses) == 1 else {'$and': clauses}
+
+
+def _boosted(chunks: dict, allowed: set[str], boost: dict[tuple[str, int], float]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    if not boost:
+        return out
+    for cid in allowed:
+        c = chunks[cid]
+        weight = max((w for (doc, line), w in boost.items()
+                      if doc == c['doc'] and c['line_start'] <= line <= c['line_end']), default=0.0)
+        if weight:
+            out[cid] = weight
+    return out
 
 
 def _rerank_bonus(chunk: dict, query: str, years) -> float:

@@ -72,11 +72,16 @@ def split_blocks(lines: list[str], table_spans: list[tuple[int, int]]) -> list[B
             path = [(lv, t) for lv, t in path if lv < level] + [(level, text)]
             blocks.append(Block('heading', text, number, number, tuple(t for _, t in path)))
             continue
-        if buffer and (buffer[-1][0].endswith(SENTENCE_END) or LIST_ITEM.match(text)):
+        if buffer and (_ends_paragraph(buffer[-1][0]) or LIST_ITEM.match(text)):
             flush()
         buffer.append((text, number))
     flush()
     return blocks
+
+
+def _ends_paragraph(line: str) -> bool:
+    """A line ending a sentence ends the paragraph, except '…（项）：' whose figure follows."""
+    return line.endswith(SENTENCE_END) and not re.search(r'[（(]项[）)]\s*[:：]$', line)
 
 
 def _heading_cut(heading: str, following: str) -> bool:

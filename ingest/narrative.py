@@ -104,6 +104,10 @@ def read_narrative(blocks: list[Block]) -> tuple[list[TextFact], list[Statement]
 # ---- specific patterns ---------------------------------------------------------------
 
 def _staff(r: _Reader, project: str) -> None:
+    for m in re.finditer(rf'下设{SP}{NUM}{SP}个(处室|科室|内设机构)', r.text):
+        r.add('内设机构数', '数额', m.group(1), '个', m.span())
+    if not re.search(r'(编制数|实有人数|在职.{0,20}退休)', r.text):
+        return   # '企业退休 2 人' in a project is not the unit's staff
     for m in re.finditer(rf'编制数{SP}{NUM}', r.text):
         r.add('编制数', '数额', m.group(1), '人', m.span())
     for m in re.finditer(rf'实有人数{SP}{NUM}{SP}人', r.text):
@@ -113,8 +117,6 @@ def _staff(r: _Reader, project: str) -> None:
         r.add(item, '数额', m.group(2), '人', m.span())
         if m.group(3):
             r.add(item, f'比上年{m.group(3)}', m.group(4), '人', m.span(4))
-    for m in re.finditer(rf'下设{SP}{NUM}{SP}个(处室|科室|内设机构)', r.text):
-        r.add('内设机构数', '数额', m.group(1), '个', m.span())
 
 
 def _totals(r: _Reader, project: str) -> None:
@@ -155,6 +157,8 @@ def _sangong(r: _Reader, project: str) -> None:
             if pm:
                 r.add(part, f'比上年{pm.group(1)}', pm.group(2), '万元',
                       (tail_start + pm.start(2), tail_start + pm.end(2)))
+                if pm.group(4):
+                    r.add(part, f'{pm.group(3)}率', pm.group(4), '%', (tail_start + pm.start(4), tail_start + pm.end(4)))
 
 
 def _running_costs(r: _Reader, project: str) -> None:
@@ -187,14 +191,19 @@ def _assets(r: _Reader, project: str) -> None:
     for m in re.finditer(rf'(办公家具|其他资产)价值{SP}{NUM}{SP}万元', r.text):
         r.add(f'{m.group(1)}价值', '数额' + column_suffix, m.group(2), '万元', m.span(2))
     for m in re.finditer(rf'(?:单位|部门)?价值{SP}(50|100){SP}万元以上大型设备{SP}{NUM}{SP}台', r.text):
-        r.add(f'单位价值{m.group(1)}万元以上大型设备', '数额', m.group(2), '台', m.span(2))
+        planned = '购置' in r.text[max(0, m.start() - 40):m.start()]
+        item = f'{"预算安排购置" if planned else "现有"}单位价值{m.group(1)}万元以上大型设备'
+        r.add(item, '数额', m.group(2), '台', m.span(2))
+    for m in re.finditer(rf'安排购置{SP}(50|100){SP}万元以上大型设备{SP}{NUM}{SP}台', r.text):
+        r.add(f'预算安排购置单位价值{m.group(1)}万元以上大型设备', '数额', m.group(2), '台', m.span(2))
 
 
 def _subjects(r: _Reader, project: str) -> None:
     """'…（类）…（款）…（项）：2024 年预算数为 388.43 万元，比上年预算减少 170.13 万元，下降 30.46%'."""
-    pattern = (rf'(?P<cls>[\u4e00-\u9fff]+)(?:支出)?（类）(?P<kuan>[\u4e00-\u9fff（）()室]+?)（款）'
-               rf'(?P<xiang>[\u4e00-\u9fff（）()室]+?)(?:务)?（项）[:：]{SP}20\d\d{SP}年{SP}预算{SP}数为{SP}(?P<val>{NUM}){SP}万元(?:{CHANGE})?')
-    for m in re.finditer(pattern, r.text.replace(' ', '')):
+    pattern = (rf'(?P<cls>[\u4e00-\u9fff]+)(?:支出)?[（(]类[）)](?P<kuan>[\u4e00-\u9fff（）()室]+?)[（(]款[）)]'
+               rf'(?P<xiang>[\u4e00-\u9fff（）()室]+?)[（(]项[）)][:：]{SP}20\d\d{SP}年{SP}预算{SP}数为{SP}(?P<val>{NUM}){SP}万元'
+               rf'(?:{CHANGE})?')
+    for m in re.finditer(pattern, r.text.replace(' ', '').replace(',比上年', '，比上年')):
         item = f"{m.group('cls')}（类）{m.group('kuan')}（款）{m.group('xiang')}（项）"
         _add_spanless(r, m, item)
 

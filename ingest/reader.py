@@ -16,7 +16,15 @@ from .models import SourceText
 
 TEXT_SUFFIXES = ('.txt', '.md')
 MAX_BYTES = 20 * 1024 * 1024
-PARSER_VERSION = '2'   # part of every content hash: bump it when parsing changes, and facts are re-derived
+def _parser_version() -> str:
+    """A digest of the ingest code itself: any change to parsing re-derives stored facts."""
+    digest = hashlib.sha256()
+    for source in sorted(Path(__file__).parent.glob('*.py')):
+        digest.update(source.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+PARSER_VERSION = _parser_version()
 
 
 class IngestError(Exception):

@@ -127,8 +127,12 @@ def _answer(q: Question, ctx: Context) -> Answer:
     facts = _in_scope(q, ctx)
     if q.intent in ('figure', 'yesno') and _unmatched_subject(q, facts) and project_of(q, facts) is None:
         return _not_found(q, ctx, _what_exists(q, facts) or '文件没有单列这一项')
-    order = (_retrieved, _figure, _project_details) if q.intent == 'yesno' and not q.items else \
-        (_figure, _project_details, _retrieved)
+    if q.intent == 'definition':
+        order = (_retrieved,)
+    elif q.intent == 'yesno' and not q.items:
+        order = (_retrieved, _figure, _project_details)
+    else:
+        order = (_figure, _project_details, _retrieved)
     for handler in HANDLERS.get(q.intent, ()) + order:
         result = handler(q, facts, ctx)
         if result is not None:
@@ -154,6 +158,32 @@ def scope_of(q: Question) -> tuple[tuple[str, ...], tuple[int, ...]]:
     """The organisations and years a question limits retrieval to."""
     years = () if q.org_years else q.years
     return q.orgs, years
+
+
+FACT_BOOST = 0.05   # larger than any fused rank score (1/60): a matched fact's lines come first
+
+
+def retrieve(text: str, ctx: Context, k: int = 5):
+    """Passages for a question: hybrid search in its scope, the lines its facts stand on first."""
+    q = understand(text, ctx.catalogue)
+    orgs, years = scope_of(q)
+    return ctx.search(search_text(q), orgs, years, k=k, boost=_cited_lines(q, ctx))
+
+
+def _cited_lines(q: Question, ctx: Context) -> dict[tuple[str, int], float]:
+    """The lines a facts-only answer to the question cites, earlier citations weighing more."""
+    facts_only = replace(ctx, search=None)
+    result = _answer(q, facts_only)
+    boost = {}
+    for rank, c in enumerate(result.citations[:5]):
+        for line in range(c.line_start, c.line_end + 1):
+            boost.setdefault((c.doc, line), FACT_BOOST / (1 + rank))
+    return boost
+
+
+def search_text(q: Question) -> str:
+    """What retrieval looks for: the question without the names and years its filters already cover."""
+    return q.content if q.orgs and len(q.content) >= 2 else q.text
 
 
 def _in_scope(q: Question, ctx: Context) -> list[BudgetFact]:
@@ -582,20 +612,25 @@ def _definition(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | 
     if not term:
         return None
     draft = Draft(ctx)
-    found = []
-    for block in ctx.blocks():
-        if block['kind'] != 'paragraph' or '名词解释' not in block['heading_path']:
-            continue
-        m = re.search(r'[、.．]\s*“?' + re.escape(term) + r'”?\s*[：:]', block['text'])
-        if m:
-            found.append(block)
-    if not found:
-        return None
-    first = found[0]
-    definition = first['text'][first['text'].index(term):].strip()
+    glossary = [b for b in ctx.blocks() if b['kind'] == 'paragraph' and '名词解释' in b['heading_path']
+                and (not q.orgs or _key_of_doc(ctx, b['doc']) in q.orgs)]
+    found = [b for b in glossary if re.search(r'[、.．]\s*“?' + re.escape(term) + r'”?\s*[：:]', b['text'])]
+    if found:
+        first = found[0]
+        definition = first['text'][first['text'].index(term):].strip()
+    else:   # not defined itself, but explained inside another entry ('基本支出：包括人员经费、公用经费…')
+        found = [b for b in glossary if term in b['text']]
+        if not found:
+            return None
+        first = found[0]
+        definition = f'名词解释中没有单列“{term}”，相关条目：{first["text"].strip()}'
     cites = ''.join(draft.cite_lines(b['doc'], b['line_start'], b['line_end']) for b in found)
     draft.add(f'{definition}{cites}')
     return draft.finish(q, None, None, 'facts')
+
+
+def _key_of_doc(ctx: Context, doc: str) -> str:
+    return next((d.org_key for d in ctx.store.documents() if d.doc == doc), '')
 
 
 def _list_projects(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None:
@@ -632,7 +667,7 @@ def _retrieved(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | N
     if ctx.search is None:
         return None
     orgs, years = scope_of(q)
-    passages = ctx.search(q.text, orgs, years, k=5)
+    passages = ctx.search(search_text(q), orgs, years, k=5)
     if not passages:
         return None
     best = passages[0]

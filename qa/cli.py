@@ -20,8 +20,7 @@ from index.runtime import open_index, open_vectors
 from index.pipeline import IngestFailed, ingest_paths
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
-from qa.answer import Context, answer, scope_of
-from qa.understand import Catalogue, understand
+from qa.answer import Context, answer, retrieve
 from settings import Settings
 
 EXIT_BAD_INPUT = 2
@@ -221,15 +220,14 @@ def cmd_search(args, settings: Settings) -> int:
     if bool(args.query) == bool(args.batch):
         print('error: give a query or --batch FILE.jsonl (not both)', file=sys.stderr)
         return EXIT_BAD_INPUT
-    store, _, engine = open_index(settings)
-    explicit = (resolve_org(store, args.org),) if args.org else (), (args.year,) if args.year else ()
-    catalogue = Catalogue.from_documents(store.documents())
+    ctx = open_context(settings)
+    store = ctx.store
 
     def run(text):
-        orgs, years = explicit
-        if not args.org and not args.year:   # filters from the question itself, as `ask` uses them
-            orgs, years = scope_of(understand(text, catalogue))
-        return engine.search(text, orgs, years, k=args.k)
+        if not args.org and not args.year:   # filters and fact lines from the question, as `ask` uses them
+            return retrieve(text, ctx, k=args.k)
+        orgs = (resolve_org(store, args.org),) if args.org else ()
+        return ctx.search(text, orgs, (args.year,) if args.year else (), k=args.k)
 
     if args.batch:
         for question_id, text in _read_batch(args.batch):

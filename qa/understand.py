@@ -188,7 +188,9 @@ def _content(text: str, org_spans) -> str:
         start = ''.join(chars).index(region.group(0))
         for i in range(start, start + len(region.group(0))):
             chars[i] = ' '
-    return re.sub(r'(?<!\d)(20\d\d|\d\d)\s*年(?!前)', ' ', ''.join(chars)).strip()
+    text = re.sub(r'(?<!\d)(20\d\d|\d\d)\s*年(?!前)', ' ', ''.join(chars))
+    text = re.sub(r'[（(]\s*20\d\d\s*(年)?\s*[）)]', ' ', text)
+    return re.sub(r'\s+', ' ', text).strip()
 
 
 STOP = re.compile(r'(是多少|有多少|多少钱|多少|是什么|什么|怎么|如何|吗|呢|的|了|年|预算|安排|经费|资金|项目|一下|请问|'

@@ -23,7 +23,7 @@ from index.facts_store import FactStore  # noqa: E402
 from index.pipeline import ingest_paths  # noqa: E402
 from index.retriever import HybridSearch  # noqa: E402
 from index.runtime import open_vectors  # noqa: E402
-from qa.answer import scope_of  # noqa: E402
+from qa.answer import scope_of, search_text  # noqa: E402
 from qa.evaluation import evidence_hit_rates, load_gold  # noqa: E402
 from qa.understand import Catalogue, understand  # noqa: E402
 from settings import Settings  # noqa: E402
@@ -67,8 +67,9 @@ def main() -> None:
         gold = load_gold(args.gold) if args.gold.exists() else []
 
         def search(text, engine=engine):
-            orgs, years = scope_of(understand(text, catalogue))
-            return engine.search(text, orgs, years, k=5)
+            question = understand(text, catalogue)
+            orgs, years = scope_of(question)
+            return engine.search(search_text(question), orgs, years, k=5)
 
         latencies = []
         for g in gold * 3:
