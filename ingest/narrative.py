@@ -20,7 +20,7 @@ from .numbers import read_number
 NUM = r'(\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\s?\.\s?\d+)?)'
 SP = r'\s*'
 CHANGE = (rf'{SP}[，,]?{SP}比上年(?:预算)?(?P<dir>增加|减少|增长|下降){SP}(?P<chg>{NUM}){SP}万元'
-          rf'(?:{SP}[，,]?{SP}(?:增长|下降|增加|减少){SP}(?P<chgpct>{NUM}){SP}%)?')
+          rf'(?:{SP}[，,]?{SP}(?P<ratedir>增长|下降|增加|减少){SP}(?P<chgpct>{NUM}){SP}%)?')
 SANGONG_PARTS = ('因公出国（境）费', '公务用车购置费', '公务用车运行费', '公务接待费')
 
 
@@ -106,7 +106,7 @@ def read_narrative(blocks: list[Block]) -> tuple[list[TextFact], list[Statement]
 def _staff(r: _Reader, project: str) -> None:
     for m in re.finditer(rf'下设{SP}{NUM}{SP}个(处室|科室|内设机构)', r.text):
         r.add('内设机构数', '数额', m.group(1), '个', m.span())
-    if not re.search(r'(编制数|实有人数|在职.{0,20}退休)', r.text):
+    if not re.search(r'(编制数|实有人数|^在职)', r.text):
         return   # '企业退休 2 人' in a project is not the unit's staff
     for m in re.finditer(rf'编制数{SP}{NUM}', r.text):
         r.add('编制数', '数额', m.group(1), '人', m.span())
@@ -126,8 +126,8 @@ def _totals(r: _Reader, project: str) -> None:
                 ('支出预算', rf'支出预算{SP}{NUM}{SP}万元{SP}[，,]{SP}其'),
                 ('一般公共预算拨款合计', rf'一般公共预算拨款合计{SP}{NUM}{SP}万元'),
                 ('一般公共预算基本支出', rf'一般公共预算基本支出{SP}{NUM}{SP}万元'),
-                ('人员经费', rf'人员经费{SP}{NUM}{SP}万元'),
-                ('公用经费', rf'公用经费{SP}{NUM}{SP}万元'),
+                ('人员经费', rf'(?<![\u4e00-\u9fff])人员经费{SP}{NUM}{SP}万元'),
+                ('公用经费', rf'(?<![\u4e00-\u9fff])公用经费{SP}{NUM}{SP}万元'),
                 ('预算安排规模', rf'预算安排规模[:：]{SP}{NUM}{SP}万元'))
     for item, pattern in patterns:
         for m in re.finditer(pattern, r.text):
@@ -217,10 +217,18 @@ def _add_spanless(r: _Reader, m, item: str) -> None:
 
     r.add(item, '数额', m.group('val'), '万元', real(m.span('val')))
     if m.group('dir'):
-        direction = {'增长': '增加', '下降': '减少'}.get(m.group('dir'), m.group('dir'))
-        r.add(item, f'比上年{direction}', m.group('chg'), '万元', real(m.span('chg')))
+        r.add(item, f'比上年{_direction(m.group("dir"))}', m.group('chg'), '万元', real(m.span('chg')))
         if m.group('chgpct'):
-            r.add(item, '增长率' if direction == '增加' else '下降率', m.group('chgpct'), '%', real(m.span('chgpct')))
+            r.add(item, _rate_column(m.group('ratedir')), m.group('chgpct'), '%', real(m.span('chgpct')))
+
+
+def _direction(word: str) -> str:
+    return {'增长': '增加', '下降': '减少'}.get(word, word)
+
+
+def _rate_column(word: str) -> str:
+    """The rate as printed: '减少143万元，增加8%' keeps 增长率 8%, the document's own words."""
+    return '增长率' if _direction(word) == '增加' else '下降率'
 
 
 def _amount_changes(r: _Reader, project: str) -> None:
@@ -233,6 +241,8 @@ def _amount_changes(r: _Reader, project: str) -> None:
         item = _clean_item(m.group('item'))
         if not item:
             continue
+        if item in ('基本支出', '项目支出') and '一般公共预算当年拨款' in r.section:
+            item = '一般公共预算拨款' + item   # not the all-funds 基本支出/项目支出 stated earlier
         r.add(item, '数额', m.group('val'), '万元', m.span('val'), project)
         if m.group('pct'):
             r.add(item, '占比', m.group('pct'), '%', m.span('pct'), project)
@@ -241,10 +251,9 @@ def _amount_changes(r: _Reader, project: str) -> None:
 
 def _change(r: _Reader, m, item: str, project: str = '') -> None:
     if m.groupdict().get('dir'):
-        direction = {'增长': '增加', '下降': '减少'}.get(m.group('dir'), m.group('dir'))
-        r.add(item, f'比上年{direction}', m.group('chg'), '万元', m.span('chg'), project)
+        r.add(item, f'比上年{_direction(m.group("dir"))}', m.group('chg'), '万元', m.span('chg'), project)
         if m.group('chgpct'):
-            r.add(item, '增长率' if direction == '增加' else '下降率', m.group('chgpct'), '%', m.span('chgpct'), project)
+            r.add(item, _rate_column(m.group('ratedir')), m.group('chgpct'), '%', m.span('chgpct'), project)
 
 
 ITEM_NOISE = re.compile(r'^(其中|包括|主要用于|合计|共计|支出预算|收入预算|年|预算数为|预算数|为)+')

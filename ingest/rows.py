@@ -194,9 +194,14 @@ def _coded_row(cells: list[str], cell_lines: list[int], schema: Schema) -> RawRo
         value_start = merged_at + 1 + project
     else:
         value_start = max(label_index + 1, n_slots + 1 + project) if n_slots else label_index + 1
+    flags = []
+    if project and values and values[0][0] == value_start - 1 and label_index < value_start - 1:
+        # a figure printed in the 项目名称 column (a duplicated total): kept out of the columns, flagged
+        index, text, line = values.pop(0)
+        flags.append(f'number_in_project_column:{text}')
     raw_values = [_raw_value(text, index - value_start, line) for index, text, line in values]
     positional = all(v.pos is not None and v.pos >= 0 for v in raw_values)
-    return RawRow(codes, texts, raw_values, min(cell_lines), max(cell_lines), positional)
+    return RawRow(codes, texts, raw_values, min(cell_lines), max(cell_lines), positional, flags=flags)
 
 
 def _two_sided_row(cells: list[str], cell_lines: list[int]) -> list[RawRow]:

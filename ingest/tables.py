@@ -99,6 +99,7 @@ def read_tables(lines: list[str]) -> tuple[list[Table], list[str]]:
         for segment in _segments(lines, region, numbers_present, warnings):
             tables.append(segment)
     _repair_codes(tables)
+    tables = [_repair_sequence(t) if t.kind == 't6' else t for t in tables]
     return tables, warnings
 
 
@@ -329,21 +330,34 @@ def _sangong_label(label: str) -> str | None:
 
 # ---- codes cut short: repaired from the same label elsewhere in the document -----------
 
-def _repair_codes(tables: list[Table]) -> None:
+FUNCTION_TABLES = ('t2', 't3', 't5', 't7', 't8', 't9')
+
+
+def _catalog(tables: list[Table]) -> dict[tuple[str, str], set[str]]:
+    """(类, label) -> the well-formed codes these tables print for it."""
     catalog: dict[tuple[str, str], set[str]] = {}
     for table in tables:
-        if table.kind in ('t2', 't3', 't5', 't7', 't8', 't9'):
+        if table.kind in FUNCTION_TABLES:
             for row in table.rows:
                 if row.code and 'code_malformed' not in row.flags and row.label:
                     catalog.setdefault((row.code[:3], row.label), set()).add(row.code)
+    return catalog
+
+
+def _repair_codes(tables: list[Table]) -> None:
+    catalog = _catalog(tables)
     for t_index, table in enumerate(tables):
-        if table.kind not in ('t2', 't3', 't5', 't7', 't8', 't9'):
+        if table.kind not in FUNCTION_TABLES:
             continue
         rows = list(table.rows)
         changed = False
         current_kuan = ''
         for r_index, row in enumerate(rows):
             if 'code_malformed' not in row.flags:
+                corrected = _misprinted(row, _catalog([t for t in tables if t is not table]), table)
+                if corrected:
+                    rows[r_index] = replace(row, code=corrected, flags=row.flags + (f'code_corrected:{row.code}',))
+                    changed = True
                 if len(row.code) == 5:
                     current_kuan = row.code
                 continue
@@ -357,6 +371,30 @@ def _repair_codes(tables: list[Table]) -> None:
                 changed = True
         if changed:
             tables[t_index] = replace(table, rows=tuple(rows))
+
+
+def _misprinted(row: TableRow, catalog, table: Table) -> str | None:
+    """'208 06 09 其他企业改革发展补助' where every other table prints 2080699 for that label, under 20806."""
+    if len(row.code) != 7 or not row.label:
+        return None
+    codes = catalog.get((row.code[:3], row.label), set())
+    if row.code in codes or len(codes) != 1:
+        return None
+    only = next(iter(codes))
+    return only if only[:5] == row.code[:5] else None
+
+
+def _repair_sequence(table: Table) -> Table:
+    """表6: a code whose 类 breaks the run it stands in ('201 11' between 30110 and 30112) takes the run's 类."""
+    rows = list(table.rows)
+    changed = False
+    for i in range(1, len(rows) - 1):
+        before, row, after = rows[i - 1].code, rows[i].code, rows[i + 1].code
+        if len(row) == 5 and len(before) >= 3 and len(after) >= 3 and before[:3] == after[:3] != row[:3] \
+                and before[:3] + row[3:] > before and (len(after) == 3 or before[:3] + row[3:] < after):
+            rows[i] = replace(rows[i], code=before[:3] + row[3:], flags=rows[i].flags + (f'code_corrected:{row}',))
+            changed = True
+    return replace(table, rows=tuple(rows)) if changed else table
 
 
 def _narrow(found: set[str] | None, printed: str, current_kuan: str) -> set[str]:

@@ -19,6 +19,7 @@ from ingest.numbers import format_amount
 
 from .lookup import (SANGONG_PARTS, TEMPLATE_WORDS, bigrams, change_facts, common_run, match_facts, project_of, share_facts,
                      vocabulary_facts)
+from .llm import with_language_model
 from .models import Answer, Citation
 from .understand import Catalogue, Question, understand
 from .verify import unverified_numbers
@@ -41,15 +42,16 @@ class Passage:
 class Context:
     store: FactStore
     catalogue: Catalogue
-    search: object = None                       # callable(question_text, orgs, years, k) -> [Passage]
+    search: object = None                       # callable(text, orgs, years, k=, boost=) -> [Hit]
+    llm: object = None                          # an optional langchain chat model
     _facts: list[BudgetFact] | None = None
     _lines: dict[str, dict[int, str]] = field(default_factory=dict)
     _blocks: list[dict] | None = None
     _statements: list[dict] | None = None
 
     @classmethod
-    def from_store(cls, store: FactStore, search=None) -> 'Context':
-        return cls(store, Catalogue.from_documents(store.documents()), search)
+    def from_store(cls, store: FactStore, search=None, llm=None) -> 'Context':
+        return cls(store, Catalogue.from_documents(store.documents()), search, llm)
 
     def facts(self) -> list[BudgetFact]:
         if self._facts is None:
@@ -84,8 +86,10 @@ class Draft:
         self.parts: list[str] = []
         self.citations: list[Citation] = []
         self.warnings: list[str] = []
+        self.quoted: list[str] = []
 
     def cite_fact(self, fact: BudgetFact) -> str:
+        self.quoted.extend(x for x in (fact.project, fact.row, fact.org, fact.column) if x)
         text = self.ctx.lines(fact.doc, fact.line_start, fact.line_end)
         return self._cite(Citation(fact.doc, fact.line_start, fact.line_end, text, fact.table_no, fact.row,
                                    fact.column))
@@ -107,15 +111,17 @@ class Draft:
     def finish(self, question: Question, value: str | None, unit: str | None, method: str) -> Answer:
         text = ''.join(self.parts)
         return Answer(question.text, 'answered', text, value, unit, tuple(self.citations), False,
-                      tuple(self.warnings), method=method)
+                      tuple(self.warnings), method=method, quoted=tuple(self.quoted))
 
 
 # ---- entry point -------------------------------------------------------------------
 
 def answer(text: str, ctx: Context, question_id: str | None = None) -> Answer:
     question = understand(text, ctx.catalogue)
-    result = _answer(question, ctx)
-    return replace(_verified(result, ctx), id=question_id)
+    result = _verified(_answer(question, ctx), ctx)
+    if ctx.llm is not None and result.verified:
+        result = with_language_model(result, ctx.llm)
+    return replace(result, id=question_id)
 
 
 def _answer(q: Question, ctx: Context) -> Answer:
@@ -294,7 +300,8 @@ def _joined(q: Question, answers: list[Answer]) -> Answer:
         citations.extend(a.citations)
         offset += len(a.citations)
     return replace(first, question=q.text, answer=''.join(text), citations=tuple(citations),
-                   warnings=tuple(w for a in answers for w in a.warnings))
+                   warnings=tuple(w for a in answers for w in a.warnings),
+                   quoted=tuple(x for a in answers for x in a.quoted))
 
 
 def _project_facts(project: tuple[str, str], facts: list[BudgetFact]) -> list[BudgetFact]:
@@ -364,8 +371,12 @@ def _state_figures(q: Question, chosen: list[BudgetFact], facts: list[BudgetFact
         _add_explanation(draft, lead, facts)
         _add_check_warnings(draft, lead)
     if len(by_doc) > 1:
-        draft.add(f'（共{len(by_doc)}份文件，年份不同的数字分别列出。）')
+        draft.add(f'（{_chinese_count(len(by_doc))}份文件各有一个数字，按年份分别列出。）')
     return draft.finish(q, str(headline.value), headline.unit, 'facts')
+
+
+def _chinese_count(n: int) -> str:
+    return '一两三四五六七八九'[n - 1] if 1 <= n <= 9 else str(n)
 
 
 def _preferred(facts: list[BudgetFact]) -> BudgetFact:
@@ -456,7 +467,7 @@ def _add_explanation(draft: Draft, lead: BudgetFact, facts: list[BudgetFact]) ->
                    and key and f.item == key), None)
     if change is not None:
         sentence = _sentence_at(draft.ctx, change)
-        draft.add(f'文件说明：“{sentence}”{draft.cite_fact(change)}')
+        draft.add(f'文件说明：“{sentence}”{_cite_sentence(draft, change)}')
 
 
 def _add_check_warnings(draft: Draft, lead: BudgetFact) -> None:
@@ -468,14 +479,28 @@ def _add_check_warnings(draft: Draft, lead: BudgetFact) -> None:
         draft.add('（此数所在栏目从版式上无法完全确定。）')
 
 
+def _paragraph_of(ctx: Context, fact: BudgetFact) -> tuple[int, int]:
+    """The lines of the paragraph a text fact stands in (a sentence may run over several lines)."""
+    for block in ctx.blocks():
+        if block['doc'] == fact.doc and block['kind'] == 'paragraph' and \
+                block['line_start'] <= fact.line_start <= block['line_end']:
+            return block['line_start'], block['line_end']
+    return fact.line_start, fact.line_end
+
+
 def _sentence_at(ctx: Context, fact: BudgetFact) -> str:
-    text = ctx.lines(fact.doc, max(1, fact.line_start - 2), fact.line_end + 2)
-    pieces = re.split(r'(?<=[。；])', text)
-    raw = fact.raw.replace(',', '')
-    for piece in pieces:
+    start, end = _paragraph_of(ctx, fact)
+    text = ctx.lines(fact.doc, start, end)
+    raw = fact.raw.replace(',', '').replace(' ', '')
+    for piece in re.split(r'(?<=[。；])', text):
         if raw and raw in piece.replace(',', '').replace(' ', ''):
             return piece.strip()
-    return ctx.lines(fact.doc, fact.line_start, fact.line_end)
+    return text
+
+
+def _cite_sentence(draft: 'Draft', fact: BudgetFact) -> str:
+    start, end = _paragraph_of(draft.ctx, fact)
+    return draft.cite_lines(fact.doc, start, end)
 
 
 # ---- changes, shares, comparisons ---------------------------------------------------
@@ -491,7 +516,7 @@ def _change(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None
     sentence = _sentence_at(ctx, best)
     direction = best.column[len('比上年'):]
     draft.add(f'{best.org}{best.year or ""}年{_plain_item(best)}比上年{direction}{format_amount(best.value)}{best.unit}'
-              f'{draft.cite_fact(best)}。文件原文：“{sentence}”')
+              f'{draft.cite_fact(best)}。文件原文：“{sentence}”{_cite_sentence(draft, best)}')
     return draft.finish(q, str(best.value), best.unit, 'facts')
 
 
@@ -571,7 +596,7 @@ def _rank(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None:
         return None
     ordered = sorted(latest.values(), key=lambda f: f.value, reverse=True)
     draft = Draft(ctx)
-    lines = [f'{i + 1}. {f.org}（{f.year}年）{_amount(f)}{draft.cite_fact(f)}' for i, f in enumerate(ordered)]
+    lines = [f'{i + 1}、{f.org}（{f.year}年）{_amount(f)}{draft.cite_fact(f)}' for i, f in enumerate(ordered)]
     draft.add(f'{_subject(ordered[0])}按已载入文件排序（各单位取最新年份）：' + '；'.join(lines) + '。')
     if len({f.year for f in ordered}) > 1:
         draft.add('注意：各单位文件的年份不同。')
@@ -671,7 +696,8 @@ def _retrieved(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | N
     if not passages:
         return None
     best = passages[0]
-    sentence = _best_sentence(q, best.text)
+    # quote the document's own lines, not the chunk (which carries a synthetic heading)
+    sentence = _best_sentence(q, ctx.lines(best.doc, best.line_start, best.line_end))
     if re.search(r'\*[^*]{1,20}\*|[XＸ×]{2}|(为|预算|安排)\s*万元', sentence):
         draft = Draft(ctx)
         cite = draft.cite_lines(best.doc, best.line_start, best.line_end)
@@ -689,7 +715,6 @@ def _retrieved(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | N
 
 
 def _best_sentence(q: Question, text: str) -> str:
-    text = text.split('：', 1)[-1] if '：' in text[:40] else text
     pieces = [p.strip() for p in re.split(r'(?<=[。；;])', text) if p.strip()]
     asked = _bigrams(q.text)
     return max(pieces, key=lambda p: len(asked & _bigrams(p)), default='')
@@ -711,7 +736,7 @@ HANDLERS = {
 def _verified(result: Answer, ctx: Context) -> Answer:
     if result.status != 'answered':
         return result
-    sources = [c.text for c in result.citations]
+    sources = [c.text for c in result.citations] + list(result.quoted)
     missing = unverified_numbers(_without_citation_marks(result.answer), sources + _computed(result))
     return replace(result, verified=not missing, unverified_numbers=tuple(missing))
 

@@ -21,6 +21,7 @@ from index.pipeline import IngestFailed, ingest_paths
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
 from qa.answer import Context, answer, retrieve
+from qa.llm import chat_model
 from settings import Settings
 
 EXIT_BAD_INPUT = 2
@@ -213,7 +214,7 @@ def open_context(settings: Settings) -> Context:
     store, _, engine = open_index(settings)
     if not store.documents():
         raise ValueError(f'nothing ingested in {settings.data_dir}; run `python -m qa ingest data/samples` first')
-    return Context.from_store(store, search=engine.search)
+    return Context.from_store(store, search=engine.search, llm=chat_model(settings))
 
 
 def cmd_search(args, settings: Settings) -> int:

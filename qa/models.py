@@ -36,6 +36,7 @@ class Answer:
     candidates: tuple[str, ...] = ()          # for 'ambiguous': the organisations to choose from
     unverified_numbers: tuple[str, ...] = ()
     method: str = ''                          # 'facts' | 'computation' | 'retrieval' | 'llm'
+    quoted: tuple[str, ...] = field(default=(), compare=False, repr=False)  # names and labels taken from facts
     id: str | None = field(default=None, compare=False)
 
     def to_json(self) -> dict:

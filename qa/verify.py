@@ -12,7 +12,6 @@ import re
 from decimal import Decimal, InvalidOperation
 
 NUMBER = re.compile(r'(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元|%|％)?')
-NOT_A_FIGURE = re.compile(r'^(?:第\s*)?$')
 SCALES = {'元': Decimal(1), '万元': Decimal(10000), '亿元': Decimal(100000000)}
 
 
@@ -66,4 +65,5 @@ def _values(sources: list[str]) -> list[Decimal]:
 
 
 def _same(a: Decimal, b: Decimal) -> bool:
-    return abs(a - b) <= Decimal('0.0001') * max(Decimal(1), abs(b) / 1000)
+    """Equal values: unit conversions are exact in Decimal, so only representation may differ."""
+    return abs(a - b) <= Decimal('1e-9') * max(Decimal(1), abs(b))

@@ -13,6 +13,7 @@ from ingest.document import parse_document
 REPO = Path(__file__).resolve().parents[1]
 SAMPLES = REPO / 'data' / 'samples'
 SAMPLE_NAMES = sorted(p.name for p in SAMPLES.glob('*.txt'))
+OUTPUT = REPO / 'tests' / 'output'
 
 
 @pytest.fixture(scope='session')
@@ -29,6 +30,36 @@ def data_dir(tmp_path, monkeypatch):
 
 
 def run_cli(*args: str, data_dir: Path, input_text: str | None = None) -> subprocess.CompletedProcess:
-    env = dict(os.environ, BUDGETQA_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO))
+    OUTPUT.mkdir(exist_ok=True)
+    env = dict(os.environ, BUDGETQA_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO),
+               BUDGETQA_EMBEDDING_CACHE=str(OUTPUT / 'embeddings.db'))
     return subprocess.run([sys.executable, '-m', 'qa', *args], cwd=REPO, env=env, capture_output=True,
                           text=True, input=input_text, timeout=300)
+
+def index_settings(data_dir: Path, **extra):
+    """Settings for a test data directory; the embedding cache is shared by the whole test run."""
+    from settings import Settings
+    OUTPUT.mkdir(exist_ok=True)
+    env = {'BUDGETQA_DATA_DIR': str(data_dir), 'BUDGETQA_EMBEDDING_CACHE': str(OUTPUT / 'embeddings.db'), **extra}
+    return Settings.from_env(env)
+
+
+@pytest.fixture(scope='session')
+def sample_index(tmp_path_factory):
+    """The five samples ingested with vectors (embedded Chroma), once per test session."""
+    from index.facts_store import FactStore
+    from index.pipeline import ingest_paths
+    from index.runtime import open_vectors
+    settings = index_settings(tmp_path_factory.mktemp('index'))
+    store = FactStore(settings.facts_db)
+    ingest_paths([SAMPLES], store, vectors=open_vectors(settings))
+    return settings
+
+
+@pytest.fixture(scope='session')
+def ctx(sample_index):
+    """An answering context over the sample index, with retrieval and no language model."""
+    from index.runtime import open_index
+    from qa.answer import Context
+    store, _, engine = open_index(sample_index)
+    return Context.from_store(store, search=engine.search)

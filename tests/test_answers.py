@@ -1,0 +1,107 @@
+"""Answers to the dev questions and to harder questions of our own, each figure cited.
+
+The gold files give, for each question, the expected figure (or '文件中没有')
+and the lines that prove it; an answer passes when its figure matches and a
+citation covers one of those lines.  tests/questions/own_questions.jsonl was
+written by reading the documents: colloquial names, a contradiction between
+text and table, unfilled templates, a year that was never published.
+"""
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+from qa.answer import answer
+
+DEV = REPO.parent / 'shared' / 'eval' / 'dev_questions.jsonl'
+OWN = REPO / 'tests' / 'questions' / 'own_questions.jsonl'
+
+
+def load(path: Path) -> list[dict]:
+    return [json.loads(l) for l in path.read_text(encoding='utf-8').splitlines() if l.strip()] if path.exists() else []
+
+
+CASES = load(DEV) + load(OWN)
+
+
+def cites_evidence(result, gold) -> bool:
+    return any(c.doc == e['doc'] and c.line_start - 2 <= e['line'] <= c.line_end + 2
+               for c in result.citations for e in gold['evidence'])
+
+
+def contains(result, gold) -> bool:
+    text = result.answer.replace(',', '')
+    for item in gold.get('must_contain') or []:
+        options = item if isinstance(item, list) else [item]
+        if not any(o.replace(',', '') in text for o in options):
+            return False
+    return True
+
+
+@pytest.mark.parametrize('gold', CASES, ids=[g['id'] for g in CASES])
+def test_answer(ctx, gold):
+    result = answer(gold['question'], ctx, gold['id'])
+    if gold['category'] == 'unanswerable':
+        assert result.status == 'not_found', result.answer
+        assert result.answer.startswith('文件中没有')
+        return
+    assert result.status == 'answered', result.answer
+    if gold['answer_value'] is not None:
+        assert result.value is not None and abs(Decimal(result.value) - Decimal(gold['answer_value'])) < Decimal('0.006'), \
+            result.answer
+    assert contains(result, gold), result.answer
+    assert cites_evidence(result, gold), [(c.doc, c.line_start) for c in result.citations]
+    assert result.verified, result.unverified_numbers
+
+
+def test_every_figure_is_checked_against_its_citations(ctx):
+    result = answer('州政府办2024年人员经费多少？', ctx)
+    assert result.verified and result.unverified_numbers == ()
+    assert '1,407.47万元' in result.answer and '1,312.21万元' in result.answer   # with its two parts
+
+
+def test_sangong_answer_gives_the_four_parts_and_the_empty_table(ctx):
+    result = answer('州政府办2024年三公经费是多少', ctx)
+    assert (result.value, result.unit) == ('0.00', '万元')
+    assert all(part in result.answer for part in ('因公出国（境）费', '公务用车购置费', '公务用车运行费', '公务接待费'))
+    assert '表10为空表' in result.answer
+    assert {c.doc for c in result.citations} == {'002_220f206dadf5e393.txt'}
+
+
+def test_contradiction_is_shown_with_both_figures_and_sources(ctx):
+    result = answer('昌吉州工信局2023年行政运行预算是多少', ctx)
+    assert '459.41' in result.answer and '459.01' in result.answer and '不一致' in result.answer
+    assert {c.line_start for c in result.citations} >= {728, 2344}
+    assert 'document_contradiction' in result.warnings
+
+
+def test_ambiguous_name_asks_which_one(ctx):
+    result = answer('工信局三公经费', ctx)
+    assert result.status == 'ambiguous'
+    assert set(result.candidates) == {'克孜勒苏柯尔克孜自治州工业和信息化局', '昌吉州工业和信息化局'}
+
+
+def test_missing_year_names_the_years_there_are(ctx):
+    result = answer('克州工信局2026年预算多少？', ctx)
+    assert result.status == 'not_found' and '2024年、2025年' in result.answer
+
+
+def test_comparison_across_years_shows_formula_and_both_operands(ctx):
+    result = answer('克州工信局2025年比2024年三公经费多了多少', ctx)
+    assert result.value == '3.80' and result.method == 'computation'
+    assert '13.80 − 10.00 = 3.80' in result.answer
+    assert {c.doc for c in result.citations} == {'000_f62fb37ef8e53f88.txt', '001_efa3db65107556e7.txt'}
+
+
+def test_comparison_across_organisations_warns_about_different_years(ctx):
+    result = answer('克州工信局（2024）和昌吉州工信局（2023）房屋面积谁大？', ctx)
+    assert '1,522.00平方米' in result.answer and '59.14平方米' in result.answer
+    assert 'different_years' in result.warnings
+
+
+def test_unfilled_template_is_not_an_answer(ctx):
+    result = answer('开发区2024年机关运行经费是多少', ctx)
+    assert result.status == 'not_found' and '模板' in result.answer
+    assert result.citations and result.citations[0].doc == '004_e54530e087c47278.txt'
