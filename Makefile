@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: venv run test clean
+.PHONY: venv run test browser clean
 
 venv: $(STAMP)
 
@@ -21,10 +21,17 @@ $(STAMP): requirements.txt
 
 run: venv
 	$(PY) -m qa ingest data/samples
-	$(PY) -m qa facts --org 州政府办 --table 10
+	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
+		--server.headless true --browser.gatherUsageStats false
 
-test: venv
+test: venv browser
 	$(PY) -m pytest -q
+
+# Debian's Chromium and a CJK font for the end-to-end browser test (a test tool's own browser download fails here)
+browser:
+	@command -v chromium >/dev/null && fc-list 2>/dev/null | grep -q 'Noto Sans CJK' || \
+		( (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-noto-cjk) \
+		  || echo 'warning: could not install chromium; the browser test will be skipped' )
 
 clean:
 	rm -rf $(VENV) .data .pytest_cache

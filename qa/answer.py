@@ -116,8 +116,14 @@ class Draft:
 
 # ---- entry point -------------------------------------------------------------------
 
-def answer(text: str, ctx: Context, question_id: str | None = None) -> Answer:
+def answer(text: str, ctx: Context, question_id: str | None = None, orgs: tuple[str, ...] = (),
+           years: tuple[int, ...] = ()) -> Answer:
+    """`orgs`/`years`: filters chosen outside the question (the page's sidebar); the question's own win."""
     question = understand(text, ctx.catalogue)
+    if orgs and not question.orgs:
+        question = replace(question, orgs=tuple(orgs), ambiguous=())
+    if years and not question.years:
+        question = replace(question, years=tuple(years))
     result = _verified(_answer(question, ctx), ctx)
     if ctx.llm is not None and result.verified:
         result = with_language_model(result, ctx.llm)

@@ -23,7 +23,7 @@ from index.facts_store import FactStore  # noqa: E402
 from index.pipeline import ingest_paths  # noqa: E402
 from index.retriever import HybridSearch  # noqa: E402
 from index.runtime import open_vectors  # noqa: E402
-from qa.answer import scope_of, search_text  # noqa: E402
+from qa.answer import Context, retrieve, scope_of, search_text  # noqa: E402
 from qa.evaluation import evidence_hit_rates, load_gold  # noqa: E402
 from qa.understand import Catalogue, understand  # noqa: E402
 from settings import Settings  # noqa: E402
@@ -80,9 +80,12 @@ def main() -> None:
             latencies.sort()
             p95 = latencies[int(len(latencies) * 0.95) - 1]
             print(f'search latency         p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms')
-        for label, eng in (('hybrid', engine), ('bm25 only', HybridSearch.open(store, None))):
-            rates = evidence_hit_rates(gold, lambda text, eng=eng: search(text, eng))
-            print(f'{label:10s} evidence in top hit {rates["top1"]:.0%}, in top 5 {rates["top5"]:.0%} '
+        ctx = Context.from_store(store, search=engine.search)
+        for label, run in (('bm25 only', lambda t, e=HybridSearch.open(store, None): search(t, e)),
+                           ('bm25+vectors', lambda t: search(t, engine)),
+                           ('+fact lines', lambda t: retrieve(t, ctx, k=5))):
+            rates = evidence_hit_rates(gold, run)
+            print(f'{label:13s} evidence in top hit {rates["top1"]:.0%}, in top 5 {rates["top5"]:.0%} '
                   f'of {rates["questions"]}; missed {rates["misses"]}')
 
 

@@ -1,0 +1,129 @@
+"""What the page shows, as plain data: tables rebuilt from facts, source lines, the corpus, a chart series.
+
+    frame = table_frame(store, '002_220f206dadf5e393.txt', 6)      # a DataFrame of 表6, one row per table row
+    lines = source_lines(store, '002_220f206dadf5e393.txt', 495, 495)
+
+app.py only lays these out; nothing here imports streamlit.
+"""
+from __future__ import annotations
+
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from index.facts_store import FactStore
+from ingest.reader import MAX_BYTES, TEXT_SUFFIXES, IngestError
+
+SAFE_NAME = re.compile(r'[^\w\u4e00-\u9fff.（）()-]+')
+
+
+@dataclass(frozen=True)
+class TableView:
+    title: str
+    unit: str
+    frame: pd.DataFrame
+    highlight: int | None          # index of the cited row in `frame`, if any
+
+
+def table_frame(store: FactStore, doc: str, table_no: int, cited_line: int | None = None) -> TableView | None:
+    meta = next((t for t in store.tables(doc) if t['table_no'] == table_no), None)
+    facts = [f for f in store.facts(doc=doc, table_no=table_no) if f.source == 'table']
+    if meta is None:
+        return None
+    rows: dict[tuple, dict] = {}
+    for f in facts:
+        key = (f.line_start if not f.row_code and f.row in ('合计', '总计') else _row_key(f))
+        row = rows.setdefault(key, {'行': f.line_start, '编码': f.row_code, '科目/项目': f.row,
+                                    **({'项目名称': f.project} if f.project else {})})
+        row[f.column] = float(f.value)
+        row['行'] = min(row['行'], f.line_start)
+    frame = pd.DataFrame(sorted(rows.values(), key=lambda r: r['行']))
+    highlight = None
+    if cited_line is not None and not frame.empty:
+        matches = frame.index[frame['行'] == cited_line].tolist()
+        highlight = matches[0] if matches else None
+    return TableView(f'表{table_no} {meta["title"]}', meta['unit'] or '万元', frame, highlight)
+
+
+def _row_key(f) -> tuple:
+    return (f.row_code, f.row, f.project, f.section)
+
+
+def source_lines(store: FactStore, doc: str, start: int, end: int, context: int = 3) -> list[tuple[int, str, bool]]:
+    """(line number, text, is it one of the cited lines) around a citation."""
+    shown = store.line_text(doc, max(1, start - context), end + context)
+    return [(n, text.replace('\t', '  '), start <= n <= end) for n, text in shown]
+
+
+def corpus_overview(store: FactStore) -> pd.DataFrame:
+    rows = []
+    for d in store.documents():
+        s = d.summary
+        failed = s.get('checks_failed', {})
+        rows.append({'文件': d.doc, '单位': d.org, '年度': d.year,
+                     '表格': ','.join(str(n) for n in s.get('tables_found', [])),
+                     '空表': ','.join(str(n) for n in s.get('tables_empty', [])),
+                     '事实数': s.get('facts'), '矛盾': failed.get('contradiction', 0),
+                     '警告': len(s.get('warnings', []))})
+    return pd.DataFrame(rows)
+
+
+def facts_frame(store: FactStore, org_key: str | None = None, year: int | None = None,
+                table_no: int | None = None) -> pd.DataFrame:
+    facts = store.facts(org=org_key, year=year, table_no=table_no)
+    return pd.DataFrame([{'文件': f.doc, '单位': f.org, '年度': f.year, '来源': '表格' if f.source == 'table' else '文字',
+                          '表': f.table_no, '编码': f.row_code, '行/事项': f.row, '栏目': f.column,
+                          '数值': float(f.value), '单位名称': f.unit, '项目': f.project, '起始行': f.line_start,
+                          '核对未通过': '；'.join(f.checks_failed), '标记': ','.join(f.flags)} for f in facts])
+
+
+def to_xlsx(frame: pd.DataFrame) -> bytes:
+    buffer = io.BytesIO()
+    frame.to_excel(buffer, index=False)
+    return buffer.getvalue()
+
+
+CHART_ITEMS = {
+    '三公经费': (10, '合计', '合计'), '公务接待费': (10, '公务接待费', '合计'), '人员经费': (6, '合计', '人员经费'),
+    '公用经费': (6, '合计', '公用经费'), '基本支出': (3, None, '基本支出'), '项目支出': (3, None, '项目支出'),
+}
+
+
+def item_series(store: FactStore, item: str) -> pd.DataFrame:
+    """One item across organisations and years, each value with the line it comes from."""
+    table_no, row, column = CHART_ITEMS[item]
+    out = []
+    for d in store.documents():
+        facts = [f for f in store.facts(doc=d.doc, table_no=table_no) if f.column == column
+                 and (f.row == row if row else f.row in ('合计', '总计') and not f.row_code)]
+        if not facts and item == '三公经费':
+            facts = [f for f in store.facts(doc=d.doc, source='text') if f.item == '三公经费' and f.column == '数额']
+        if facts:
+            f = facts[0]
+            out.append({'单位': d.org, '年度': d.year, '标签': f'{d.org}（{d.year}）', '数值': float(f.value),
+                        '单位名称': f.unit, '文件': f.doc, '行': f.line_start})
+    return pd.DataFrame(out)
+
+
+def save_upload(name: str, data: bytes, folder: Path) -> Path:
+    """Check an upload and keep it under a safe, unique name; raise IngestError naming the file otherwise."""
+    suffix = Path(name).suffix.lower()
+    if suffix not in TEXT_SUFFIXES:
+        raise IngestError(name, f"unsupported file type '{suffix or '(none)'}'; upload {', '.join(TEXT_SUFFIXES)}")
+    if not data.strip():
+        raise IngestError(name, 'file is empty')
+    if len(data) > MAX_BYTES:
+        raise IngestError(name, f'file is over the {MAX_BYTES // 1024 // 1024} MiB limit')
+    safe = SAFE_NAME.sub('_', Path(name).name).strip('._') or 'upload.txt'
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / safe
+    if target.exists() and target.read_bytes() != data:
+        stem, n = target.stem, 2
+        while (folder / f'{stem}_{n}{suffix}').exists():
+            n += 1
+        target = folder / f'{stem}_{n}{suffix}'
+    target.write_bytes(data)
+    return target
