@@ -14,6 +14,7 @@ from index.pipeline import IngestFailed, ingest_paths, sync_vectors
 from index.runtime import open_index, open_vectors
 from ingest.reader import IngestError
 from qa.answer import Context, answer
+from qa.audit import KIND_TITLES, audit
 from qa.llm import chat_model
 from qa.views import (CHART_ITEMS, corpus_overview, facts_frame, item_series, save_upload, source_lines,
                       table_frame, to_xlsx)
@@ -188,17 +189,32 @@ def chart_tab(store) -> None:
         st.markdown(f'- {row["标签"]}：{row["数值"]:,.2f} {row["单位名称"]} — 出处：{row["文件"]} 第{row["行"]}行')
 
 
+def audit_tab(store) -> None:
+    docs = [d.doc for d in store.documents()]
+    doc = st.selectbox('文件', docs, key='audit_doc')
+    levels = st.multiselect('类别', ['contradiction', 'rounding', 'completeness'], default=['contradiction'],
+                            key='audit_levels')
+    found = [f for f in audit(store, [doc]) if f.severity in levels]
+    st.caption(f'{len(found)} 条发现')
+    for f in found:
+        where = '；'.join(f'第{c.line_start}' + (f'-{c.line_end}' if c.line_end != c.line_start else '') + '行'
+                         for c in f.citations)
+        st.markdown(f'- **{KIND_TITLES[f.kind]}** {f.title}：{f.figures}（{where}）')
+
+
 def main() -> None:
     st.title('预算公开问答')
     ctx = context()
     orgs, years = sidebar(ctx)
-    chat, facts, chart = st.tabs(['问答', '数据浏览', '图表'])
+    chat, facts, chart, checks = st.tabs(['问答', '数据浏览', '图表', '核对'])
     with chat:
         chat_tab(ctx, orgs, years)
     with facts:
         facts_tab(ctx.store)
     with chart:
         chart_tab(ctx.store)
+    with checks:
+        audit_tab(ctx.store)
 
 
 main()

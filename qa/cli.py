@@ -13,14 +13,17 @@ import json
 import signal
 import sys
 import time
+from decimal import Decimal
 from pathlib import Path
 
 from index.facts_store import FactStore, StoreError
 from index.runtime import open_index, open_vectors
-from index.pipeline import IngestFailed, ingest_paths
+from index.pipeline import IngestFailed, ingest_paths, sync_vectors
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
 from qa.answer import Context, answer, retrieve
+from qa.audit import audit, to_jsonl, to_markdown
+from qa.export import FORMATS, compare, export
 from qa.llm import chat_model
 from settings import Settings
 
@@ -72,6 +75,23 @@ def build_parser() -> argparse.ArgumentParser:
     search.add_argument('--year', type=int)
     search.add_argument('--json', action='store_true')
     search.set_defaults(handler=cmd_search)
+
+    audit_cmd = commands.add_parser('audit', help='where the documents contradict themselves or last year')
+    audit_cmd.add_argument('docs', nargs='*', metavar='DOC')
+    audit_cmd.add_argument('--format', choices=('md', 'json'), default='md')
+    audit_cmd.set_defaults(handler=cmd_audit)
+
+    compare_cmd = commands.add_parser('compare', help='one item across organisations and years, with citations')
+    compare_cmd.add_argument('item', help='e.g. 三公经费, 人员经费, 公务接待费, 基本支出')
+    compare_cmd.add_argument('--orgs', nargs='*', default=[])
+    compare_cmd.add_argument('--years', nargs='*', type=int, default=[])
+    compare_cmd.add_argument('--format', choices=('table', 'json', 'csv'), default='table')
+    compare_cmd.set_defaults(handler=cmd_compare)
+
+    export_cmd = commands.add_parser('export', help='all facts with provenance: csv, xlsx, sqlite or datapackage')
+    export_cmd.add_argument('--format', choices=FORMATS, required=True)
+    export_cmd.add_argument('out', type=Path)
+    export_cmd.set_defaults(handler=cmd_export)
 
     remove = commands.add_parser('remove', help='remove a stored document (by file name)')
     remove.add_argument('doc')
@@ -243,11 +263,55 @@ def cmd_search(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_audit(args, settings: Settings) -> int:
+    store = FactStore(settings.facts_db)
+    known = {d.doc for d in store.documents()}
+    unknown = [d for d in args.docs if d not in known]
+    if unknown:
+        raise ValueError(f"no stored document named {', '.join(unknown)}; stored: {', '.join(sorted(known))}")
+    findings = audit(store, args.docs or None)
+    print(to_jsonl(findings) if args.format == 'json' else to_markdown(findings))
+    return 0
+
+
+def cmd_compare(args, settings: Settings) -> int:
+    ctx = open_context(settings)
+    orgs = tuple(resolve_org(ctx.store, o) for o in args.orgs)
+    facts = compare(ctx, args.item, orgs, tuple(args.years))
+    rows = [{'org': f.org, 'year': f.year, 'value': str(f.value), 'unit': f.unit, 'doc': f.doc,
+             'line_start': f.line_start, 'line_end': f.line_end, 'table': f.table_no, 'row': f.row,
+             'column': f.column} for f in facts]
+    if args.format == 'json':
+        for row in rows:
+            print(json.dumps(row, ensure_ascii=False))
+    elif args.format == 'csv':
+        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ['org'])
+        writer.writeheader()
+        writer.writerows(rows)
+    else:
+        for row in rows:
+            where = f"表{row['table']}" if row['table'] else '情况说明'
+            print(f"{row['org']}\t{row['year']}\t{format_amount(Decimal(row['value']))} {row['unit']}\t"
+                  f"{row['doc']}:{row['line_start']} {where}")
+        years = {r['year'] for r in rows}
+        if len(years) > 1:
+            print(f'注意：年份不同（{"、".join(str(y) for y in sorted(years))}）', file=sys.stderr)
+    return 0
+
+
+def cmd_export(args, settings: Settings) -> int:
+    written = export(FactStore(settings.facts_db), args.format, args.out)
+    print('wrote ' + ', '.join(str(p) for p in written))
+    return 0
+
+
 def cmd_remove(args, settings: Settings) -> int:
     store = FactStore(settings.facts_db)
     if not store.remove(args.doc):
         stored = ', '.join(d.doc for d in store.documents()) or '(nothing stored)'
         print(f"error: no stored document named '{args.doc}'; stored: {stored}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    if (settings.data_dir / 'chroma').exists() or settings.chroma_host:
+        sync_vectors(store, open_vectors(settings))
     print(f'removed {args.doc}')
     return 0

@@ -68,3 +68,8 @@ def test_bad_upload_is_refused_and_nothing_changes(app, tmp_path):
     assert list(tmp_path.iterdir()) == []
     app.run()
     assert app.sidebar.dataframe[0].value.equals(before)
+
+
+def test_audit_tab_lists_contradictions(app):
+    app.selectbox(key='audit_doc').set_value('003_1c7e695c684c211f.txt').run()
+    assert any('459.01' in m.value for m in app.markdown)
