@@ -71,6 +71,7 @@ def show_answer(result, turn: int) -> None:
     for i, c in enumerate(result.citations, 1):
         where = f'表{c.table} ' if c.table else ''
         lines = f'第{c.line_start}行' if c.line_start == c.line_end else f'第{c.line_start}-{c.line_end}行'
+        lines = (f'第{c.page}页 ' if c.page else '') + lines
         with st.expander(f'[{i}] {c.doc} {lines} {where}{c.row}{("/" + c.column) if c.column else ""}'):
             show_source(c)
 

@@ -55,6 +55,11 @@ MIGRATIONS += (
         "CREATE INDEX chunks_by_doc ON chunks (doc)",
     ),
 )
+MIGRATIONS += (
+    (  # version 3: the page of each line, for PDF sources
+        "ALTER TABLE lines ADD COLUMN page INTEGER",
+    ),
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 DOC_TABLES = ('lines', 'tables', 'facts', 'checks', 'statements', 'blocks', 'chunks', 'documents')
 
@@ -119,7 +124,8 @@ class FactStore:
         row = self.db.execute('SELECT content_hash FROM documents WHERE doc = ?', (doc,)).fetchone()
         return row is not None and row['content_hash'] == content_hash
 
-    def replace_document(self, parsed: ParsedDocument, path: Path | str, summary: dict, chunks=()) -> None:
+    def replace_document(self, parsed: ParsedDocument, path: Path | str, summary: dict, chunks=(),
+                         fault=lambda: None) -> None:
         """Replace everything stored for this file name, in one transaction."""
         with self.transaction() as db:
             self._delete(db, parsed.name)
@@ -127,8 +133,9 @@ class FactStore:
                 parsed.name, str(path), parsed.source.content_hash, parsed.source.encoding, parsed.org,
                 org_key(parsed.org), parsed.year, json.dumps(parsed.aliases, ensure_ascii=False), len(parsed.source.lines),
                 json.dumps(summary, ensure_ascii=False), datetime.now(timezone.utc).isoformat(timespec='seconds')))
-            db.executemany('INSERT INTO lines VALUES (?,?,?)',
-                           [(parsed.name, i, text) for i, text in enumerate(parsed.source.lines, 1)])
+            pages = parsed.source.pages or (None,) * len(parsed.source.lines)
+            db.executemany('INSERT INTO lines VALUES (?,?,?,?)',
+                           [(parsed.name, i, text, page) for i, (text, page) in enumerate(zip(parsed.source.lines, pages), 1)])
             db.executemany('INSERT INTO tables VALUES (?,?,?,?,?,?,?,?,?,?,?,?)', [
                 (parsed.name, t.number, t.kind, t.title, t.unit, json.dumps(t.columns, ensure_ascii=False),
                  t.line_start, t.line_end, int(t.empty), t.note, t.layout, json.dumps(t.warnings))
@@ -141,6 +148,7 @@ class FactStore:
             db.executemany('INSERT INTO statements VALUES (?,?,?,?,?,?,?)', [
                 (parsed.name, s.kind, s.subject, s.text, s.line_start, s.line_end, s.table_no)
                 for s in parsed.statements])
+            fault()   # tests: a crash here, half written, must leave the old state
             db.executemany('INSERT OR IGNORE INTO chunks VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
                 (c.id, c.doc, c.org, c.org_key, c.aliases, c.year, c.kind, c.table_no, c.section, c.line_start,
                  c.line_end, c.text, c.embed_text) for c in chunks])
@@ -196,6 +204,10 @@ class FactStore:
 
     def chunks(self) -> list[dict]:
         return [dict(r) for r in self.db.execute('SELECT * FROM chunks ORDER BY doc, line_start')]
+
+    def pages(self, doc: str) -> dict[int, int]:
+        rows = self.db.execute('SELECT line, page FROM lines WHERE doc = ? AND page IS NOT NULL', (doc,))
+        return {r['line']: r['page'] for r in rows}
 
     def line_text(self, doc: str, start: int, end: int) -> list[tuple[int, str]]:
         rows = self.db.execute('SELECT line, text FROM lines WHERE doc = ? AND line BETWEEN ? AND ? ORDER BY line',

@@ -8,6 +8,7 @@ bad file with what to do: stored data stays exactly as it was.
 """
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Callable
 from ingest.document import parse_source
 from ingest.models import ParsedDocument
 from ingest.orgs import load_alias_file, org_key
-from ingest.reader import TEXT_SUFFIXES, IngestError, read_source
+from ingest.reader import SUPPORTED_SUFFIXES, IngestError, read_source
 
 from .chunks import CHUNKER_VERSION, chunks_for
 from .facts_store import FactStore
@@ -44,9 +45,9 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[IngestError]]:
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            found = sorted(p for p in path.rglob('*') if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES)
+            found = sorted(p for p in path.rglob('*') if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not found:
-                errors.append(IngestError(path, f"folder has no documents ({', '.join(TEXT_SUFFIXES)}); "
+                errors.append(IngestError(path, f"folder has no documents ({', '.join(SUPPORTED_SUFFIXES)}); "
                                                 'point at the folder that holds the exported disclosures'))
             files.extend(found)
         elif path.exists():
@@ -91,11 +92,20 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
         chunks = chunks_for(document, org_key(document.org))
         summary['chunks'] = len(chunks)
         summary['chunk_seconds'] = round(time.perf_counter() - started, 3)
-        store.replace_document(document, path.resolve(), summary, chunks)
+        store.replace_document(document, path.resolve(), summary, chunks, fault=_fault('in_fact_write'))
+        _fault('after_facts')()
         outcomes.append(IngestOutcome(document.name, str(path), 'ingested', summary))
     if vectors is not None:
         sync_vectors(store, vectors, progress)
     return outcomes
+
+
+def _fault(point: str):
+    """Tests kill the process at a named point (BUDGETQA_FAULT) to prove a crash loses nothing."""
+    def fire():
+        if os.environ.get('BUDGETQA_FAULT') == point:
+            os._exit(70)
+    return fire
 
 
 def sync_vectors(store: FactStore, vectors, progress: Callable[[str], None] = lambda message: None) -> dict:

@@ -18,8 +18,9 @@ class SourceText:
     """A decoded file: `lines[0]` is line 1 of the original."""
     name: str
     lines: tuple[str, ...]
-    encoding: str
+    encoding: str                # 'utf-8' … for text; 'pdf', 'docx', 'xlsx' for documents read as text
     content_hash: str
+    pages: tuple[int, ...] = ()  # PDF: the page of each line
 
 
 @dataclass(frozen=True)

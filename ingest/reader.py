@@ -12,9 +12,12 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from .formats import FormatError, docx_lines, pdf_lines, xlsx_lines
 from .models import SourceText
 
 TEXT_SUFFIXES = ('.txt', '.md')
+DOCUMENT_SUFFIXES = ('.pdf', '.docx', '.xlsx')
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES + DOCUMENT_SUFFIXES
 MAX_BYTES = 20 * 1024 * 1024
 def _parser_version() -> str:
     """A digest of the ingest code itself: any change to parsing re-derives stored facts."""
@@ -39,19 +42,31 @@ def read_source(path: Path) -> SourceText:
     path = Path(path)
     if not path.exists():
         raise IngestError(path, 'no such file; check the path')
-    if path.suffix.lower() not in TEXT_SUFFIXES:
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(path, f"unsupported file type '{path.suffix or '(none)'}'; "
-                                f"expected one of {', '.join(TEXT_SUFFIXES)}")
+                                f"expected one of {', '.join(SUPPORTED_SUFFIXES)}")
     data = path.read_bytes()
     if len(data) > MAX_BYTES:
         raise IngestError(path, f'file is {len(data) // 1024 // 1024} MiB, over the '
                                 f'{MAX_BYTES // 1024 // 1024} MiB limit; split it or extract the budget part')
     if not data.strip():
         raise IngestError(path, 'file is empty; export the disclosure text again')
+    digest = hashlib.sha256(PARSER_VERSION.encode() + b'\0' + data).hexdigest()
+    if suffix in DOCUMENT_SUFFIXES:
+        lines, pages = _document_lines(path, suffix)
+        return SourceText(path.name, tuple(lines), suffix[1:], digest, tuple(pages))
     text, encoding = decode(path, data)
     lines = tuple(text.replace('\r\n', '\n').replace('\r', '\n').split('\n'))
-    digest = hashlib.sha256(PARSER_VERSION.encode() + b'\0' + data).hexdigest()
     return SourceText(name=path.name, lines=lines, encoding=encoding, content_hash=digest)
+
+
+def _document_lines(path: Path, suffix: str) -> tuple[list[str], list[int]]:
+    reader = {'.pdf': pdf_lines, '.docx': docx_lines, '.xlsx': xlsx_lines}[suffix]
+    try:
+        return reader(path)
+    except FormatError as error:
+        raise IngestError(path, str(error)) from None
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:

@@ -46,6 +46,7 @@ class Context:
     llm: object = None                          # an optional langchain chat model
     _facts: list[BudgetFact] | None = None
     _lines: dict[str, dict[int, str]] = field(default_factory=dict)
+    _pages: dict[str, dict[int, int]] = field(default_factory=dict)
     _blocks: list[dict] | None = None
     _statements: list[dict] | None = None
 
@@ -67,6 +68,11 @@ class Context:
         if self._blocks is None:
             self._blocks = self.store.blocks()
         return self._blocks
+
+    def page(self, doc: str, number: int) -> int | None:
+        if doc not in self._pages:
+            self._pages[doc] = self.store.pages(doc)
+        return self._pages[doc].get(number)
 
     def line(self, doc: str, number: int) -> str:
         if doc not in self._lines:
@@ -92,10 +98,11 @@ class Draft:
         self.quoted.extend(x for x in (fact.project, fact.row, fact.org, fact.column) if x)
         text = self.ctx.lines(fact.doc, fact.line_start, fact.line_end)
         return self._cite(Citation(fact.doc, fact.line_start, fact.line_end, text, fact.table_no, fact.row,
-                                   fact.column))
+                                   fact.column, self.ctx.page(fact.doc, fact.line_start)))
 
     def cite_lines(self, doc: str, start: int, end: int, table: int | None = None) -> str:
-        return self._cite(Citation(doc, start, end, self.ctx.lines(doc, start, end), table))
+        return self._cite(Citation(doc, start, end, self.ctx.lines(doc, start, end), table,
+                                   page=self.ctx.page(doc, start)))
 
     def _cite(self, citation: Citation) -> str:
         key = (citation.doc, citation.line_start, citation.line_end)

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from index.facts_store import FactStore, StoreError
 from index.runtime import open_index, open_vectors
+from index.vectors import stored_ids
 from index.pipeline import IngestFailed, ingest_paths, sync_vectors
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
@@ -225,15 +226,20 @@ def format_answer(result) -> str:
     for i, c in enumerate(result.citations, 1):
         where = f'表{c.table} ' if c.table else ''
         cell = f' {c.row}/{c.column}' if c.row else ''
-        lines.append(f'  [{i}] {c.doc} 第{c.line_start}' + (f'-{c.line_end}' if c.line_end != c.line_start else '')
+        page = f'第{c.page}页 ' if c.page else ''
+        lines.append(f'  [{i}] {c.doc} {page}第{c.line_start}' + (f'-{c.line_end}' if c.line_end != c.line_start else '')
                      + f'行 {where}{cell}: {c.text[:120]}')
     return '\n'.join(lines)
 
 
 def open_context(settings: Settings) -> Context:
-    store, _, engine = open_index(settings)
+    store, vectors, engine = open_index(settings)
     if not store.documents():
         raise ValueError(f'nothing ingested in {settings.data_dir}; run `python -m qa ingest data/samples` first')
+    missing = len({c['id'] for c in store.chunks()} - stored_ids(vectors))
+    if missing:   # an ingest stopped before its vectors: answers still work, from keywords for those chunks
+        print(f'warning: {missing} chunks without vectors in {settings.data_dir}; '
+              f'run `python -m qa ingest` again to repair', file=sys.stderr)
     return Context.from_store(store, search=engine.search, llm=chat_model(settings))
 
 

@@ -17,10 +17,11 @@ class Citation:
     table: int | None = None
     row: str = ''
     column: str = ''
+    page: int | None = None      # PDF sources: the page the lines are on
 
     def to_json(self) -> dict:
         return {'doc': self.doc, 'line_start': self.line_start, 'line_end': self.line_end, 'table': self.table,
-                'row': self.row, 'column': self.column, 'text': self.text}
+                'row': self.row, 'column': self.column, 'text': self.text, 'page': self.page}
 
 
 @dataclass(frozen=True)

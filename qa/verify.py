@@ -15,8 +15,12 @@ NUMBER = re.compile(r'(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(
 SCALES = {'元': Decimal(1), '万元': Decimal(10000), '亿元': Decimal(100000000)}
 
 
+FULLWIDTH = str.maketrans('０１２３４５６７８９．，％', '0123456789.,%')
+
+
 def numbers_in(text: str) -> list[tuple[str, Decimal, str, int, int]]:
     """(printed, value, unit, start, end) for each number in the text."""
+    text = text.translate(FULLWIDTH)
     out = []
     for m in NUMBER.finditer(text):
         try:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from index.facts_store import FactStore
-from ingest.reader import MAX_BYTES, TEXT_SUFFIXES, IngestError
+from ingest.reader import MAX_BYTES, SUPPORTED_SUFFIXES, IngestError
 
 SAFE_NAME = re.compile(r'[^\w\u4e00-\u9fff.（）()-]+')
 
@@ -111,8 +111,8 @@ def item_series(store: FactStore, item: str) -> pd.DataFrame:
 def save_upload(name: str, data: bytes, folder: Path) -> Path:
     """Check an upload and keep it under a safe, unique name; raise IngestError naming the file otherwise."""
     suffix = Path(name).suffix.lower()
-    if suffix not in TEXT_SUFFIXES:
-        raise IngestError(name, f"unsupported file type '{suffix or '(none)'}'; upload {', '.join(TEXT_SUFFIXES)}")
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(name, f"unsupported file type '{suffix or '(none)'}'; upload {', '.join(SUPPORTED_SUFFIXES)}")
     if not data.strip():
         raise IngestError(name, 'file is empty')
     if len(data) > MAX_BYTES:

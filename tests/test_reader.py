@@ -37,7 +37,10 @@ def test_same_bytes_same_hash_and_the_hash_changes_with_content(tmp_path):
     ('blank.txt', b'  \n\n', 'file is empty', None),
     ('binary.txt', b'abc\n\x00\x01\x02', 'binary data', 2),
     ('bad.txt', '第一行\n'.encode('utf-8') + b'\xff\xfe\xfa\xfb\x81', 'neither UTF-8 nor GBK', 2),
-    ('table.xlsx', b'PK\x03\x04', "unsupported file type '.xlsx'", None),
+    ('photo.png', b'\x89PNG\r\n', "unsupported file type '.png'", None),
+    ('table.xlsx', b'PK\x03\x04 broken', 'not a readable Excel', None),
+    ('report.docx', b'not a zip at all', 'not a readable Word', None),
+    ('report.pdf', b'%PDF-1.7 truncated', 'not a readable PDF', None),
 ])
 def test_bad_input_names_file_line_and_fix(tmp_path, name, data, message, line):
     path = tmp_path / name
