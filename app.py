@@ -4,9 +4,7 @@
 """
 from __future__ import annotations
 
-import time
 
-import pandas as pd
 import streamlit as st
 
 from index.facts_store import FactStore
@@ -107,7 +105,7 @@ def sidebar(ctx: Context):
 
 
 def upload(settings, store, vectors) -> None:
-    files = st.sidebar.file_uploader('上传预算公开文件（.txt / .md，不超过20MB）', accept_multiple_files=True,
+    files = st.sidebar.file_uploader('上传预算公开文件（.txt .md .pdf .docx .xlsx，不超过20MB）', accept_multiple_files=True,
                                      key='uploads')
     if not files or not st.sidebar.button('读取上传的文件', key='do_upload'):
         return

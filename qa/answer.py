@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 
 from index.facts_store import FactStore
 from ingest.models import BudgetFact
@@ -25,17 +24,6 @@ from .understand import Catalogue, Question, understand
 from .verify import unverified_numbers
 
 NOT_FOUND = '文件中没有'
-
-
-@dataclass
-class Passage:
-    doc: str
-    line_start: int
-    line_end: int
-    text: str
-    table: int | None = None
-    section: str = ''
-    score: float = 0.0
 
 
 @dataclass

@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import os
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -63,3 +65,22 @@ def ctx(sample_index):
     from qa.answer import Context
     store, _, engine = open_index(sample_index)
     return Context.from_store(store, search=engine.search)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(('127.0.0.1', 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, process: subprocess.Popen, what: str, seconds: float = 90) -> None:
+    """Until a server started by a test listens on 127.0.0.1:port; fail (and stop it) otherwise."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(('127.0.0.1', port), timeout=1).close()
+            return
+        except OSError:
+            time.sleep(0.5)
+    process.kill()
+    pytest.fail(f'{what} did not start on port {port}')

@@ -62,7 +62,7 @@ def test_bad_upload_is_refused_and_nothing_changes(app, tmp_path):
     from qa.views import save_upload
     from ingest.reader import IngestError
     with pytest.raises(IngestError, match='unsupported file type'):
-        save_upload('budget.pdf', b'%PDF-1.7', tmp_path)
+        save_upload('budget.exe', b'MZ\x90', tmp_path)
     with pytest.raises(IngestError, match='empty'):
         save_upload('budget.txt', b'   ', tmp_path)
     assert list(tmp_path.iterdir()) == []

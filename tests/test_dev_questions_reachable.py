@@ -1,7 +1,7 @@
 """Every figure a dev question asks for is a stored fact at the lines that prove it."""
 import json
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
+
 
 import pytest
 

@@ -5,15 +5,13 @@ opens the citation and saves a screenshot under tests/output/.
 """
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import OUTPUT, REPO
+from conftest import OUTPUT, REPO, free_port, wait_for_port
 
 CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
@@ -21,11 +19,6 @@ pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(),
 FLAGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
          '--disable-background-networking', '--disable-component-update', '--disable-sync']
 
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope='module')
@@ -38,16 +31,7 @@ def server(sample_index):
                                 '--server.address', '127.0.0.1', '--server.headless', 'true',
                                 '--browser.gatherUsageStats', 'false'], cwd=REPO, env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 90
-    while time.time() < deadline:
-        try:
-            socket.create_connection(('127.0.0.1', port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail('streamlit did not start')
+    wait_for_port(port, process, 'streamlit')
     yield f'http://127.0.0.1:{port}'
     process.terminate()
     process.wait(timeout=30)

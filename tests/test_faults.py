@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SAMPLES, index_settings, run_cli
 from index.facts_store import FactStore
-from index.pipeline import ingest_paths, sync_vectors
+from index.pipeline import ingest_paths
 from index.runtime import open_vectors
 from index.vectors import stored_ids
 

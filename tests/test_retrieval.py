@@ -3,16 +3,13 @@
 The same tests run against the embedded Chroma store and against a real
 `chroma run` server on 127.0.0.1 (contract tests).
 """
-import os
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
-from conftest import REPO, SAMPLES, index_settings
+from conftest import REPO, SAMPLES, free_port, index_settings, wait_for_port
 from index.bm25 import BudgetTokenizer
 from index.facts_store import FactStore
 from index.pipeline import ingest_paths, sync_vectors
@@ -25,11 +22,6 @@ from qa.evaluation import evidence_hit_rates, load_gold
 DEV = REPO.parent / 'shared' / 'eval' / 'dev_questions.jsonl'
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(('127.0.0.1', 0))
-        return s.getsockname()[1]
-
 
 @pytest.fixture(scope='module')
 def chroma_server(tmp_path_factory):
@@ -38,16 +30,7 @@ def chroma_server(tmp_path_factory):
     chroma = Path(sys.executable).with_name('chroma')
     process = subprocess.Popen([str(chroma), 'run', '--path', str(path), '--host', '127.0.0.1', '--port', str(port)],
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            socket.create_connection(('127.0.0.1', port), timeout=1).close()
-            break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail('chroma run did not start')
+    wait_for_port(port, process, 'chroma run')
     yield port
     process.terminate()
     process.wait(timeout=20)
