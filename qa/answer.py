@@ -368,6 +368,7 @@ def _state_figures(q: Question, chosen: list[BudgetFact], facts: list[BudgetFact
         headline = headline or lead
         draft.add(_figure_sentence(lead, draft))
         _add_contradictions(draft, lead, doc_facts + _same_row_elsewhere(lead, facts), facts)
+        _add_other_scopes(draft, lead, facts)
         _add_breakdown(draft, q, lead, facts)
         _add_explanation(draft, lead, facts)
         _add_check_warnings(draft, lead)
@@ -439,6 +440,23 @@ def _add_contradictions(draft: Draft, lead: BudgetFact, same_doc: list[BudgetFac
             draft.warnings.append('document_contradiction')
             draft.add(f'注意：文件前后不一致，{_where(other)}写的是{_amount(other)}{draft.cite_fact(other)}，'
                       f'与{_where(lead)}的{_amount(lead)}不同。')
+
+
+SCOPES = {1: '全部资金', 3: '全部资金', 4: '财政拨款', 5: '一般公共预算'}
+
+
+def _add_other_scopes(draft: Draft, lead: BudgetFact, facts: list[BudgetFact]) -> None:
+    """The same 功能分类 row in the other overview tables, when they print another figure (another scope)."""
+    if lead.table_no not in SCOPES or not lead.row_code:
+        return
+    others = [f for f in facts if f.doc == lead.doc and f.table_no in SCOPES and f.table_no != lead.table_no
+              and f.row_code == lead.row_code and f.column in ('合计', '预算数') and f.value != lead.value]
+    seen = set()
+    for f in sorted(others, key=lambda f: f.table_no):
+        if f.value in seen:
+            continue
+        seen.add(f.value)
+        draft.add(f'另：表{f.table_no}（{SCOPES[f.table_no]}口径）为{_amount(f)}{draft.cite_fact(f)}。')
 
 
 def _add_breakdown(draft: Draft, q: Question, lead: BudgetFact, facts: list[BudgetFact]) -> None:

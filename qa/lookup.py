@@ -32,6 +32,8 @@ TABLE_SELECTORS: dict[str, tuple[tuple[int, str, str], ...]] = {
     '一般公共预算': ((1, '1.一般公共预算拨款', '预算数'),),
     '单位资金': ((1, '5.单位资金', '预算数'),),
     '财政拨款': ((4, '收入总计', '合计'),),
+    '财政拨款结转': ((1, '1.财政拨款结转', '预算数'),),
+    '非财政拨款结转结余': ((1, '2.非财政拨款结转结余', '预算数'),),
     '政府性基金预算': ((8, '合计', '合计'),),
     '国有资本经营预算': ((9, '合计', '合计'),),
 }
@@ -47,6 +49,7 @@ SANGONG_PARTS = ('因公出国（境）费', '公务用车购置费', '公务用
 UNIT_WORDS = (('每月', ('元/月', '元/人/月', '万元/月')), ('人均', ('万元/人', '元/人')), ('多少家', ('家',)), ('几家', ('家',)), ('多少人', ('人',)), ('几人', ('人',)), ('多少辆', ('辆',)),
               ('面积', ('平方米', '平方公里')), ('比重', ('%',)), ('占比', ('%',)), ('百分之', ('%',)),
               ('多少钱', ('万元', '元', '亿元')), ('多少次', ('次',)), ('多少个', ('个',)))
+TABLE_PREFERENCE = {3: 0, 1: 1, 5: 2, 6: 3, 7: 4, 4: 5, 10: 6, 2: 7}
 VALUE_COLUMNS = ('合计', '预算数', '数额', '指标值', '项目资金', '总计')
 GENERIC = set('的了是多少有什么年和与及在对为中吗呢')
 # runs too common to say which row is meant: '预算', '支出', '专项资金' …
@@ -144,11 +147,12 @@ def match_facts(question: Question, facts: list[BudgetFact], minimum: float = 2.
         if units and fact.unit not in units:
             continue   # '多少钱' is never answered with a rate, '多少家' never with 万元
         score = label_score(question, fact)
-        if fact.source == 'table' and fact.table_no and fact.column == '合计':
-            score += 0.5
+        if fact.source == 'table' and fact.table_no and fact.column in ('合计', '预算数', '总计'):
+            score += 0.5   # a row's total before its breakdown columns
         if score >= minimum:
             scored.append((score, fact))
-    scored.sort(key=lambda sf: (-sf[0], sf[1].doc, sf[1].line_start))
+    # ties: spending in all funds (表3, 表1) first, then 一般公共预算 (表5, 表6, 表7), 财政拨款 (表4), income (表2)
+    scored.sort(key=lambda sf: (-sf[0], sf[1].doc, TABLE_PREFERENCE.get(sf[1].table_no, 9), sf[1].line_start))
     return scored
 
 
