@@ -96,7 +96,9 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
         _fault('after_facts')()
         outcomes.append(IngestOutcome(document.name, str(path), 'ingested', summary))
     if vectors is not None:
-        sync_vectors(store, vectors, progress)
+        synced = sync_vectors(store, vectors, progress)
+        progress(f"vectors: {synced['added']} chunks embedded and written, {synced['removed']} removed, "
+                 f"{synced['seconds']}s")
     return outcomes
 
 

@@ -128,7 +128,8 @@ def format_summary(doc: str, status: str, s: dict) -> str:
              f"  {s.get('org')}  {s.get('year')}  ({s.get('encoding')})",
              f"  tables found {_nums(s.get('tables_found'))}; empty {_nums(s.get('tables_empty'))}; "
              f"missing {_nums(s.get('tables_missing'))}; 绩效目标表 {s.get('performance_tables', 0)}",
-             f"  facts {s.get('facts')} ({s.get('table_facts')} from tables, {s.get('text_facts')} from text); "
+             f"  facts {s.get('facts')} ({s.get('table_facts')} from tables, {s.get('text_facts')} from text), "
+             f"chunks {s.get('chunks', '-')}; parse {s.get('parse_seconds', 0)}s, chunk {s.get('chunk_seconds', 0)}s; "
              f"checks {s.get('checks')}, failed: {failed.get('contradiction', 0)} contradictions, "
              f"{failed.get('rounding', 0)} rounding, {failed.get('completeness', 0)} gaps"]
     warnings = s.get('warnings', [])
