@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field, replace
 
 from index.facts_store import FactStore
+from index.retriever import HybridRetriever
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
 
@@ -121,8 +122,17 @@ def answer(text: str, ctx: Context, question_id: str | None = None, orgs: tuple[
         question = replace(question, years=tuple(years))
     result = _verified(_answer(question, ctx), ctx)
     if ctx.llm is not None and result.verified:
-        result = with_language_model(result, ctx.llm)
+        result = with_language_model(result, ctx.llm, _retriever_for(question, ctx))
     return replace(result, id=question_id)
+
+
+def _retriever_for(q: Question, ctx: Context):
+    """The hybrid search as a langchain retriever, limited to the question's organisations and years."""
+    engine = getattr(ctx.search, '__self__', None)
+    if engine is None:
+        return None
+    orgs, years = scope_of(q)
+    return HybridRetriever(search_engine=engine, orgs=tuple(orgs), years=tuple(years), k=3)
 
 
 def _answer(q: Question, ctx: Context) -> Answer:

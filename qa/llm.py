@@ -17,6 +17,8 @@ from pathlib import Path
 from langchain_core.language_models import BaseChatModel
 from langchain_core.output_parsers import StrOutputParser
 from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.retrievers import BaseRetriever
+from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
 from .models import Answer
 from .verify import unverified_numbers
@@ -32,26 +34,43 @@ def chat_model(settings) -> BaseChatModel | None:
                       api_key=settings.llm_api_key or 'not-needed', temperature=0, timeout=60, max_retries=1)
 
 
-def answer_chain(model: BaseChatModel):
-    """prompt -> model -> text, as langchain runnables (each step traceable and swappable)."""
+def answer_chain(model: BaseChatModel, retriever: BaseRetriever | None = None):
+    """retriever -> numbered sources -> prompt -> model -> text, as langchain runnables.
+
+    The checked answer's citations come first ([1] …); passages the retriever
+    adds for the same question follow them.  Each step can be traced or swapped.
+    """
     prompt = ChatPromptTemplate.from_messages([
         ('system', (PROMPTS / 'answer_system.md').read_text(encoding='utf-8')),
         ('human', (PROMPTS / 'answer_user.md').read_text(encoding='utf-8')),
     ])
-    return prompt | model | StrOutputParser()
+    passages = (RunnableLambda(lambda x: x['question']) | retriever) if retriever is not None \
+        else RunnableLambda(lambda x: [])
+    numbered = RunnablePassthrough.assign(passages=passages) | RunnableLambda(_with_sources)
+    return numbered | RunnablePassthrough.assign(reply=prompt | model | StrOutputParser())
 
 
-def with_language_model(draft: Answer, model: BaseChatModel | None) -> Answer:
+def _with_sources(x: dict) -> dict:
+    cited = [(c.doc, c.line_start, c.line_end, c.text) for c in x['citations']]
+    extra = [(d.metadata['doc'], d.metadata['line_start'], d.metadata['line_end'], d.page_content)
+             for d in x['passages'] if (d.metadata['doc'], d.metadata['line_start']) not in
+             {(doc, start) for doc, start, _, _ in cited}]
+    sources = cited + extra
+    text = '\n'.join(f'[{i}] {doc} 第{start}-{end}行：{_data(body)}' for i, (doc, start, end, body) in
+                     enumerate(sources, 1))
+    return {**x, 'sources': text, 'source_texts': [body for *_, body in sources]}
+
+
+def with_language_model(draft: Answer, model: BaseChatModel | None, retriever: BaseRetriever | None = None) -> Answer:
     if model is None or draft.status != 'answered':
         return draft
-    sources = '\n'.join(f'[{i}] {c.doc} 第{c.line_start}-{c.line_end}行：{_data(c.text)}'
-                        for i, c in enumerate(draft.citations, 1))
     try:
-        reply = answer_chain(model).invoke({'question': draft.question, 'draft': draft.answer, 'sources': sources})
+        result = answer_chain(model, retriever).invoke({'question': draft.question, 'draft': draft.answer,
+                                                        'citations': draft.citations})
     except Exception as error:   # the endpoint is optional: its failure must not lose the checked answer
         return replace(draft, warnings=draft.warnings + (f'language model unavailable: {type(error).__name__}',))
-    reply = reply.strip()
-    missing = unverified_numbers(_without_marks(reply), [c.text for c in draft.citations] + [draft.answer])
+    reply = result['reply'].strip()
+    missing = unverified_numbers(_without_marks(reply), result['source_texts'] + [draft.answer])
     if missing:
         text = (f'{reply}\n\n（语言模型的回答中有无法在文件中核实的数字：{"、".join(missing)}。'
                 f'以下是直接根据文件数据生成的答案：）\n{draft.answer}')

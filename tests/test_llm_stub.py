@@ -75,6 +75,8 @@ def test_reply_with_the_right_numbers_is_verified(llm_ctx, stub):
     assert request['model'] == 'stub-model'
     user = request['messages'][-1]['content']
     assert '<<<资料开始>>>' in user and '[1] 002_220f206dadf5e393.txt 第277-277行' in user
+    numbered = [line for line in user.splitlines() if line.startswith('[')]
+    assert len(numbered) > len(result.citations)   # the retriever's passages follow the checked citations
 
 
 def test_reply_with_a_wrong_number_is_flagged_and_the_checked_answer_kept(llm_ctx, stub):
