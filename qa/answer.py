@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from index.facts_store import FactStore
 from index.retriever import HybridRetriever
@@ -153,8 +154,16 @@ def _answer(q: Question, ctx: Context) -> Answer:
     for handler in HANDLERS.get(q.intent, ()) + order:
         result = handler(q, facts, ctx)
         if result is not None:
-            return result
+            return _unstated_change(q, result, ctx) if q.intent == 'change' and handler is not _change else result
     return _not_found(q, ctx, _what_exists(q, facts) or '没有找到与问题对应的数字或段落')
+
+
+def _unstated_change(q: Question, result: Answer, ctx: Context) -> Answer:
+    """'比上年增加多少' where the document states no change: the level is not the answer, only context."""
+    if result.status != 'answered' or result.method != 'facts':
+        return result
+    text = f'{NOT_FOUND}。文件没有写明这一项比上年的增减。文件所列的本年数字：{result.answer}'
+    return replace(result, status='not_found', answer=text, value=None, unit=None, method='not_found')
 
 
 def _what_exists(q: Question, facts: list[BudgetFact]) -> str:
@@ -268,8 +277,8 @@ def _figure(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None
         matches = match_facts(q, facts)
         if not matches:
             return None
-        best = matches[0][0]
-        chosen = [f for s, f in matches if s >= best - 0.01]
+        best, top = matches[0]
+        chosen = [f for s, f in matches if s >= best - 0.01 and _same_subject(f, top)]
         chosen = _one_per_document(chosen)
     result = _state_figures(q, chosen, facts, ctx)
     return _cross_check_project(q, result, chosen, facts, ctx) if project else result
@@ -357,6 +366,16 @@ def _unmatched_subject(q: Question, facts: list[BudgetFact]) -> bool:
     return any(not any(t in (f.row or '') or t in (f.project or '') for f in facts) for t in leftovers)
 
 
+def _same_subject(a: BudgetFact, b: BudgetFact) -> bool:
+    """Two facts about one row or item (the same figure stated twice), not two rows that tie on words."""
+    return bool(a.row_code and a.row_code == b.row_code) or _subject_key(a) == _subject_key(b)
+
+
+def _subject_key(f: BudgetFact) -> str:
+    key = f.item or (f.column if f.row in ('合计', '总计') else f.row) or ''
+    return re.sub(r'^([一二三四五六七八九十]+、|\d+[.、．])|[\s（）()]', '', key)
+
+
 def _one_per_document(facts: list[BudgetFact]) -> list[BudgetFact]:
     seen, out = set(), []
     for f in facts:
@@ -381,6 +400,8 @@ def _state_figures(q: Question, chosen: list[BudgetFact], facts: list[BudgetFact
         _add_other_scopes(draft, lead, facts)
         _add_breakdown(draft, q, lead, facts)
         _add_explanation(draft, lead, facts)
+        if q.intent == 'list' and lead.source == 'text':
+            draft.add(f'文件原文：“{_sentence_at(ctx, lead)}”{_cite_sentence(draft, lead)}')
         _add_check_warnings(draft, lead)
     if len(by_doc) > 1:
         draft.add(f'（{_chinese_count(len(by_doc))}份文件各有一个数字，按年份分别列出。）')
@@ -443,7 +464,7 @@ def _same_row_elsewhere(lead: BudgetFact, facts: list[BudgetFact]) -> list[Budge
 
 
 def _add_contradictions(draft: Draft, lead: BudgetFact, same_doc: list[BudgetFact], facts: list[BudgetFact]) -> None:
-    seen = {lead.value}
+    seen = {lead.value} | _scope_values(lead, facts)
     for other in same_doc:
         if other is not lead and other.value not in seen and other.unit == lead.unit:
             seen.add(other.value)
@@ -453,6 +474,14 @@ def _add_contradictions(draft: Draft, lead: BudgetFact, same_doc: list[BudgetFac
 
 
 SCOPES = {1: '全部资金', 3: '全部资金', 4: '财政拨款', 5: '一般公共预算'}
+
+
+def _scope_values(lead: BudgetFact, facts: list[BudgetFact]) -> set:
+    """The figures the overview tables print for the lead's row: a sentence repeating any of them agrees with the document."""
+    if lead.table_no not in SCOPES or not lead.row_code:
+        return set()
+    return {f.value for f in facts if f.doc == lead.doc and f.table_no in SCOPES and f.row_code == lead.row_code
+            and f.column in ('合计', '预算数')}
 
 
 def _add_other_scopes(draft: Draft, lead: BudgetFact, facts: list[BudgetFact]) -> None:
@@ -521,10 +550,10 @@ def _sentence_at(ctx: Context, fact: BudgetFact) -> str:
     start, end = _paragraph_of(ctx, fact)
     text = ctx.lines(fact.doc, start, end)
     raw = fact.raw.replace(',', '').replace(' ', '')
-    for piece in re.split(r'(?<=[。；])', text):
-        if raw and raw in piece.replace(',', '').replace(' ', ''):
-            return piece.strip()
-    return text
+    pieces = [p for p in re.split(r'(?<=[。；])', text) if raw and raw in p.replace(',', '').replace(' ', '')]
+    label = re.sub(r'\s', '', fact.item or fact.row or '')
+    named = [p for p in pieces if label and label in re.sub(r'\s', '', p)]
+    return (named or pieces or [text])[0].strip()
 
 
 def _cite_sentence(draft: 'Draft', fact: BudgetFact) -> str:
@@ -539,13 +568,37 @@ def _change(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None
         return _compare_years(q, facts, ctx)
     matches = change_facts(q, facts)
     if not matches:
-        return None
+        return _change_from_last_year(q, ctx)
     best = matches[0][1]
     draft = Draft(ctx)
     sentence = _sentence_at(ctx, best)
     direction = best.column[len('比上年'):]
     draft.add(f'{best.org}{best.year or ""}年{_plain_item(best)}比上年{direction}{format_amount(best.value)}{best.unit}'
               f'{draft.cite_fact(best)}。文件原文：“{sentence}”{_cite_sentence(draft, best)}')
+    return draft.finish(q, str(best.value), best.unit, 'facts')
+
+
+def _change_from_last_year(q: Question, ctx: Context) -> Answer | None:
+    """'X2025年Y比上年增加多少' with no stated change: computed when X's previous disclosure is loaded."""
+    if len(q.orgs) != 1 or len(q.years) != 1:
+        return None
+    year = q.years[0]
+    if year - 1 not in ctx.catalogue.years_of(q.orgs[0]):
+        return None
+    both = replace(q, years=(year - 1, year))
+    return _compare_years(both, _in_scope(both, ctx), ctx)
+
+
+def _reason(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None:
+    """'为什么增加 / 主要原因': the document's own 比上年 sentence for the item, with its 主要原因."""
+    matches = [(score, f) for score, f in change_facts(q, facts) if '原因' in _sentence_at(ctx, f)]
+    if not matches:
+        return None
+    best = matches[0][1]
+    draft = Draft(ctx)
+    direction = best.column[len('比上年'):]
+    draft.add(f'{best.org}{best.year or ""}年{_plain_item(best)}比上年{direction}{format_amount(best.value)}{best.unit}。'
+              f'文件说明的原因：“{_sentence_at(ctx, best)}”{_cite_sentence(draft, best)}')
     return draft.finish(q, str(best.value), best.unit, 'facts')
 
 
@@ -571,11 +624,14 @@ def _compare_years(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer
     per_year = {}
     for year in q.years:
         sub = replace(q, years=(year,), intent='figure')
-        found = vocabulary_facts(sub, [f for f in facts if f.year == year])
+        in_year = [f for f in facts if f.year == year]
+        found = vocabulary_facts(sub, in_year) or [f for _, f in match_facts(sub, in_year)[:1]]
         if not found:
             return None
         per_year[year] = _preferred(found)
     later, earlier = max(per_year), min(per_year)
+    if not _same_subject(per_year[later], per_year[earlier]):
+        return None
     a, b = per_year[later], per_year[earlier]
     diff = a.value - b.value
     draft = Draft(ctx)
@@ -583,7 +639,23 @@ def _compare_years(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer
     draft.add(f'{a.org}{later}年{_subject(a)}为{_amount(a)}{draft.cite_fact(a)}，{earlier}年为{_amount(b)}'
               f'{draft.cite_fact(b)}；{later}年比{earlier}年{word}{format_amount(abs(diff))}{a.unit}'
               f'（计算：{format_amount(a.value)} − {format_amount(b.value)} = {format_amount(diff)}）。')
+    _add_stated_change(draft, a, diff, facts, q.items)
     return draft.finish(q, str(abs(diff)), a.unit, 'computation')
+
+
+def _add_stated_change(draft: Draft, later: BudgetFact, diff, facts: list[BudgetFact], items=()) -> None:
+    """The later disclosure's own '比上年增加 X', quoted; a warning when X is not the computed difference."""
+    names = {_subject_key(later), *items}
+    stated = next((f for f in facts if f.doc == later.doc and f.source == 'text' and f.column in ('比上年增加', '比上年减少')
+                   and (f.item in names or _subject_key(f) in names)), None)
+    if stated is None:
+        return
+    draft.add(f'文件自己的说法：“{_sentence_at(draft.ctx, stated)}”{_cite_sentence(draft, stated)}')
+    signed = stated.value if stated.column == '比上年增加' else -stated.value
+    if abs(signed - diff) > Decimal('0.05'):
+        draft.warnings.append('document_contradiction')
+        draft.add(f'注意：文件写的{stated.column}{format_amount(stated.value)}{stated.unit}与两份文件所列数字之差'
+                  f'{format_amount(diff)}{later.unit}不一致（口径可能不同，请核对原文）。')
 
 
 def _compare_orgs(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None:
@@ -668,7 +740,8 @@ def _definition(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | 
     draft = Draft(ctx)
     glossary = [b for b in ctx.blocks() if b['kind'] == 'paragraph' and '名词解释' in b['heading_path']
                 and (not q.orgs or _key_of_doc(ctx, b['doc']) in q.orgs)]
-    found = [b for b in glossary if re.search(r'[、.．]\s*“?' + re.escape(term) + r'”?\s*[：:]', b['text'])]
+    found = sorted((b for b in glossary if re.search(r'[、.．]\s*“?' + re.escape(term) + r'”?\s*[：:]', b['text'])),
+                   key=lambda b: -len(b['text']))
     if found:
         first = found[0]
         definition = first['text'][first['text'].index(term):].strip()
@@ -688,10 +761,10 @@ def _key_of_doc(ctx: Context, doc: str) -> str:
 
 
 def _list_projects(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None:
-    """'X承担了哪些项目': projects whose 项目承担单位 is X."""
+    """'X承担了哪些项目': projects whose 项目承担单位 is X; '单位有哪些项目': its 表7 projects."""
     unit_words = [t for t in q.terms if len(t) >= 2]
     if not unit_words:
-        return None
+        return _table7_projects(q, facts, ctx)
     hits = []
     for block in ctx.blocks():
         text = block['text']
@@ -713,6 +786,25 @@ def _list_projects(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer
         items.append(f'{project or "（未写项目名称）"}{amount}{draft.cite_lines(block["doc"], block["line_start"], block["line_end"])}')
     draft.add(f'共{len(items)}个：' + '；'.join(f'{i + 1}、{t}' for i, t in enumerate(items)) + '。')
     return draft.finish(q, str(len(items)), '个', 'facts')
+
+
+def _table7_projects(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None:
+    if not q.orgs or '项目' not in q.text:
+        return None
+    rows = [f for f in facts if f.table_no == 7 and f.project and f.column in ('项目支出合计', '合计')]
+    if not rows:
+        return None
+    draft = Draft(ctx)
+    by_doc: dict[str, list[BudgetFact]] = {}
+    for f in rows:
+        if all(f.project != g.project for g in by_doc.get(f.doc, [])):
+            by_doc.setdefault(f.doc, []).append(f)
+    for doc, projects in sorted(by_doc.items(), key=lambda kv: kv[1][0].year or 0):
+        first = projects[0]
+        listed = '；'.join(f'{i}、{f.project}{_amount(f)}{draft.cite_fact(f)}' for i, f in enumerate(projects, 1))
+        draft.add(f'{first.org}{first.year}年表7{first.table_title}列出{len(projects)}个项目：{listed}。')
+    count = len(next(iter(by_doc.values())))
+    return draft.finish(q, str(count) if len(by_doc) == 1 else None, '个' if len(by_doc) == 1 else None, 'count')
 
 
 # ---- retrieval ---------------------------------------------------------------------
@@ -751,6 +843,7 @@ def _best_sentence(q: Question, text: str) -> str:
 
 HANDLERS = {
     'definition': (_definition,),
+    'reason': (_reason,),
     'compare': (_compare_orgs,),
     'rank': (_rank,),
     'change': (_change,),
@@ -763,7 +856,8 @@ HANDLERS = {
 # ---- verification --------------------------------------------------------------------
 
 def _verified(result: Answer, ctx: Context) -> Answer:
-    if result.status != 'answered':
+    """Every figure of the answer traced to a cited line (or the formula that computed it); refusals too."""
+    if result.status == 'ambiguous' or (result.status == 'not_found' and not result.citations):
         return result
     sources = [c.text for c in result.citations] + list(result.quoted)
     missing = unverified_numbers(_without_citation_marks(result.answer), sources + _computed(result))
@@ -776,7 +870,7 @@ def _without_citation_marks(text: str) -> str:
 
 def _computed(result: Answer) -> list[str]:
     """Figures an answer computed (a difference, a count) are traced through their formula."""
-    if result.method != 'computation' and not result.answer.startswith('共'):
+    if result.method not in ('computation', 'count') and not result.answer.startswith('共'):
         return []
     formulas = re.findall(r'（计算：[^）]*）', result.answer)
     return formulas + ([result.value] if result.value else [])

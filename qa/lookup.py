@@ -46,7 +46,7 @@ TEMPLATE_WORDS = {'机关运行经费': '运行经费', '政府采购预算': '�
                   '政府采购工程预算': '政府采购', '政府采购服务预算': '政府采购', '房屋面积': '房屋',
                   '车辆数量': '车辆', '三公经费': '三公'}
 SANGONG_PARTS = ('因公出国（境）费', '公务用车购置费', '公务用车运行费', '公务接待费')
-UNIT_WORDS = (('每月', ('元/月', '元/人/月', '万元/月')), ('人均', ('万元/人', '元/人')), ('多少家', ('家',)), ('几家', ('家',)), ('多少人', ('人',)), ('几人', ('人',)), ('多少辆', ('辆',)),
+UNIT_WORDS = (('每月', ('元/月', '元/人/月', '万元/月')), ('人均', ('万元/人', '元/人')), ('多少家', ('家',)), ('几家', ('家',)), ('多少人', ('人',)), ('几人', ('人',)), ('多少辆', ('辆',)), ('几辆', ('辆',)), ('几个', ('个',)),
               ('面积', ('平方米', '平方公里')), ('比重', ('%',)), ('占比', ('%',)), ('百分之', ('%',)),
               ('多少钱', ('万元', '元', '亿元')), ('多少次', ('次',)), ('多少个', ('个',)))
 TABLE_PREFERENCE = {3: 0, 1: 1, 5: 2, 6: 3, 7: 4, 4: 5, 10: 6, 2: 7}
@@ -54,7 +54,8 @@ VALUE_COLUMNS = ('合计', '预算数', '数额', '指标值', '项目资金', '
 GENERIC = set('的了是多少有什么年和与及在对为中吗呢')
 # runs too common to say which row is meant: '预算', '支出', '专项资金' …
 WEAK_RUNS = {'预算', '支出', '资金', '项目', '经费', '费用', '专项', '发展', '其他', '合计', '总计', '多少', '专项资金',
-             '项目资金', '经费预算', '预算数'}
+             '项目资金', '经费预算', '预算数',
+             '上年', '比上年', '较上年', '上年增加', '上年减少', '比上年增加', '比上年减少', '较上年增加', '较上年减少'}
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,10 @@ def expected_units(question: Question) -> tuple[str, ...]:
 
 
 def vocabulary_facts(question: Question, facts: list[BudgetFact]) -> list[BudgetFact]:
-    """Facts the budget vocabulary of the question points at, table facts first."""
+    """Facts the budget vocabulary of the question points at, table facts first, in the unit the question asks."""
+    units = expected_units(question)
+    if units:
+        facts = [f for f in facts if f.unit in units]
     out = []
     for item in question.items:
         for table_no, row, column in TABLE_SELECTORS.get(item, ()):

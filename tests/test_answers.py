@@ -105,3 +105,21 @@ def test_unfilled_template_is_not_an_answer(ctx):
     result = answer('开发区2024年机关运行经费是多少', ctx)
     assert result.status == 'not_found' and '模板' in result.answer
     assert result.citations and result.citations[0].doc == '004_e54530e087c47278.txt'
+
+
+def test_a_figure_of_another_scope_is_not_called_a_contradiction(ctx):
+    # 情况说明 states 行政运行 in the 一般公共预算 scope (1,284.64, as 表5 does); 表3 gives all funds (1,304.41)
+    result = answer('州政府办2024年行政运行支出', ctx)
+    assert 'document_contradiction' not in result.warnings and '不一致' not in result.answer
+    assert '表5（一般公共预算口径）为1,284.64万元' in result.answer
+
+
+def test_a_real_contradiction_is_still_reported(ctx):
+    result = answer('昌吉州工信局2023年行政运行多少', ctx)
+    assert 'document_contradiction' in result.warnings and '459.01' in result.answer and '459.41' in result.answer
+
+
+def test_a_change_the_document_does_not_state_is_not_answered_with_the_level(ctx):
+    result = answer('开发区2024年公务接待费比上年增加多少', ctx)
+    assert result.status == 'not_found' and result.value is None
+    assert '没有写明' in result.answer and result.verified   # the level is given as context, still checked
