@@ -259,7 +259,7 @@ def _not_found(q: Question, ctx: Context, reason: str, org_key: str | None = Non
 # ---- figures -----------------------------------------------------------------------
 
 def _figure(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None:
-    parts = _sub_questions(q)
+    parts = _sub_questions(q) if len(q.items) < 2 else [replace(q, items=(item,)) for item in q.items]
     if len(parts) > 1:
         answers = [a for a in (_figure(part, facts, ctx) for part in parts) if a is not None]
         return _joined(q, answers) if answers else None
@@ -439,7 +439,8 @@ def _subject(f: BudgetFact) -> str:
     if f.table_no == 10:
         parts.append('财政拨款“三公”经费' if f.row == '合计' else f.row)
     elif f.table_no and f.row in ('合计', '总计'):
-        parts.append(f.column)
+        whole = f.column in ('合计', '总计')
+        parts.append(re.sub(r'(情况表|明细表|表)$', '', f.table_title) + '合计' if whole else f.column)
     else:
         parts.append(label or f.item)
         if f.table_no and f.column not in ('合计', '预算数'):
@@ -695,10 +696,12 @@ def _rank(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None:
             latest[key] = f
     if len(latest) < 2:
         return None
-    ordered = sorted(latest.values(), key=lambda f: f.value, reverse=True)
+    lowest_first = re.search(r'(最少|最低|最小)', q.text) is not None
+    ordered = sorted(latest.values(), key=lambda f: f.value, reverse=not lowest_first)
     draft = Draft(ctx)
     lines = [f'{i + 1}、{f.org}（{f.year}年）{_amount(f)}{draft.cite_fact(f)}' for i, f in enumerate(ordered)]
-    draft.add(f'{_subject(ordered[0])}按已载入文件排序（各单位取最新年份）：' + '；'.join(lines) + '。')
+    order = '从低到高' if lowest_first else '从高到低'
+    draft.add(f'{_subject(ordered[0])}按已载入文件{order}排序（各单位取最新年份）：' + '；'.join(lines) + '。')
     if len({f.year for f in ordered}) > 1:
         draft.add('注意：各单位文件的年份不同。')
         draft.warnings.append('different_years')

@@ -22,6 +22,8 @@ VOCABULARY: dict[str, tuple[str, ...]] = {
     '公务用车运行费': ('公务用车运行费', '公务用车运行维护费', '公车运行', '公车运维', '车辆运行费'),
     '人员经费': ('人员经费',),
     '公用经费': ('公用经费',),
+    '一般公共预算基本支出': ('一般公共预算基本支出', '一般预算基本支出'),
+    '一般公共预算项目支出': ('一般公共预算项目支出', '一般预算项目支出'),
     '基本支出': ('基本支出',),
     '项目支出': ('项目支出',),
     '一般公共预算': ('一般公共预算拨款', '一般公共预算', '一般预算'),
@@ -59,6 +61,13 @@ INTENT_WORDS = (
     ('yesno', ('吗', '是否', '有没有', '是不是')),
 )
 UNASKABLE = ('人均', '平均每人', '每个人')
+# words that say which money a figure counts, not what it is: '财政拨款三公经费' asks for 三公经费
+SCOPE_ITEMS = ('一般公共预算', '财政拨款', '政府性基金预算', '国有资本经营预算', '单位资金')
+# a part named with its whole asks for the part: '三公经费中公务接待费'
+PARTS = {'三公经费': ('因公出国（境）费', '公务接待费', '公务用车购置及运行费（小计）', '公务用车购置费', '公务用车运行费'),
+         '公务用车购置及运行费（小计）': ('公务用车购置费', '公务用车运行费'),
+         '政府采购预算': ('政府采购货物预算', '政府采购工程预算', '政府采购服务预算'),
+         '收支总预算': ('一般公共预算', '基本支出', '项目支出')}
 # '预算多少' alone asks for the total budget; next to another subject ('会议费预算多少') it does not
 WEAK_TOTAL = ('预算多少', '预算是多少', '预算有多少', '总共多少', '一共多少')
 
@@ -108,6 +117,7 @@ def understand(text: str, catalogue: Catalogue) -> Question:
     orgs, ambiguous, spans = _find_orgs(clean, catalogue)
     years, org_years = _find_years(clean, spans)
     items, item_spans = _find_items(clean)
+    items = _focused(items)
     terms = _terms(clean, spans + item_spans, items)
     if not items and not terms and any(w in clean for w in WEAK_TOTAL):
         items = ('收支总预算',)
@@ -167,6 +177,12 @@ def _find_items(text: str) -> tuple[tuple[str, ...], list[tuple[int, int]]]:
             if item not in found:
                 found.append(item)
     return tuple(found), taken
+
+
+def _focused(items: tuple[str, ...]) -> tuple[str, ...]:
+    """The items a question asks for: a scope word only when nothing else is named, a part before its whole."""
+    named = [i for i in items if i not in SCOPE_ITEMS] or list(items)
+    return tuple(i for i in named if not any(part in named for part in PARTS.get(i, ())))
 
 
 def _intent(text: str, n_orgs: int) -> str:

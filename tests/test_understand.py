@@ -66,3 +66,19 @@ def test_intent_and_vocabulary(catalogue, text, intent, items):
 
 def test_content_leaves_out_names_and_years(catalogue):
     assert understand('库尔勒开发区2024年劳务费多少？', catalogue).content == '劳务费多少？'
+
+
+@pytest.mark.parametrize('text, items', [
+    ('州政府办2024年财政拨款三公经费', ('三公经费',)),                       # a scope word does not split the question
+    ('州政府办2024年一般公共预算基本支出多少', ('一般公共预算基本支出',)),      # it names 表5's column
+    ('昌吉州2023年三公经费中公务接待费', ('公务接待费',)),                     # the part, not its whole
+    ('昌吉州工信局2023年实有人数和编制数', ('编制数', '实有人数')),             # two items, each answered
+    ('州政府办2024年一般公共预算多少', ('一般公共预算',)),
+])
+def test_items_a_question_asks_for(catalogue, text, items):
+    assert sorted(understand(text, catalogue).items) == sorted(items)
+
+
+@pytest.mark.parametrize('text', ['克州工信局2025年比2024年基本支出增加多少', '克州工信局2025年三公经费比2024年多多少'])
+def test_year_against_year_is_a_change(catalogue, text):
+    assert understand(text, catalogue).intent == 'change'
