@@ -18,7 +18,7 @@ from index.retriever import HybridRetriever
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
 
-from .lookup import (SANGONG_PARTS, TEMPLATE_WORDS, bigrams, change_facts, common_run, match_facts, project_of, share_facts,
+from .lookup import (expected_units, SANGONG_PARTS, TEMPLATE_WORDS, bigrams, change_facts, common_run, match_facts, project_of, share_facts,
                      vocabulary_facts)
 from .llm import with_language_model
 from .models import Answer, Citation
@@ -721,13 +721,53 @@ def _project_details(q: Question, facts: list[BudgetFact], ctx: Context) -> Answ
         next((f for f in related if f.item == '项目预算'), None)
     if size is None:
         return None
+    field = _asked_field(q)
+    if field:
+        return _project_field(q, size, field, ctx)
+    details = [f for f in own if f is not size and not (f.row or '').startswith('项目名称')][:8]
+    units = expected_units(q)
+    if units and size.unit not in units:   # '建几个专题库': the count the project states, not its budget
+        counted = [f for f in details if f.unit in units]
+        if not counted:
+            return None
+        size, details = counted[0], []
     draft = Draft(ctx)
-    details = [f for f in own if f is not size][:8]
-    label = '预算安排规模' if size.item == '预算安排规模' else '年度预算总额（绩效目标表）'
+    label = {'预算安排规模': '预算安排规模', '项目预算': '年度预算总额（绩效目标表）'}.get(size.item, size.row)
     draft.add(f'{size.org}{size.year}年“{size.project}”{label}{_amount(size)}{draft.cite_fact(size)}。')
     if details:
         draft.add('文件所列：' + '；'.join(f'{f.row}{_amount(f)}{draft.cite_fact(f)}' for f in details) + '。')
     return draft.finish(q, str(size.value), size.unit, 'facts')
+
+
+# what a question asks about a project -> the line of the project's description that says it
+PROJECT_FIELDS = (('项目承担单位', ('谁承担', '谁负责', '哪个单位', '承担单位', '由谁', '谁来')),
+                  ('设立的政策依据', ('政策依据', '依据是什么', '根据什么', '为什么设立')),
+                  ('资金执行时间', ('执行时间', '什么时候', '何时', '时间')))
+
+
+def _asked_field(q: Question) -> str | None:
+    return next((name for name, words in PROJECT_FIELDS if any(w in q.text for w in words)), None)
+
+
+def _project_field(q: Question, size: BudgetFact, field: str, ctx: Context) -> Answer | None:
+    """The project's own line for the asked field ('项目承担单位：…'), found under its '项目名称' line, quoted."""
+    paragraphs = [b for b in ctx.blocks() if b['doc'] == size.doc and b['kind'] == 'paragraph']
+    names = [b for b in paragraphs if '项目名称' in b['text'][:12]]
+    wanted = _squash_name(size.project)
+    title = max(names, key=lambda b: len(common_run(wanted, _squash_name(b['text'].split('项目名称', 1)[1]))), default=None)
+    if title is None or len(common_run(wanted, _squash_name(title['text']))) < 4:
+        return None
+    following = [b['line_start'] for b in names if b['line_start'] > title['line_start']]
+    stop = min(following, default=title['line_start'] + 40)
+    block = next((b for b in paragraphs if title['line_start'] < b['line_start'] < stop
+                  and re.sub(r'\s', '', b['text']).startswith(field)), None)
+    if block is None:
+        return None
+    draft = Draft(ctx)
+    draft.add(f'{size.org}{size.year}年“{title["text"].split("：", 1)[-1].strip()}”'
+              f'{draft.cite_lines(size.doc, title["line_start"], title["line_end"])}：'
+              f'“{block["text"].strip()}”{draft.cite_lines(size.doc, block["line_start"], block["line_end"])}')
+    return draft.finish(q, None, None, 'facts')
 
 
 def _bigrams(text: str) -> set[str]:
