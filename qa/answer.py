@@ -154,11 +154,11 @@ def _answer(q: Question, ctx: Context) -> Answer:
     for handler in HANDLERS.get(q.intent, ()) + order:
         result = handler(q, facts, ctx)
         if result is not None:
-            return _unstated_change(q, result, ctx) if q.intent == 'change' and handler is not _change else result
+            return _unstated_change(result) if q.intent == 'change' and handler is not _change else result
     return _not_found(q, ctx, _what_exists(q, facts) or '没有找到与问题对应的数字或段落')
 
 
-def _unstated_change(q: Question, result: Answer, ctx: Context) -> Answer:
+def _unstated_change(result: Answer) -> Answer:
     """'比上年增加多少' where the document states no change: the level is not the answer, only context."""
     if result.status != 'answered' or result.method != 'facts':
         return result
