@@ -276,6 +276,8 @@ def _general(r: _Reader, project: str) -> None:
         item = _clean_item(m.group('item'))
         if not item or re.fullmatch(r'[\d（）()]+', item) or re.fullmatch(r'20\d\d', m.group('val')):
             continue
+        if item.endswith('名称'):   # '项目名称：5111 人才专项资金': digits of a name, not a figure
+            continue
         r.add(item, '数额', m.group('val'), m.group('unit'), m.span('val'), project, canonical=False)
 
 

@@ -373,7 +373,12 @@ def _same_subject(a: BudgetFact, b: BudgetFact) -> bool:
 
 def _subject_key(f: BudgetFact) -> str:
     key = f.item or (f.column if f.row in ('合计', '总计') else f.row) or ''
-    return re.sub(r'^([一二三四五六七八九十]+、|\d+[.、．])|[\s（）()]', '', key)
+    return re.sub(r'[\s（）()]', '', _unnumbered(key))
+
+
+def _unnumbered(label: str) -> str:
+    """'1.一般公共预算拨款' -> '一般公共预算拨款'."""
+    return re.sub(r'^([一二三四五六七八九十]+、|\d+[.、．])', '', label)
 
 
 def _one_per_document(facts: list[BudgetFact]) -> list[BudgetFact]:
@@ -433,7 +438,7 @@ def _figure_sentence(f: BudgetFact, draft: Draft) -> str:
 
 def _subject(f: BudgetFact) -> str:
     parts = []
-    label = re.sub(r'^([一二三四五六七八九十]+、|\d+[.、．])', '', f.row or '')
+    label = _unnumbered(f.row or '')
     if f.project and f.project not in (f.row or ''):
         parts.append(f'“{f.project}”')
     if f.table_no == 10:
@@ -592,10 +597,9 @@ def _change_from_last_year(q: Question, ctx: Context) -> Answer | None:
 
 def _reason(q: Question, facts: list[BudgetFact], ctx: Context) -> Answer | None:
     """'为什么增加 / 主要原因': the document's own 比上年 sentence for the item, with its 主要原因."""
-    matches = [(score, f) for score, f in change_facts(q, facts) if '原因' in _sentence_at(ctx, f)]
-    if not matches:
+    best = next((f for _, f in change_facts(q, facts) if '原因' in _sentence_at(ctx, f)), None)
+    if best is None:
         return None
-    best = matches[0][1]
     draft = Draft(ctx)
     direction = best.column[len('比上年'):]
     draft.add(f'{best.org}{best.year or ""}年{_plain_item(best)}比上年{direction}{format_amount(best.value)}{best.unit}。'
@@ -724,7 +728,7 @@ def _project_details(q: Question, facts: list[BudgetFact], ctx: Context) -> Answ
     field = _asked_field(q)
     if field:
         return _project_field(q, size, field, ctx)
-    details = [f for f in own if f is not size and not (f.row or '').startswith('项目名称')][:8]
+    details = [f for f in own if f is not size][:8]
     units = expected_units(q)
     if units and size.unit not in units:   # '建几个专题库': the count the project states, not its budget
         counted = [f for f in details if f.unit in units]
