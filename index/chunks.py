@@ -19,7 +19,11 @@ from dataclasses import dataclass
 from ingest.models import Block, ParsedDocument, Table, TableRow
 from ingest.numbers import format_amount
 
-CHUNKER_VERSION = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:12]
+# what a stored document was derived with: the parser, the chunker and the word lists the parser reads;
+# a change to any of them re-derives every document at the next ingest
+_DERIVED_BY = sorted((Path(__file__).resolve().parents[1] / 'ingest').glob('*.py')) + [Path(__file__)] + \
+    [Path(__file__).resolve().parents[1] / 'data' / 'vocabulary' / f'{name}.tsv' for name in ('places', 'bodies')]
+CHUNKER_VERSION = hashlib.sha256(b''.join(p.read_bytes() for p in _DERIVED_BY)).hexdigest()[:12]
 ROWS_PER_CHUNK = 1            # one row per chunk: the cited lines are exactly the row's
 PROSE_CHARS = 150        # about a sentence or two: evidence is usually one sentence
 

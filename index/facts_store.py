@@ -191,7 +191,7 @@ class FactStore:
         return [dict(r) for r in self.db.execute(sql, (doc,) if doc else ())]
 
     def statements(self, doc: str | None = None) -> list[dict]:
-        sql = 'SELECT * FROM statements' + (' WHERE doc = ?' if doc else '')
+        sql = 'SELECT * FROM statements' + (' WHERE doc = ?' if doc else '') + ' ORDER BY doc, line_start'
         return [dict(r) for r in self.db.execute(sql, (doc,) if doc else ())]
 
     def blocks(self, doc: str | None = None) -> list[dict]:
@@ -208,6 +208,26 @@ class FactStore:
     def pages(self, doc: str) -> dict[int, int]:
         rows = self.db.execute('SELECT line, page FROM lines WHERE doc = ? AND page IS NOT NULL', (doc,))
         return {r['line']: r['page'] for r in rows}
+
+    def page_of(self, doc: str, line: int) -> int | None:
+        row = self.db.execute('SELECT page FROM lines WHERE doc = ? AND line = ?', (doc, line)).fetchone()
+        return row['page'] if row else None
+
+    def names_in(self, doc: str) -> list[str]:
+        """The units (处室, 下属单位, 项目承担单位) and projects a document names."""
+        units = self.db.execute("SELECT DISTINCT subject FROM statements WHERE doc = ? AND kind = 'subunit'", (doc,))
+        projects = self.db.execute("SELECT DISTINCT project FROM facts WHERE doc = ? AND project != ''", (doc,))
+        return [r[0] for r in units] + [r[0] for r in projects]
+
+    def name_exists(self, fragment: str) -> bool:
+        """Whether some stored project, unit or row names `fragment` ('自治区中小企业…' is a project, not a place)."""
+        like = '%' + fragment.replace('%', '') + '%'
+        for sql in ("SELECT 1 FROM facts WHERE project LIKE ? LIMIT 1",
+                    "SELECT 1 FROM statements WHERE kind = 'subunit' AND subject LIKE ? LIMIT 1",
+                    "SELECT 1 FROM facts WHERE row LIKE ? LIMIT 1"):
+            if self.db.execute(sql, (like,)).fetchone():
+                return True
+        return False
 
     def line_text(self, doc: str, start: int, end: int) -> list[tuple[int, str]]:
         rows = self.db.execute('SELECT line, text FROM lines WHERE doc = ? AND line BETWEEN ? AND ? ORDER BY line',

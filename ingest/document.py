@@ -12,12 +12,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from .blocks import split_blocks
+from .glossary import read_glossary
 from .checks import table_checks
 from .models import Block, BudgetFact, Check, ParsedDocument, SourceText, Statement, Table
 from .narrative import TextFact, read_narrative
 from .orgs import derive_aliases, detect_org, detect_year
 from .reader import IngestError, read_source
 from .tables import read_tables
+from .units import read_units
 
 STANDARD_TABLES = tuple(range(1, 11))
 
@@ -41,7 +43,8 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     text_facts, statements = read_narrative(blocks)
     checks = [c for t in tables for c in table_checks(t)]
     facts = _table_facts(source.name, org, year, tables, checks) + _text_facts(source.name, org, year, text_facts)
-    statements += _empty_table_statements(tables)
+    statements += _empty_table_statements(tables) + _blank_row_statements(tables)
+    statements += read_glossary(lines) + read_units(lines)
     warnings += _warnings(tables, statements)
     return ParsedDocument(source, org, year, derive_aliases(org, extra_aliases), tuple(sorted(blocks, key=lambda b: b.line_start)),
                           tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings))
@@ -99,6 +102,21 @@ def _text_facts(doc, org, year, text_facts: list[TextFact]) -> list[BudgetFact]:
 def _empty_table_statements(tables: list[Table]) -> list[Statement]:
     return [Statement('empty_table', t.title, t.note or f'{t.title}为空表（无备注）', t.line_start, t.line_end, t.number)
             for t in tables if t.empty and t.number]
+
+
+def _blank_row_statements(tables: list[Table]) -> list[Statement]:
+    """Rows of a listed classification printed without a figure: the document says nothing is arranged there."""
+    out = []
+    for t in tables:
+        if not t.number:
+            continue
+        for row in t.rows:
+            if row.cells or not row.label or any(f.startswith('unreadable_number') for f in row.flags):
+                continue
+            where = f'表{t.number}{t.title}'
+            out.append(Statement('blank_row', row.label, f'{where}：{row.code} {row.label}（该行未列数字）'.replace('  ', ' '),
+                                 row.line_start, row.line_end, t.number))
+    return out
 
 
 def _warnings(tables: list[Table], statements: list[Statement]) -> list[str]:

@@ -274,11 +274,22 @@ def _general(r: _Reader, project: str) -> None:
         if r.is_covered(*m.span('val')):
             continue
         item = _clean_item(m.group('item'))
+        if not item and m.group('unit') in COUNTED:
+            item = _counted_noun(r.text, m.end())
         if not item or re.fullmatch(r'[\d（）()]+', item) or re.fullmatch(r'20\d\d', m.group('val')):
             continue
         if item.endswith('名称'):   # '项目名称：5111 人才专项资金': digits of a name, not a figure
             continue
         r.add(item, '数额', m.group('val'), m.group('unit'), m.span('val'), project, canonical=False)
+
+
+COUNTED = ('个', '项', '家', '人', '名', '辆', '台', '套', '户')
+
+
+def _counted_noun(text: str, end: int) -> str:
+    """'共计 8 个项目，其中 3 个项目涉密…': what is counted, when the words before the number name nothing."""
+    m = re.match(r'\s*([\u4e00-\u9fff]{2,8})', text[end:])
+    return m.group(1) if m else ''
 
 
 EXTRACTORS = (_staff, _sangong, _running_costs, _procurement, _assets, _subjects, _totals, _amount_changes)
@@ -290,19 +301,44 @@ TEMPLATE = re.compile(r'\*[^*]{1,20}\*|[XＸ×]{2}\s*(?:万元|个)|'
                       r'(?:为|增加|减少|预算|安排|拨款|共计|合计|价值|金额|房屋|车辆|用车)\s*(?:万元|平方米|辆|台)(?!以上)')
 
 
+ABSENCE = (re.compile(r'没有(?:使用)?(?P<s>[^，。；]{2,30}?)(?:预算)?安排的支出'),
+           re.compile(r'(?P<s>[^，。；]{2,30}?)为空表'),
+           re.compile(r'(?P<s>[^，。；：:]{2,30}?)(?:均)?未安排'),
+           re.compile(r'未安排(?P<s>[^，。；\d]{2,20})'))
+SUBJECT_NOISE = re.compile(r'^.*?(?:20\d\d\s*年(?:与\s*20\d\d\s*年)?(?:部门预算|单位预算|预算)?|主要原因是|其中[:：]?|备注[:：]?)')
+# the official template's own instructions to the writer ('情况一：在预算中未安排…的部门，必须公开空表'): not findings
+INSTRUCTION = re.compile(r'(情况[一二三]\s*[:：]|注意事项|按以下内容|必须公开|若本年度|如本年度)')
+TIME_WORDS = re.compile(r'^(上下年度|本年度|上年度|当年|上年|今年|两年|此项.*|在预算中)$')
+OWN_BUDGET = re.compile(r'(局|室|会|委|中心|院|所|队|校)(部门|单位)?预算$')
+
+
 def _statements(block: Block) -> list[Statement]:
+    """Templates left unfilled, and what the document says is not arranged (never inside a template sentence)."""
     out = []
     text = block.text
+    templates = []
     for m in TEMPLATE.finditer(text):
-        out.append(Statement('template_unfilled', m.group(0).strip('*'), _sentence(text, m.start()),
+        sentence = _sentence(text, m.start())
+        templates.append(sentence)
+        out.append(Statement('template_unfilled', m.group(0).strip('*'), sentence,
                              block.line_of(m.start()), block.line_of(m.end() - 1)))
-    for m in re.finditer(r'([^，。；]*?)(未安排|没有使用([^，。；]*?)安排的支出|为空表|无[^，。；]{0,12}预算拨款)', text):
-        subject = (m.group(3) or m.group(1) or '').strip()
-        subject = re.sub(r'^.*?\d{4}\s*年', '', subject).strip()
-        if subject:
-            out.append(Statement('not_arranged', subject, _sentence(text, m.start()),
-                                 block.line_of(m.start()), block.line_of(m.end() - 1)))
+    for pattern in ABSENCE:
+        for m in pattern.finditer(text):
+            sentence = _sentence(text, m.start())
+            subject = _absent_subject(m.group('s'))
+            if subject and sentence not in templates and not INSTRUCTION.search(sentence) and '*' not in sentence:
+                out.append(Statement('not_arranged', subject, sentence, block.line_of(m.start()),
+                                     block.line_of(m.end() - 1)))
     return out
+
+
+def _absent_subject(phrase: str) -> str:
+    """'克州工信局 2024 年没有使用政府性基金预算拨款…' -> '政府性基金预算拨款': what is not arranged."""
+    subject = SUBJECT_NOISE.sub('', phrase.replace(' ', '')).strip('，,、：: ')
+    if not subject or re.search(r'\d', subject) or len(subject) > 24 or OWN_BUDGET.search(subject) \
+            or TIME_WORDS.match(subject):
+        return ''
+    return subject
 
 
 def _sentence(text: str, index: int) -> str:

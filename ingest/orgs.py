@@ -11,30 +11,19 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from .vocabulary import vocabulary_table
+
 ORG_SUFFIX = r'(局|办公室|委员会|管理委员会|中心|院|所|厅|部|处|站|队|学校|中学|小学|馆|会|室|委)'
-REGIONS = {
-    '克孜勒苏柯尔克孜自治州': ('克州', '州', '克孜勒苏州'),
-    '昌吉回族自治州': ('昌吉州', '昌吉', '州'),
-    '昌吉州': ('昌吉州', '昌吉', '州'),
-    '巴音郭楞蒙古自治州': ('巴州', '州'),
-    '伊犁哈萨克自治州': ('伊犁州', '州'),
-    '博尔塔拉蒙古自治州': ('博州', '州'),
-    '新疆维吾尔自治区': ('自治区', '新疆'),
-    '库尔勒': ('库尔勒',),
-}
-BODIES = {
-    '人民政府办公室': ('政府办', '政府办公室', '人民政府办公室'),
-    '工业和信息化局': ('工信局', '工业和信息化局', '工信'),
-    '经济技术开发区管理委员会': ('开发区', '经开区', '经济技术开发区', '开发区管委会', '经开区管委会', '管委会'),
-    '发展和改革委员会': ('发改委',),
-    '人力资源和社会保障局': ('人社局',),
-    '住房和城乡建设局': ('住建局',),
-    '市场监督管理局': ('市场监管局',),
-    '卫生健康委员会': ('卫健委',),
-    '自然资源局': ('自然资源局',),
-    '财政局': ('财政局',),
-    '教育局': ('教育局',),
-}
+
+
+def places() -> dict[str, tuple[str, ...]]:
+    """Full place name -> its short names (data/vocabulary/places.tsv)."""
+    return dict(vocabulary_table('places'))
+
+
+def bodies() -> dict[str, tuple[str, ...]]:
+    """Full body name -> its short names (data/vocabulary/bodies.tsv)."""
+    return dict(vocabulary_table('bodies'))
 
 
 def detect_org(lines: list[str]) -> str:
@@ -75,30 +64,38 @@ def detect_year(lines: list[str]) -> int | None:
 
 def derive_aliases(full_name: str, extra: dict[str, list[str]] | None = None) -> tuple[str, ...]:
     base = re.sub(r'^中共', '', full_name)
-    region, body = _split(base)
-    region_names = REGIONS.get(region, _generic_region(region)) if region else ()
-    body_names = BODIES.get(body, (body,)) if body else (base,)
+    place, body = split_org(base)
+    place_names = place_aliases(place) if place else ()
+    body_names = bodies().get(body, ()) + (body,) if body else (base,)
     aliases = {full_name, base}
     for b in body_names:
         aliases.add(b)
-        for r in region_names + ((region,) if region else ()):
-            aliases.add(r + b)
+        for p in place_names:
+            aliases.add(p + b)
     aliases.update((extra or {}).get(full_name, ()))
     return tuple(sorted((a for a in aliases if len(a) >= 2), key=lambda a: (-len(a), a)))
 
 
-def _split(name: str) -> tuple[str, str]:
-    for region in sorted(REGIONS, key=len, reverse=True):
-        if name.startswith(region):
-            return region, name[len(region):]
-    m = re.match(r'^(.{2,8}?(?:自治州|州|市|县|区))(.+)$', name)
+def split_org(name: str) -> tuple[str, str]:
+    """'昌吉州工业和信息化局' -> ('昌吉回族自治州', '工业和信息化局'): the place by its full name, and the body."""
+    name = re.sub(r'^中共', '', name.strip())
+    known = sorted(((alias, full) for full, short in places().items() for alias in (full,) + short),
+                   key=lambda pair: -len(pair[0]))
+    for alias, full in known:
+        if name.startswith(alias) and len(name) > len(alias) + 1:
+            return full, name[len(alias):]
+    m = re.match(r'^(.{2,8}?(?:自治州|地区|州|市|县|区|盟|旗))(.+)$', name)
     return (m.group(1), m.group(2)) if m else ('', name)
 
 
-def _generic_region(region: str) -> tuple[str, ...]:
-    if region.endswith('自治州'):
-        return (region[:2] + '州', '州')
-    return (region,)
+def place_aliases(place: str) -> tuple[str, ...]:
+    """A place's full name, its short names, and '州' for a 自治州 (州政府办 is said inside the prefecture)."""
+    names = (place,) + places().get(place, ())
+    if place.endswith('自治州') and place not in places():
+        names += (place[:2] + '州',)
+    if place.endswith(('自治州', '州')):
+        names += ('州', '自治州')
+    return tuple(dict.fromkeys(names))
 
 
 def load_alias_file(path: Path) -> dict[str, list[str]]:

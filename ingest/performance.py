@@ -22,7 +22,7 @@ CATEGORY = re.compile(r'^(一级指标|二级指标|三级指标|产出指标|�
                       r'(数量|质量|时效|经济成本|社会成本|生态成本|经济效益|社会效益|生态效益|可持续影响|满意度)指标|'
                       r'计划标准|历史标准|行业标准|其他标准|预算支出标准|指标值|分|工作资料|原始凭证|说明材料|正式材料|'
                       r'按照正常比例赋分|直接赋分|按评判等级赋分|满意度赋分|按完成比例赋分)$')
-UNIT_IN_NAME = re.compile(r'[（(]([^（）()]{1,8})[）)]$')
+UNIT_IN_NAME = re.compile(r'[（(]([^（）()]{1,8})[）)][=＝≥≤><＞＜\s]*$')
 OPS = {'＞=': '≥', '>=': '≥', '≥': '≥', '＜=': '≤', '<=': '≤', '≤': '≤', '=': '=', '＝': '=', '>': '>', '＞': '>',
        '<': '<', '＜': '<'}
 
@@ -115,11 +115,18 @@ def text_groups(lines: list[str], first_line: int) -> list[tuple[list[str], list
     """
     groups, cells, cell_lines = [], [], []
     pending_unit_for = None
+    pending_op = ''
     for offset, raw in enumerate(lines):
         text = clean_cell(raw)
         if not text:
             continue
         number = first_line + offset
+        if re.fullmatch(r'[=＝≥≤><＞＜]{1,2}', text):
+            pending_op = text                    # '＜' on its own line, '=72.5' on the next: one '＜=72.5'
+            continue
+        if pending_op and re.match(r'^[=＝≥≤><＞＜]?\d', text):
+            text = pending_op + text
+        pending_op = ''
         if pending_unit_for is not None and re.fullmatch(r'[^\d\s]{1,4}', text):
             groups[-1][0][-1] += text
             pending_unit_for = None

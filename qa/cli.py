@@ -22,7 +22,7 @@ from index.vectors import stored_ids
 from index.pipeline import IngestFailed, ingest_paths, sync_vectors
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
-from qa.answer import Context, answer, retrieve
+from qa.answer import Context, answer, explain, retrieve
 from qa.audit import audit, to_jsonl, to_markdown
 from qa.export import FORMATS, compare, export
 from qa.llm import chat_model
@@ -66,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument('--batch', type=Path, metavar='FILE.jsonl',
                      help='answer every line {"id": …, "question": …}; one JSON answer per line, same order')
     ask.add_argument('--json', action='store_true', help='print the answer as JSON')
+    ask.add_argument('--explain', action='store_true',
+                     help='print how the question was read: the plan, and the candidate facts with scores and reasons')
     ask.set_defaults(handler=cmd_ask)
 
     search = commands.add_parser('search', help='the passages that best match a question')
@@ -197,6 +199,8 @@ def cmd_ask(args, settings: Settings) -> int:
     questions = _read_batch(args.batch) if args.batch else [(None, args.question)]
     ctx = open_context(settings)
     for question_id, text in questions:
+        if args.explain:
+            print(explain(text, ctx))
         result = answer(text, ctx, question_id)
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
@@ -221,7 +225,8 @@ def _read_batch(path: Path) -> list[tuple[str, str]]:
 
 
 def format_answer(result) -> str:
-    lines = [result.answer]
+    lines = [f'（理解为：{result.plan["describe"]}）'] if result.plan else []
+    lines.append(result.answer)
     if result.status == 'answered' and not result.verified:
         lines.append(f'（未能核实的数字：{"、".join(result.unverified_numbers)}）')
     for i, c in enumerate(result.citations, 1):

@@ -14,9 +14,9 @@ import pandas as pd
 from index.facts_store import FactStore
 from ingest.models import BudgetFact
 
-from .answer import Context
-from .lookup import vocabulary_facts
-from .understand import understand
+from .context import Context
+from .normalize import normalise
+from .select import Reading, candidates
 
 FORMATS = ('csv', 'xlsx', 'sqlite', 'datapackage')
 FACT_FIELDS = ('doc', 'org', 'year', 'source', 'table', 'table_title', 'row_code', 'row', 'column', 'value', 'unit',
@@ -105,15 +105,15 @@ def _direction(row) -> str:
 
 
 def compare(ctx: Context, item: str, orgs: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[BudgetFact]:
-    """One item (in the question vocabulary: 三公经费, 人员经费, 公务接待费 …) per organisation and year."""
-    q = understand(item, ctx.catalogue)
-    if not q.items:
-        raise ValueError(f"'{item}' is not an item budget-qa knows; try 三公经费, 人员经费, 公用经费, 基本支出, 项目支出")
+    """One item (三公经费, 人员经费, 公务接待费 … any row label or text item) per organisation and year."""
+    text = normalise(item)
     out = []
-    for d in ctx.store.documents():
-        if (orgs and d.org_key not in orgs) or (years and d.year not in years):
-            continue
-        found = vocabulary_facts(q, [f for f in ctx.facts() if f.doc == d.doc])
-        if found:
-            out.append(sorted(found, key=lambda f: (f.source != 'table', f.line_start))[0])
+    for d in ctx.documents_of(orgs, years):
+        catalogue = ctx.catalogue([d])
+        reading = Reading(text, [d], catalogue, catalogue.spans(text))
+        ranked = candidates(reading, lambda e: e.kind == 'fact' and e.aspect == '')
+        if ranked:
+            out.append(ranked[0].entry.fact)
+    if not out:
+        raise ValueError(f"'{item}' is not an item the stored documents hold; try 三公经费, 人员经费, 公用经费, 基本支出, 项目支出")
     return out

@@ -39,10 +39,11 @@ class Answer:
     method: str = ''                          # 'facts' | 'computation' | 'retrieval' | 'llm'
     quoted: tuple[str, ...] = field(default=(), compare=False, repr=False)  # names and labels taken from facts
     id: str | None = field(default=None, compare=False)
+    plan: dict | None = field(default=None, compare=False, repr=False)   # how the question was understood
 
     def to_json(self) -> dict:
         return {'id': self.id, 'question': self.question, 'status': self.status, 'answer': self.answer,
                 'value': self.value, 'unit': self.unit, 'verified': self.verified,
                 'citations': [c.to_json() for c in self.citations], 'warnings': list(self.warnings),
                 'candidates': list(self.candidates), 'unverified_numbers': list(self.unverified_numbers),
-                'method': self.method}
+                'method': self.method, 'plan': self.plan}

@@ -59,6 +59,23 @@ def sample_index(tmp_path_factory):
 
 
 @pytest.fixture(scope='session')
+def facts_store(tmp_path_factory):
+    """The five samples' facts (no vectors), once per test session."""
+    from index.facts_store import FactStore
+    from index.pipeline import ingest_paths
+    store = FactStore(tmp_path_factory.mktemp('facts') / 'facts.db')
+    ingest_paths([SAMPLES], store)
+    return store
+
+
+@pytest.fixture(scope='session')
+def facts_ctx(facts_store):
+    """An answering context over the samples' facts only: no retrieval, no language model."""
+    from qa.answer import Context
+    return Context.from_store(facts_store)
+
+
+@pytest.fixture(scope='session')
 def ctx(sample_index):
     """An answering context over the sample index, with retrieval and no language model."""
     from index.runtime import open_index

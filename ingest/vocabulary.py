@@ -1,0 +1,35 @@
+"""Word lists kept as data (data/vocabulary/*.tsv), read once.
+
+    places = vocabulary_table('places')   # [('昌吉回族自治州', ('昌吉州', '昌吉')), ...]
+
+Each line: a name, a tab, then other names for it separated by commas; '#'
+starts a comment. Code holds no organisation, place or budget-item names: a
+new word is a line in one of these files.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+VOCABULARY_DIR = Path(__file__).resolve().parents[1] / 'data' / 'vocabulary'
+
+
+@lru_cache(maxsize=None)
+def vocabulary_table(name: str, folder: Path = VOCABULARY_DIR) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    path = Path(folder) / f'{name}.tsv'
+    rows = []
+    for number, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
+        line = line.split('#', 1)[0].rstrip()
+        if not line.strip():
+            continue
+        head, _, rest = line.partition('\t')
+        if not head.strip():
+            raise ValueError(f'{path}:{number}: a line must start with a name, got {line!r}')
+        others = tuple(w.strip() for w in re.split(r'[,，]', rest) if w.strip())
+        rows.append((head.strip(), others))
+    return tuple(rows)
+
+
+def vocabulary_files() -> list[Path]:
+    return sorted(VOCABULARY_DIR.glob('*.tsv'))

@@ -1,0 +1,434 @@
+"""The catalogue of what the documents in a question's scope hold, and how a question's words match it.
+
+    catalogue = Catalogue.build(facts, statements)          # of the documents the question is about
+    spans = catalogue.spans('克州工信局2024年一般公共预算基本支出中的办公费是多少')
+    ranked = catalogue.rank(spans, aspects={''})             # [(score, entry), ...] best first
+
+Every stored fact and statement is an `Entry`: what it is about (its subject,
+named by its row label, text item or 名词解释 term, plus the other names
+data/vocabulary/synonyms.tsv gives that subject), which part of it (the
+column), which money it counts (scope: 一般公共预算, 财政拨款 … from its
+table or section), its project and its table. A question is matched by the
+names it contains: the longest names win, and an entry scores by how much of
+the question it explains. Nothing here knows any particular item: a row label
+no list mentions is matched by its own words.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import LCSseq
+
+from ingest.models import BudgetFact
+from ingest.vocabulary import vocabulary_table
+
+from .normalize import name_key
+
+WHOLE_COLUMNS = {'合计', '总计', '预算数', '数额', '指标值', '项目资金', '项目支出合计', '财政拨款/合计'}
+TOTAL_ROW = re.compile(r'^(合计|总计|小计|收入总计|支出总计|本年收入合计|本年支出合计|收入合计|支出合计)$')
+FUNCTION_ITEM = re.compile(r'（项）$')
+ALL_FUNDS = '全部资金'
+PROJECT_TOTALS = {'预算安排规模', '年度预算总额', '项目预算'}
+
+
+@dataclass(frozen=True)
+class Entry:
+    kind: str                         # 'fact' | 'absent' | 'definition'
+    doc: str
+    org: str
+    year: int | None
+    subject: str                      # canonical name of what it is about
+    names: frozenset                  # names a question may use for the subject
+    aspect: str = ''                  # '' for the whole figure; a column; 'change' | 'rate' | 'share' in prose
+    aspect_names: frozenset = frozenset()
+    scope: str = ALL_FUNDS
+    part: str = ''                    # '基本支出' | '项目支出' | ''
+    context_names: frozenset = frozenset()   # scope, part and table words that agree with this entry
+    project: str = ''
+    project_total: bool = False       # the project's own budget (表7 total, 预算安排规模, 年度预算总额)
+    table_no: int | None = None
+    unit: str = ''
+    fact: BudgetFact | None = None
+    statement: dict | None = None
+
+    @property
+    def line_start(self) -> int:
+        return self.fact.line_start if self.fact else self.statement['line_start']
+
+    @property
+    def line_end(self) -> int:
+        return self.fact.line_end if self.fact else self.statement['line_end']
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    name: str
+    weight: float
+    entry_ids: frozenset = frozenset()   # fuzzy spans belong to the entries whose subject they match …
+    project_ids: frozenset = frozenset() # … or whose project they match
+
+    @property
+    def exact(self) -> bool:
+        return not (self.entry_ids or self.project_ids)
+
+
+# ---- vocabulary -----------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def synonym_classes() -> dict[str, str]:
+    """name -> the canonical name of its class."""
+    out = {}
+    for head, others in vocabulary_table('synonyms'):
+        for name in (head,) + others:
+            out.setdefault(name_key(name), name_key(head))
+    return out
+
+
+@lru_cache(maxsize=1)
+def class_members() -> dict[str, frozenset]:
+    members: dict[str, set] = {}
+    for name, head in synonym_classes().items():
+        members.setdefault(head, {head}).add(name)
+    return {k: frozenset(v) for k, v in members.items()}
+
+
+def canonical(name: str) -> str:
+    key = name_key(name)
+    return synonym_classes().get(key, key)
+
+
+def names_for(name: str) -> frozenset:
+    key = name_key(name)
+    head = synonym_classes().get(key)
+    return class_members()[head] | {key} if head else frozenset({key})
+
+
+@lru_cache(maxsize=1)
+def scope_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((head, tuple(name_key(o) for o in others)) for head, others in vocabulary_table('scopes'))
+
+
+@lru_cache(maxsize=1)
+def part_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((head, tuple(others)) for head, others in vocabulary_table('spending_parts'))
+
+
+@lru_cache(maxsize=1)
+def table_names() -> dict[str, tuple[str, ...]]:
+    return {head: tuple(name_key(o) for o in others) for head, others in vocabulary_table('table_names')}
+
+
+@lru_cache(maxsize=1)
+def weak_words() -> frozenset:
+    return frozenset(name for head, others in vocabulary_table('weak') for name in (head,) + others)
+
+
+def scope_of(text: str) -> str:
+    """The money a title, column or heading counts: the first scope word in it."""
+    key = name_key(text)
+    found = [(key.find(w), head) for head, others in scope_words() for w in (head,) + others if w and w in key]
+    return min(found)[1] if found else ALL_FUNDS
+
+
+def part_of(text: str) -> str:
+    key = name_key(text)
+    return next((head for head, _ in part_words() if head in key), '')
+
+
+def scope_names(scope: str) -> tuple[str, ...]:
+    return next(((head,) + others for head, others in scope_words() if head == scope), (scope,))
+
+
+# ---- entries ------------------------------------------------------------------------------
+
+def fact_entry(f: BudgetFact, subjects_known: frozenset = frozenset()) -> Entry:
+    aspect = _aspect(f)
+    subject = _subject(f, aspect)
+    if f.source == 'table' and TOTAL_ROW.match(name_key(f.row)) and aspect and f.table_no != 10:
+        subject, aspect = aspect, ''           # 表6 合计 × 人员经费 is the table's 人员经费
+    where = f.table_title if f.source == 'table' else (f.section.split(' > ')[-1] if f.section else '')
+    scope = scope_of(where) if f.source == 'table' or f.section else ALL_FUNDS
+    if aspect and scope_of(aspect) != ALL_FUNDS:
+        scope = scope_of(aspect)                # 表2's 一般公共预算 column counts 一般公共预算
+    subject, scope = _unscoped(subject, scope, subjects_known)
+    part = part_of(where)
+    table = f.table_no
+    project_total = bool(f.project) and (name_key(f.row) in PROJECT_TOTALS or f.item in PROJECT_TOTALS or
+                                         (table == 7 and f.column == '项目支出合计'))
+    names = names_for(subject)
+    if f.source == 'table' and TOTAL_ROW.match(name_key(f.row)) and not aspect:
+        names = names | {name_key(subject) + word for word in ('合计', '总计', '总额')}
+    return Entry('fact', f.doc, f.org, f.year, canonical(subject), names, aspect, names_for(aspect) if aspect else frozenset(),
+                 scope, part, _context_names(scope, part, table, f.table_title), f.project, project_total, table,
+                 f.unit, fact=f)
+
+
+def statement_entry(s: dict, org: str, year: int | None) -> Entry | None:
+    kind = {'not_arranged': 'absent', 'blank_row': 'absent', 'empty_table': 'absent',
+            'definition': 'definition'}.get(s['kind'])
+    if kind is None:
+        return None
+    subject = s['subject']
+    table = s.get('table_no')
+    title = subject if s['kind'] == 'empty_table' else ''
+    if title:
+        subject = _table_stem(title)
+    scope = scope_of(title or subject) if kind == 'absent' else ALL_FUNDS
+    if kind == 'absent':
+        subject, scope = _unscoped(subject, scope, frozenset())
+    part = part_of(title)
+    names = names_for(subject) | (names_for(_table_stem(subject)) if kind == 'absent' else frozenset())
+    return Entry(kind, s['doc'], org, year, canonical(subject), names, '', frozenset(), scope, part,
+                 _context_names(scope, part, table, title), '', False, table, statement=s)
+
+
+def _aspect(f: BudgetFact) -> str:
+    column = f.column
+    if f.source == 'text':
+        if column.startswith('比上年'):
+            return 'change'
+        if column in ('增长率', '下降率'):
+            return 'rate'
+        if column == '占比':
+            return 'share'
+        return ''
+    return '' if column in WHOLE_COLUMNS else column
+
+
+def _subject(f: BudgetFact, aspect: str) -> str:
+    if f.item and f.item not in ('绩效指标', '项目预算'):
+        label = f.item
+    else:
+        label = f.row or f.item
+    if FUNCTION_ITEM.search(label):                          # '…（类）…（款）行政运行（项）' is 行政运行
+        label = re.findall(r'([^（）]+)（项）$', label)[0].split('（款）')[-1]
+    if f.source == 'table' and TOTAL_ROW.match(name_key(label)) and not aspect:
+        return _table_stem(f.table_title) if name_key(label) in ('合计', '总计', '小计') else label
+    return label
+
+
+def _unscoped(subject: str, scope: str, known: frozenset) -> tuple[str, str]:
+    """'一般公共预算拨款基本支出' is 基本支出 counted in 一般公共预算."""
+    key = name_key(subject)
+    for head, others in scope_words():
+        for word in sorted((head,) + others + (head + '拨款',), key=len, reverse=True):
+            rest = key[len(word):]
+            if word and key.startswith(word) and len(rest) >= 2 and (rest in known or canonical(rest) != rest):
+                return rest, head
+    return subject, scope
+
+
+def _table_stem(title: str) -> str:
+    """'部门（单位）一般公共预算支出情况表' -> '一般公共预算支出'."""
+    key = name_key(title)
+    key = re.sub(r'^(部门（单位）|部门|单位)', '', key)
+    return re.sub(r'(预算)?(总体)?(情况|明细)?表$', '', key) or key
+
+
+def _context_names(scope: str, part: str, table: int | None, title: str) -> frozenset:
+    names = set()
+    scopes = scope_names(scope) if scope != ALL_FUNDS else ()
+    parts = next(((h,) + o for h, o in part_words() if h == part), ()) if part else ()
+    names.update(scopes)
+    names.update(parts)
+    names.update(s + p for s in scopes for p in parts)
+    if table:
+        names.add(f'表{table}')
+        names.update(table_names().get(f'表{table}', ()))
+    if title:
+        names.add(name_key(title))
+        names.add(_table_stem(title))
+        if table is None and '绩效目标表' in title:
+            names.update(table_names().get('绩效目标表', ()))
+    return frozenset(n for n in names if n)
+
+
+# ---- the catalogue of a scope -------------------------------------------------------------
+
+@dataclass
+class Catalogue:
+    entries: list[Entry]
+    _names: dict[str, set] = field(default_factory=dict)
+
+    @classmethod
+    def build(cls, facts: list[BudgetFact], statements: list[dict], docs: dict[str, tuple[str, int]]) -> 'Catalogue':
+        """`docs`: doc -> (organisation, year), for statements."""
+        known = frozenset(canonical(f.item or f.row) for f in facts)
+        entries = [fact_entry(f, known) for f in facts]
+        for s in statements:
+            org, year = docs.get(s['doc'], ('', None))
+            entry = statement_entry(s, org, year)
+            if entry is not None:
+                entries.append(entry)
+        return cls(entries)
+
+    def names(self) -> dict[str, set]:
+        """name -> the roles it plays ('subject', 'aspect', 'context', 'project')."""
+        if not self._names:
+            for e in self.entries:
+                weak = e.fact is not None and 'general_pattern' in e.fact.flags
+                for n in e.names:
+                    if weak and n in weak_words():
+                        continue                  # '项目' made up by the prose pattern names nothing
+                    self._names.setdefault(n, set()).add('weak_subject' if weak else 'subject')
+                for n in e.aspect_names:
+                    self._names.setdefault(n, set()).add('aspect')
+                for n in e.context_names:
+                    self._names.setdefault(n, set()).add('context')
+                if e.project:
+                    self._names.setdefault(name_key(e.project), set()).add('project')
+            for head, others in scope_words():
+                for n in (head,) + others:
+                    self._names.setdefault(n, set()).add('context')
+        return self._names
+
+    def spans(self, text: str, taken: tuple[tuple[int, int], ...] = (), clause: tuple[int, int] | None = None) -> list[Span]:
+        """The names a question contains, longest first and not overlapping; then near matches of long names
+        (projects and labels the question shortens or rewords), which may overlap the exact ones."""
+        names = self.names()
+        spans = [s if names.get(s.name) != {'weak_subject'} else Span(s.start, s.end, s.name, s.weight / 2)
+                 for s in exact_spans(text, names, taken)]   # a label the prose pattern made up counts half
+        start, end = clause or (0, len(text))
+        masked = ''.join('\0' if any(s <= i < e for s, e in taken) else c for i, c in enumerate(text))
+        fuzzy = [f for f in self._fuzzy_spans(masked, start, end)
+                 if not any(x.start <= f.start and f.end <= x.end for x in spans)]   # an exact name reads those words
+        return spans + fuzzy
+
+    def _fuzzy_spans(self, text: str, start: int, end: int) -> list[Span]:
+        """'专项检查费用' for '开展专项检查相关费用', '克州一建退休人员医保项目' for '克州一建退休人员2人医保项目'."""
+        window = text[start:end]
+        grams = _bigrams(window)
+        by_run: dict[tuple[int, int], tuple[set, set, float]] = {}
+        for i, e in enumerate(self.entries):
+            names = [(n, 0) for n in e.names if len(n) >= 4] + ([(name_key(e.project), 1)] if e.project else [])
+            for name, is_project in names:
+                if len(_bigrams(name) & grams) < 2:
+                    continue
+                for (a, b), weight in near_matches(name, window):
+                    key = (start + a, start + b)
+                    subjects, projects, best = by_run.get(key, (set(), set(), 0.0))
+                    (projects if is_project else subjects).add(i)
+                    by_run[key] = (subjects, projects, max(best, weight))
+        return [Span(a, b, text[a:b], weight, frozenset(subjects), frozenset(projects))
+                for (a, b), (subjects, projects, weight) in by_run.items()]
+
+    def explain(self, index: int, spans: list[Span]) -> tuple[float, list[Span], bool]:
+        """(score, spans explained, subject or project explained) of one entry."""
+        e = self.entries[index]
+        project = name_key(e.project) if e.project else ''
+        score, used, core = 0.0, [], False
+        roles: dict[str, list[Span]] = {}
+        for s in sorted(spans, key=lambda s: (not s.exact, -s.weight)):
+            role = _role(s, index, e, project)
+            if role is None:
+                continue
+            clashing = [u for r, us in roles.items() for u in us
+                        if not ({r, role} == {'subject', 'project'} and (u if r == 'subject' else s).exact)]
+            length = s.end - s.start
+            free = length - sum(_overlap(s, u) for u in clashing)
+            if free < length and free < 3:
+                continue                      # words another name of this entry already explains
+            if role == 'subject' or (role == 'project' and e.project_total):
+                core = True
+            roles.setdefault(role, []).append(s)
+            score += s.weight * max(free, 0) / length
+            used.append(s)
+        return score, used, core
+
+
+def _overlap(a: Span, b: Span) -> int:
+    return max(0, min(a.end, b.end) - max(a.start, b.start))
+
+
+def _role(s: Span, index: int, e: Entry, project: str) -> str | None:
+    """What a matched name is of this entry: its subject, its project, or context (column, scope, table)."""
+    if not s.exact:
+        return 'subject' if index in s.entry_ids else ('project' if index in s.project_ids else None)
+    if s.name in e.names:
+        return 'subject'
+    if project and s.name == project:
+        return 'project'
+    if s.name in e.aspect_names or s.name in e.context_names:
+        return 'context'
+    return None
+
+
+def exact_spans(text: str, names, taken=()) -> list[Span]:
+    found = []
+    for name in names:
+        if len(name) < 2 and name not in ('车',):
+            continue
+        start = text.find(name)
+        while start >= 0:
+            found.append((start, start + len(name), name))
+            start = text.find(name, start + 1)
+    found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
+    spans, occupied = [], [list(t) for t in taken]
+    for start, end, name in found:
+        if any(start < e and s < end for s, e in occupied):
+            continue
+        occupied.append([start, end])
+        spans.append(Span(start, end, name, float(end - start)))
+    return sorted(spans, key=lambda s: s.start)
+
+
+def near_matches(name: str, text: str) -> list[tuple[tuple[int, int], float]]:
+    """Where in `text` a long name stands, shortened or reworded: [((start, end), weight)].
+    Either a run of three or more of its characters that is not a common word, or a stretch of
+    the text most of whose characters are the name's, in order, covering half the name or more."""
+    out = []
+    run, where = longest_common_run(text, name)
+    if len(run) >= 3 and run not in weak_words() and len(_strong_part(run)) >= (2 if len(run) == 3 else 1):
+        out.append(((where, where + len(run)), len(run) * 0.9))
+    if len(name) > len(text):
+        return out
+    alignment = fuzz.partial_ratio_alignment(name, text)
+    if alignment is None or alignment.score < 60:
+        return out
+    a, b = alignment.dest_start, alignment.dest_end
+    while a < b and text[a] not in name:
+        a += 1
+    while b > a and text[b - 1] not in name:
+        b -= 1
+    piece = text[a:b]
+    shared = LCSseq.similarity(name, piece)
+    inner, _ = longest_common_run(piece, name)
+    if shared >= max(4, 0.6 * len(name)) and shared >= 0.75 * len(piece) and shared > len(run) and \
+            len(inner) >= 3 and not _only_weak(inner):
+        out.append(((a, b), shared * 0.9))
+    return out
+
+
+def longest_common_run(a: str, b: str) -> tuple[str, int]:
+    """The longest run of characters both texts share, and where it starts in `a`."""
+    best, where = '', -1
+    for i in range(len(a)):
+        if a[i] == '\0':
+            continue
+        for j in range(i + len(best) + 1, len(a) + 1):
+            piece = a[i:j]
+            if '\0' in piece or piece not in b:
+                break
+            best, where = piece, i
+    return best, where
+
+
+def _bigrams(text: str) -> set[str]:
+    return {text[i:i + 2] for i in range(len(text) - 1) if '\0' not in text[i:i + 2]}
+
+
+def _strong_part(run: str) -> str:
+    """What is left of a run without its common words: '工作餐标准' -> '餐'."""
+    rest = run
+    for w in sorted(weak_words(), key=len, reverse=True):
+        rest = rest.replace(w, '')
+    return rest
+
+
+def _only_weak(run: str) -> bool:
+    return len(_strong_part(run)) <= 1

@@ -1,0 +1,104 @@
+"""What answering reads from the stores: the documents a question selects, nothing else.
+
+    ctx = Context.from_store(store, search=engine.search)
+    docs = ctx.documents_of(('克孜勒苏柯尔克孜自治州人民政府办公室',), (2024,))
+    catalogue = ctx.catalogue(docs)            # the facts and statements of those documents only
+    ctx.lines('002_220f206dadf5e393.txt', 495, 495)
+
+The work of a question is proportional to the documents it is about: facts,
+statements and lines are read per document, on demand, and the last few
+documents' catalogues are kept.
+"""
+from __future__ import annotations
+
+import re
+from collections import OrderedDict
+from dataclasses import dataclass, field
+
+from index.facts_store import DocumentInfo, FactStore
+from ingest.models import BudgetFact
+
+from .catalogue import Catalogue
+from .normalize import normalise
+from .orgs import OrgDirectory
+
+CACHED_DOCUMENTS = 64
+
+
+@dataclass
+class Context:
+    store: FactStore
+    directory: OrgDirectory
+    documents: list[DocumentInfo]
+    search: object = None                       # callable(text, orgs, years, k=, boost=) -> [Hit]
+    llm: object = None                          # an optional langchain chat model
+    _facts: OrderedDict = field(default_factory=OrderedDict)
+    _statements: OrderedDict = field(default_factory=OrderedDict)
+    _catalogues: OrderedDict = field(default_factory=OrderedDict)
+    _lines: OrderedDict = field(default_factory=OrderedDict)
+
+    @classmethod
+    def from_store(cls, store: FactStore, search=None, llm=None) -> 'Context':
+        documents = store.documents()
+        directory = OrgDirectory.from_documents(documents, units_of=lambda keys: _units_of(store, documents, keys),
+                                                named_anywhere=lambda text: store.name_exists(text))
+        return cls(store, directory, documents, search, llm)
+
+    # ---- documents -------------------------------------------------------------------
+
+    def documents_of(self, keys: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[DocumentInfo]:
+        return [d for d in self.documents if (not keys or d.org_key in keys) and (not years or d.year in years)]
+
+    def document(self, doc: str) -> DocumentInfo | None:
+        return next((d for d in self.documents if d.doc == doc), None)
+
+    # ---- per document, on demand ---------------------------------------------------------
+
+    def facts(self, docs: list[DocumentInfo] | None = None) -> list[BudgetFact]:
+        docs = self.documents if docs is None else docs
+        return [f for d in docs for f in _cached(self._facts, d.doc, lambda: self.store.facts(doc=d.doc))]
+
+    def statements(self, doc: str, kind: str | None = None) -> list[dict]:
+        rows = _cached(self._statements, doc, lambda: self.store.statements(doc))
+        return [s for s in rows if kind is None or s['kind'] == kind]
+
+    def catalogue(self, docs: list[DocumentInfo]) -> Catalogue:
+        key = tuple(d.doc for d in docs)
+
+        def build():
+            statements = [s for d in docs for s in self.statements(d.doc)]
+            return Catalogue.build(self.facts(docs), statements, {d.doc: (d.org, d.year) for d in docs})
+        return _cached(self._catalogues, key, build)
+
+    def blocks(self, doc: str) -> list[dict]:
+        return self.store.blocks(doc)
+
+    def line(self, doc: str, number: int) -> str:
+        lines = _cached(self._lines, doc, lambda: dict(self.store.line_text(doc, 1, 10 ** 7)))
+        return lines.get(number, '')
+
+    def lines(self, doc: str, start: int, end: int) -> str:
+        text = ' '.join(self.line(doc, n).strip() for n in range(start, end + 1))
+        return re.sub(r'\s+', ' ', re.sub(r'</?b>|\*\*', '', text.replace('\t', ' '))).strip()
+
+    def page(self, doc: str, number: int) -> int | None:
+        return self.store.page_of(doc, number)
+
+
+def _cached(cache: OrderedDict, key, load):
+    if key in cache:
+        cache.move_to_end(key)
+        return cache[key]
+    value = cache[key] = load()
+    while len(cache) > CACHED_DOCUMENTS:
+        cache.popitem(last=False)
+    return value
+
+
+def _units_of(store: FactStore, documents: list[DocumentInfo], keys: tuple[str, ...]) -> list[tuple[str, str]]:
+    """The units and projects the documents of these organisations name: [(organisation key, name)]."""
+    out = []
+    for d in documents:
+        if d.org_key in keys:
+            out += [(d.org_key, normalise(name)) for name in store.names_in(d.doc)]
+    return out

@@ -1,0 +1,324 @@
+"""A question as a typed plan: what kind of answer, about which organisations, years and items.
+
+    plan = understand('克州工信局2025年比2024年一般公共预算多了多少', ctx)
+    plan.kind, plan.orgs, plan.years, plan.items    # 'diff', ('克孜勒苏…工业和信息化局',), (2025, 2024), ('一般公共预算拨款',)
+    print(plan.describe())                          # the line the page shows above an answer
+
+Kinds: lookup, exists, verify, sum, diff, share, compare, rank, list, count,
+define, explain, detail — and refuse / clarify when the question names an
+organisation or year that is not loaded, or a name that fits several. Which
+words ask for which kind is data (data/vocabulary/kinds.tsv); the items are
+whatever the stored catalogue holds (qa/catalogue.py).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+
+from ingest.vocabulary import vocabulary_table
+
+from .catalogue import canonical, class_members, exact_spans, synonym_classes
+from .normalize import normalise
+from .select import Reading
+from .years import find_years, resolve
+
+QUESTION_WORDS = re.compile(r'(多少|几|什么|哪|吗|是否|怎么|如何|谁|有没有|有无|呢|为何|为什么|是啥)')
+
+
+@dataclass(frozen=True)
+class Plan:
+    kind: str
+    question: str
+    orgs: tuple[str, ...] = ()
+    years: tuple[int, ...] = ()
+    items: tuple[str, ...] = ()
+    scope: str = ''
+    units: tuple[str, ...] = ()
+    unit_asked: str = ''
+    qualifiers: tuple[str, ...] = ()
+    subunit: str = ''
+    reason: str = ''
+    candidates: tuple[str, ...] = ()
+    parts: tuple['Plan', ...] = ()
+    carried: tuple[str, ...] = ()                     # what a part took from the one before it
+    reading: Reading | None = field(default=None, compare=False, repr=False)
+
+    def describe(self) -> str:
+        if self.parts:
+            return '；'.join(p.describe() for p in self.parts)
+        bits = [KIND_NAMES.get(self.kind, self.kind)]
+        if self.orgs:
+            bits.append('单位：' + '、'.join(self.orgs))
+        if self.subunit:
+            bits.append(f'下属单位：{self.subunit}')
+        if self.years:
+            bits.append('年份：' + '、'.join(str(y) for y in self.years))
+        if self.items:
+            bits.append('事项：' + '、'.join(self.items))
+        if self.scope:
+            bits.append(f'口径：{self.scope}')
+        if self.units:
+            bits.append('单位要求：' + '/'.join(self.units))
+        if self.qualifiers:
+            bits.append('限定：' + '、'.join(self.qualifiers))
+        if self.reason:
+            bits.append(self.reason)
+        return ' | '.join(bits)
+
+    def to_json(self) -> dict:
+        out = {'kind': self.kind, 'orgs': list(self.orgs), 'years': list(self.years), 'items': list(self.items),
+               'scope': self.scope, 'units': list(self.units), 'unit_asked': self.unit_asked,
+               'qualifiers': list(self.qualifiers), 'subunit': self.subunit, 'reason': self.reason,
+               'describe': self.describe()}
+        if self.parts:
+            out['parts'] = [p.to_json() for p in self.parts]
+        return out
+
+
+KIND_NAMES = {'lookup': '查数', 'exists': '有没有', 'verify': '是否', 'sum': '求和', 'diff': '增减', 'share': '占比',
+              'compare': '比较', 'rank': '排序', 'list': '列举', 'count': '计数', 'define': '名词解释',
+              'explain': '原因', 'detail': '明细', 'refuse': '无法回答', 'clarify': '需要确认'}
+
+
+# ---- vocabulary --------------------------------------------------------------------------
+
+@lru_cache(maxsize=1)
+def kind_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((kind, tuple(normalise(w) for w in words)) for kind, words in vocabulary_table('kinds'))
+
+
+@lru_cache(maxsize=1)
+def quantity_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    pairs = [(word, tuple(units.split('|'))) for units, words in vocabulary_table('quantities') for word in words]
+    return tuple(sorted(pairs, key=lambda p: -len(p[0])))
+
+
+@lru_cache(maxsize=1)
+def qualifier_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return vocabulary_table('qualifiers')
+
+
+@lru_cache(maxsize=1)
+def parts_of() -> dict[str, tuple[str, ...]]:
+    return {canonical(whole): tuple(canonical(p) for p in parts) for whole, parts in vocabulary_table('parts')}
+
+
+def cues(text: str) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for kind, words in kind_words():
+        hits = [w for w in words if w and w in text]
+        if hits:
+            found[kind] = hits
+    return found
+
+
+def units_asked(text: str) -> tuple[tuple[str, ...], str]:
+    """The units a question asks its figure in (几辆 -> 辆), and the money unit it wants shown (元, 亿元)."""
+    units = ()
+    for word, candidates in quantity_words():
+        if word in text:
+            units = candidates
+            break
+    shown = '亿元' if re.search(r'(亿元|几个亿|多少亿)', text) else ('元' if re.search(r'(多少元|几元|(?<![万亿])元(?!/))', text)
+                                                                     else '')
+    return units, shown
+
+
+def qualifiers_in(text: str) -> tuple[str, ...]:
+    return tuple(word for word, _ in qualifier_words() if word in text)
+
+
+def evidence_words(qualifier: str) -> tuple[str, ...]:
+    return next((words for word, words in qualifier_words() if word == qualifier), (qualifier,))
+
+
+# ---- clauses --------------------------------------------------------------------------------
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """Spans of the separate questions in one: '机关运行经费是多少？比去年多了多少？'."""
+    pieces, start = [], 0
+    for m in re.finditer(r'[？?；;。!！]|[，,](?=.{2,})', text):
+        pieces.append((start, m.start()))
+        start = m.end()
+    pieces.append((start, len(text)))
+    pieces = [(s, e) for s, e in pieces if e - s >= 1]
+    merged: list[list[int]] = []
+    for s, e in pieces:
+        asks = QUESTION_WORDS.search(text[s:e]) is not None
+        if merged and (not asks or not QUESTION_WORDS.search(text[merged[-1][0]:merged[-1][1]])):
+            merged[-1][1] = e
+        else:
+            merged.append([s, e])
+    return [(s, e) for s, e in merged] or [(0, len(text))]
+
+
+def kind_of(text: str, reading: Reading, n_orgs: int, n_years: int, n_items: int, org_named: bool) -> str:
+    found = cues(text)
+    glossary = any(reading.catalogue.entries[i].kind == 'definition'
+                   for s in reading.spans for i in _entries_named(reading, s.name))
+    if 'define' in found and (glossary or not org_named):
+        return 'define'
+    if 'weak:define' in found and glossary and not org_named:
+        return 'define'
+    if 'explain' in found:
+        return 'explain'
+    if 'lookup' in found:
+        return 'lookup'
+    if 'sum' in found:
+        return 'sum'
+    if 'rank' in found:
+        return 'rank'
+    if 'compare' in found or (n_orgs >= 2 and re.search(r'(谁|哪个|哪家|哪一个)', text)):
+        return 'compare' if n_orgs >= 2 or n_years < 2 else 'diff'
+    if 'diff' in found:
+        return 'diff'
+    if 'share' in found:
+        return 'share'
+    if 'exists' in found or ('有' in text and re.search(r'(吗|么)[？?]?$', text)):
+        return 'exists'
+    if 'detail' in found:
+        return 'detail'
+    if 'list' in found or ('weak:define' in found and not glossary):
+        return 'list'
+    if 'verify' in found:
+        return 'verify'
+    return 'lookup'
+
+
+def _entries_named(reading: Reading, name: str) -> list[int]:
+    return [i for i, e in enumerate(reading.catalogue.entries) if name in e.names and e.kind == 'definition']
+
+
+# ---- understanding ------------------------------------------------------------------------
+
+def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> Plan:
+    """`orgs`/`years`: filters chosen outside the question (a page's sidebar); what the question names wins."""
+    norm = normalise(text)
+    resolution = ctx.directory.resolve(norm)
+    if resolution.unknown:
+        named = '、'.join(resolution.unknown)
+        return Plan('refuse', text, reason=f'已载入的文件中没有{named}的预算公开',
+                    candidates=tuple(r.key for r in ctx.directory.records))
+    if resolution.ambiguous and not resolution.keys:
+        mention, keys = resolution.ambiguous[0]
+        return Plan('clarify', text, reason=f'“{mention}”对应多个单位', candidates=keys)
+    subunit = resolution.subunits[0] if resolution.subunits else None
+    keys = resolution.keys or tuple(dict.fromkeys(s.parent for s in resolution.subunits)) or \
+        (tuple(orgs) if orgs and not resolution.mentioned else ())
+    protected = tuple((sp.start, sp.end) for sp in exact_spans(norm, synonym_classes().keys()) if len(sp.name) >= 3)
+    mentioned_years = find_years(norm, protected)
+    available = tuple(sorted({y for k in (keys or [r.key for r in ctx.directory.records])
+                              for y in ctx.directory.years_of(k)}))
+    asked_years = resolve(mentioned_years, available) or (tuple(years) if years else ())
+    masked = resolution.spans + mentioned_years.spans
+    base = Plan('lookup', text, orgs=keys, years=asked_years, subunit=subunit.name if subunit else '')
+    tied = _years_tied(norm, resolution, ctx) if len(keys) >= 2 else {}
+    missing = _missing_years(base, ctx, keys, tied)
+    if missing is not None:
+        return missing
+    scope_keys = keys or resolution.preferred
+    docs = ctx.documents_of(scope_keys, asked_years) if not tied else \
+        [d for d in ctx.documents_of(scope_keys) if d.year in tied.get(d.org_key, asked_years or (d.year,))]
+    if resolution.preferred and not keys:
+        docs = docs or ctx.documents_of((), asked_years)
+    parts = []
+    for start, end in clauses(norm):
+        clause_masked = tuple((max(s, start), min(e, end)) for s, e in masked if s < end and e > start)
+        parts.append(_read_clause(norm, (start, end), clause_masked, base, docs, ctx, bool(resolution.mentioned),
+                                  resolution.preferred if not keys else ()))
+    parts = _carry(parts, ctx)
+    if len(parts) == 1:
+        return parts[0]
+    return replace(base, kind=parts[0].kind, parts=tuple(parts), items=tuple(i for p in parts for i in p.items))
+
+
+def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, ctx, org_named: bool,
+                 preferred: tuple[str, ...]) -> Plan:
+    start, end = clause
+    text = norm[start:end]
+    outside = ((0, start),) + tuple(masked) + ((end, len(norm)),)
+    catalogue = ctx.catalogue(docs)
+    units, shown = units_asked(text)
+    scope = _scope_asked(text)
+    reading = Reading(norm, docs, catalogue, catalogue.spans(norm, outside, clause), scope=scope, units=units, taken=outside)
+    if preferred and not reading.subject_spans and len(docs) != len(ctx.documents_of((), base.years)):
+        everywhere = ctx.documents_of((), base.years)
+        reading = Reading(norm, everywhere, ctx.catalogue(everywhere), ctx.catalogue(everywhere).spans(norm, outside, clause),
+                          scope=scope, units=units, taken=outside)
+    items = _items(reading)
+    kind = kind_of(text, reading, len(base.orgs), len(base.years), len(items), org_named)
+    if kind in ('diff', 'share', 'explain', 'rank', 'compare') and units and '%' in units and kind != 'share':
+        units = () if kind != 'diff' else units
+        reading.units = units
+    if kind == 'lookup' and units and set(units) <= {'个', '项'}:
+        kind = 'count'
+    return replace(base, kind=kind, question=text, items=tuple(items), scope=scope, units=units, unit_asked=shown,
+                   qualifiers=qualifiers_in(text), reading=reading)
+
+
+def _scope_asked(text: str) -> str:
+    from .catalogue import scope_words
+    found = [(text.find(w), head) for head, others in scope_words() for w in (head,) + others if w and w in text]
+    return min(found)[1] if found else ''
+
+
+def _items(reading: Reading) -> list[str]:
+    """The subjects a clause names, most specific first; a part named with its whole is the part."""
+    names = []
+    for span in reading.subject_spans:
+        if span.entry_ids:
+            entry = reading.catalogue.entries[next(iter(span.entry_ids))]
+            label = entry.project if entry.project and span.name in entry.project else entry.subject
+        else:
+            label = canonical(span.name)
+        if label not in names:
+            names.append(label)
+    wholes = parts_of()
+    return [n for n in names if not any(p in names for p in wholes.get(canonical(n), ()))]
+
+
+def _carry(parts: list[Plan], ctx) -> list[Plan]:
+    """A part that names no item ('比去年多了多少？') asks about the item of the part before it."""
+    out = []
+    for plan in parts:
+        if out and not plan.items and out[-1].items and plan.kind != 'define':
+            previous = out[-1]
+            reading = plan.reading
+            reading.spans = sorted(reading.spans + previous.reading.subject_spans, key=lambda s: s.start)
+            plan = replace(plan, items=previous.items, carried=('事项',), scope=plan.scope or previous.scope)
+        out.append(plan)
+    if len(out) > 1 and all(p.kind == out[0].kind for p in out) and \
+            len({tuple(p.items) for p in out}) == 1 and out[0].kind != 'diff':
+        return [out[0]]
+    return out
+
+
+def _years_tied(norm: str, resolution, ctx) -> dict[str, tuple[int, ...]]:
+    """'克州工信局（2024）和昌吉州工信局（2023）': each year right after a name belongs to that organisation."""
+    tied = {}
+    for (start, end) in resolution.spans:
+        mention = norm[start:end]
+        key = next((k for k in resolution.keys if ctx.directory.resolve(mention).keys == (k,)), None)
+        after = find_years(norm[end:end + 8])
+        if key and after.explicit and after.spans and after.spans[0][0] <= 2:
+            tied[key] = after.explicit[:1]
+    return tied if len(tied) >= 2 else {}
+
+
+def _missing_years(plan: Plan, ctx, keys: tuple[str, ...], tied: dict) -> Plan | None:
+    """A year asked for an organisation that has no document for it: say which years there are."""
+    if not keys or not plan.years:
+        return None
+    for key in keys:
+        available = ctx.directory.years_of(key)
+        missing = [y for y in tied.get(key, plan.years) if y not in available]
+        if missing:
+            have = '、'.join(f'{y}年' for y in available)
+            return replace(plan, kind='refuse', reason=f'已载入的文件中没有{key}{"、".join(f"{y}年" for y in missing)}'
+                                                       f'的预算公开，只有{have}的')
+    return None
+
+
+def synonyms_of(name: str) -> frozenset:
+    return class_members().get(canonical(name), frozenset({name}))

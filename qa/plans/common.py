@@ -1,0 +1,199 @@
+"""What every kind of answer shares: choosing figures, stating one with what the document says around it.
+
+    ranked = figures(plan)                      # candidates for the plan's item, best first
+    draft = Draft(ctx); state(draft, ranked[0].entry, plan, ctx)
+
+Stating a figure writes it with its table and line, then — from the same
+document — the other tables that print the same row in another scope, any
+place that states it differently (文件前后不一致), its breakdown, the
+document's own 比上年 sentence, and failed checks of its table.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ingest.numbers import format_amount
+
+from ..catalogue import ALL_FUNDS, Entry, canonical
+from ..compose import Draft, amount, cite_sentence, figure_sentence, sentence_at, where, who
+from ..plan import Plan, parts_of
+from ..select import Candidate, candidates, same_subject
+
+LEVELS = ('', )
+SCOPE_NAMES = {'全部资金': '全部资金口径', '一般公共预算': '一般公共预算口径', '财政拨款': '财政拨款口径',
+               '政府性基金预算': '政府性基金口径', '国有资本经营预算': '国有资本经营口径', '单位资金': '单位资金口径'}
+
+
+def figures(plan: Plan, aspects=('',), kinds=('fact', 'absent')) -> list[Candidate]:
+    """Candidates for the plan's item: facts (and statements of absence) of the asked aspects."""
+    reading = plan.reading
+
+    def accept(e: Entry) -> bool:
+        if e.kind not in kinds:
+            return False
+        if e.kind == 'fact' and not (e.aspect in aspects or (e.aspect not in ('change', 'rate', 'share') and '' in aspects)):
+            return False
+        return not plan.subunit or bool(e.project)
+    return candidates(reading, accept)
+
+
+def related(entry: Entry, plan: Plan) -> list[Entry]:
+    """Every fact of the same document about the same figure (other tables, the prose). Two figures the prose
+    pattern read with one short label, or on one line, are two things the sentence lists, not one stated twice."""
+    return [e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e is not entry and same_subject(e, entry)
+            and not (_loose(e) or _loose(entry)) or (e.kind == 'fact' and e is not entry and same_subject(e, entry)
+                                                     and e.line_start != entry.line_start and len(e.subject) >= 6)]
+
+
+def _loose(e: Entry) -> bool:
+    return e.fact is not None and 'general_pattern' in e.fact.flags
+
+
+def state(draft: Draft, lead: Entry, plan: Plan, ctx, breakdown: bool = True, explanation: bool = True) -> None:
+    draft.add(figure_sentence(lead, draft))
+    same = related(lead, plan)
+    _scopes_and_contradictions(draft, lead, same)
+    _project_cross_check(draft, lead, plan)
+    if breakdown:
+        _breakdown(draft, lead, plan)
+        _row_columns(draft, lead, plan)
+    _empty_table_note(draft, lead, plan)
+    if explanation:
+        stated_change(draft, lead, plan)
+    check_warnings(draft, lead)
+
+
+def _scopes_and_contradictions(draft: Draft, lead: Entry, same: list[Entry]) -> None:
+    tables: dict[Decimal, list[Entry]] = {}
+    for e in [lead] + same:
+        if e.fact.source == 'table' and e.unit == lead.unit:
+            tables.setdefault(e.fact.value, []).append(e)
+    shown = {lead.fact.value}
+    for e in sorted(same, key=lambda e: (e.fact.source != 'table', e.table_no or 99, e.line_start)):
+        f = e.fact
+        if f.value in shown or e.unit != lead.unit:
+            continue
+        shown.add(f.value)
+        if f.source == 'table' and lead.fact.source == 'table' and e.scope != lead.scope:
+            draft.add(f'另：{where(f)}（{SCOPE_NAMES.get(e.scope, e.scope)}）为{amount(f)}{draft.cite_fact(f)}。')
+            continue
+        if f.source == 'text' and any(x.scope != e.scope for x in tables.get(lead.fact.value, [])) and \
+                not any(x.scope == e.scope for x in tables.get(lead.fact.value, [])) and \
+                any(x.scope == e.scope for xs in tables.values() for x in xs):
+            continue                         # the prose states another scope's figure, which a table prints too
+        draft.warn('document_contradiction')
+        draft.add(f'注意：文件前后不一致，{where(f)}写的是{amount(f)}{draft.cite_fact(f)}，'
+                  f'与{where(lead.fact)}的{amount(lead.fact)}不同。')
+
+
+def _row_columns(draft: Draft, lead: Entry, plan: Plan) -> None:
+    """A row's total or subtotal with the row's other columns: what it is made of (基本/项目, sources)."""
+    f = lead.fact
+    if f.source != 'table' or not f.row_code or (lead.aspect and '小计' not in lead.aspect):
+        return
+    others = [e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == lead.doc
+              and e.table_no == lead.table_no and e.fact.row_code == f.row_code and e.fact.row == f.row
+              and e.fact.project == f.project and abs(e.fact.line_start - f.line_start) <= 15 and e.aspect
+              and e.aspect != lead.aspect and e.fact.value != 0]
+    if others:
+        listed = '，'.join(f'{e.fact.column}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in others)
+        draft.add(f'同一行：{listed}。')
+
+
+def _project_cross_check(draft: Draft, lead: Entry, plan: Plan) -> None:
+    """A project's figure in its description against the cost indicators of its 绩效目标表 (and back)."""
+    f = lead.fact
+    if not lead.project or lead.project_total or not f.unit.startswith('万元'):
+        return
+    asked = _grams(plan.question) - _grams(lead.project)
+    others = [e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == lead.doc and e.project
+              and e is not lead and not e.project_total and e.fact.source != f.source and e.unit.startswith('万元')
+              and _related_projects(e.project, lead.project) and asked & _grams(e.subject)]
+    if not others or any(e.fact.value == f.value for e in others):
+        return
+    draft.warn('document_contradiction')
+    listed = '、'.join(f'{e.fact.row}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in others[:3])
+    draft.add(f'注意：文件前后不一致，{where(others[0].fact)}写的是{listed}，{where(f)}写的是{amount(f)}。')
+
+
+def _grams(text: str) -> set[str]:
+    from ..catalogue import weak_words
+    from ..normalize import name_key
+    key = name_key(text)
+    return {key[i:i + 2] for i in range(len(key) - 1)} - set(weak_words()) - {'万元', '费用'}
+
+
+def _related_projects(a: str, b: str) -> bool:
+    from ..select import _close
+    return _close(a, b) or len(_grams(a) & _grams(b)) >= max(2, len(_grams(b)) // 2)
+
+
+def _breakdown(draft: Draft, lead: Entry, plan: Plan) -> None:
+    parts = parts_of().get(canonical(lead.subject), ())
+    if not parts:
+        return
+    found = []
+    for part in parts:
+        best = _part_entry(part, lead, plan)
+        if best is not None:
+            found.append(f'{part}{amount(best.fact)}{draft.cite_fact(best.fact)}')
+    if found:
+        draft.add('其中：' + '，'.join(found) + '。')
+
+
+def _part_entry(part: str, lead: Entry, plan: Plan) -> Entry | None:
+    options = [e for e in plan.reading.catalogue.entries
+               if e.kind == 'fact' and e.doc == lead.doc and e.aspect == '' and canonical(e.subject) == part
+               and e.unit == lead.unit]
+    options.sort(key=lambda e: (e.table_no != lead.table_no, e.scope != lead.scope, e.fact.source != 'table',
+                                e.line_start))
+    return options[0] if options else None
+
+
+def _empty_table_note(draft: Draft, lead: Entry, plan: Plan) -> None:
+    for e in plan.reading.catalogue.entries:
+        if e.kind == 'absent' and e.doc == lead.doc and e.statement['kind'] == 'empty_table' and \
+                canonical(e.subject) == canonical(lead.subject):
+            s = e.statement
+            draft.add(f'表{s["table_no"]}为空表：“{s["text"]}”{draft.cite_entry(e)}')
+            return
+
+
+def stated_change(draft: Draft, lead: Entry, plan: Plan) -> Entry | None:
+    change = next((e for e in plan.reading.catalogue.entries
+                   if e.kind == 'fact' and e.doc == lead.doc and e.aspect == 'change' and e.project == lead.project
+                   and canonical(e.subject) == canonical(lead.subject)), None)
+    if change is not None:
+        draft.add(f'文件说明：“{sentence_at(draft.ctx, change.fact)}”{cite_sentence(draft, change.fact)}')
+    return change
+
+
+def check_warnings(draft: Draft, lead: Entry) -> None:
+    f = lead.fact
+    if f.checks_failed:
+        draft.warn('failed_check')
+        draft.add(f'（此数所在表格的核对未通过：{"；".join(f.checks_failed[:2])}。）')
+    if any('column_ambiguous' in flag for flag in f.flags):
+        draft.warn('column_ambiguous')
+        draft.add('（此数所在栏目从版式上无法完全确定。）')
+
+
+def absence(draft: Draft, entry: Entry) -> str:
+    """'没有' from the document's own words: an empty table, a blank row, '未安排'."""
+    s = entry.statement
+    cite = draft.cite_entry(entry)
+    if s['kind'] == 'blank_row':
+        return f'{who(entry)}{entry.subject}未安排（{s["text"]}）{cite}。'
+    return f'{who(entry)}没有安排{entry.subject}：“{s["text"]}”{cite}'
+
+
+def in_unit(value: Decimal, unit: str, asked: str) -> str:
+    """'（即100,000元）' when a question asks in 元 or 亿元 and the document prints 万元."""
+    if unit != '万元' or asked not in ('元', '亿元'):
+        return ''
+    converted = value * 10000 if asked == '元' else value / 10000
+    return f'（即{format_amount(converted.normalize() if asked == "亿元" else converted)}{asked}）'
+
+
+def scope_label(e: Entry) -> str:
+    return '' if e.scope == ALL_FUNDS else SCOPE_NAMES.get(e.scope, e.scope)

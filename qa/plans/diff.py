@@ -1,0 +1,117 @@
+"""diff: how much an item changed — between two years' disclosures, or as the document states it.
+
+    run(plan, ctx)   # '克州工信局2025年比2024年三公经费多了多少' -> 13.80 − 10.00 = 3.80, with both cells cited
+
+Two years asked: computed from the two documents, formula shown, and the later
+document's own 比上年 sentence quoted and checked against it. One year: the
+document's stated change; when it states none and last year's document is
+loaded, computed from it; otherwise 文件中没有 — the level is never given as the change.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from decimal import Decimal
+
+from ingest.numbers import format_amount
+
+from ..catalogue import canonical
+from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, who
+from ..plan import Plan
+from ..select import candidates, per_document
+from .common import figures, state
+
+
+def run(plan: Plan, ctx):
+    years = sorted(set(plan.years))
+    if len(years) >= 2:
+        return between_years(plan, years[0], years[-1], ctx)
+    stated = _stated(plan)
+    if stated:
+        return _quote(plan, stated, ctx)
+    level = per_document([c for c in figures(plan) if c.entry.kind == 'fact'])
+    if not level:
+        return None
+    lead = level[-1].entry
+    previous = _previous_year(lead, ctx)
+    if previous is not None:
+        return between_years(replace(plan, years=(previous, lead.year)), previous, lead.year, ctx)
+    draft = Draft(ctx)
+    state(draft, lead, plan, ctx, breakdown=False, explanation=False)
+    return refusal(plan.question, f'文件没有写明{lead.subject}比上年的增减，也没有载入上一年的预算公开。文件所列的本年数字：', draft)
+
+
+def _stated(plan: Plan):
+    ranked = candidates(plan.reading, lambda e: e.kind == 'fact' and e.aspect == 'change')
+    if not ranked:
+        return []
+    best = ranked[0].score
+    return [c for c in per_document([c for c in ranked if c.score >= best - 0.5])]
+
+
+def _quote(plan: Plan, stated, ctx):
+    draft = Draft(ctx)
+    headline = None
+    for c in stated:
+        f = c.entry.fact
+        direction = f.column[len('比上年'):]
+        signed = f.value if direction == '增加' else -f.value
+        headline = headline or (signed, f.unit)
+        level = _level_of(c.entry, plan)
+        level_text = f'为{amount(level.fact)}{draft.cite_fact(level.fact)}，' if level else ''
+        draft.add(f'{who(f)}{c.entry.subject}{level_text}比上年{direction}{format_amount(f.value)}{f.unit}'
+                  f'{draft.cite_fact(f)}。文件原文：“{sentence_at(ctx, f)}”{cite_sentence(draft, f)}')
+    value, unit = headline
+    return draft.finish(plan.question, str(abs(value)), unit, 'facts')
+
+
+def _level_of(change, plan: Plan):
+    options = [e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == change.doc and e.aspect == ''
+               and e.fact.source == 'text' and e.fact.line_start == change.fact.line_start
+               and canonical(e.subject) == canonical(change.subject)]
+    return options[0] if options else None
+
+
+def _previous_year(lead, ctx) -> int | None:
+    key = next((d.org_key for d in ctx.documents if d.doc == lead.doc), None)
+    years = ctx.directory.years_of(key) if key else ()
+    return lead.year - 1 if lead.year and lead.year - 1 in years else None
+
+
+def between_years(plan: Plan, earlier: int, later: int, ctx):
+    ranked = [c for c in figures(plan) if c.entry.kind == 'fact']
+    per_year = {}
+    for year in (earlier, later):
+        in_year = [c for c in ranked if c.entry.year == year]
+        if not in_year:
+            return refusal(plan.question, f'{year}年的文件中没有找到这一项。')
+        per_year[year] = in_year[0].entry
+    a, b = per_year[later], per_year[earlier]
+    if a.unit != b.unit:
+        return None
+    diff = a.fact.value - b.fact.value
+    draft = Draft(ctx)
+    word = '增加' if diff >= 0 else '减少'
+    draft.add(f'{a.org}{later}年{subject_phrase(a)}为{amount(a.fact)}{draft.cite_fact(a.fact)}，{earlier}年为'
+              f'{amount(b.fact)}{draft.cite_fact(b.fact)}；{later}年比{earlier}年{word}{format_amount(abs(diff))}{a.unit}'
+              f'（计算：{format_amount(a.fact.value)} − {format_amount(b.fact.value)} = {format_amount(diff)}）。')
+    if a.subject != b.subject or a.project != b.project:
+        draft.add(f'（两年的名称不同：{later}年为“{a.project or a.subject}”，{earlier}年为“{b.project or b.subject}”。）')
+    _stated_against(draft, a, diff, plan)
+    return draft.finish(plan.question, str(diff), a.unit, 'computation')
+
+
+def _stated_against(draft: Draft, later, diff: Decimal, plan: Plan) -> None:
+    """The later disclosure's own '比上年增加 X', quoted; a warning when X is not the difference of the two."""
+    stated = next((e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == later.doc
+                   and e.aspect == 'change' and e.fact.column in ('比上年增加', '比上年减少')
+                   and canonical(e.subject) == canonical(later.subject)
+                   and e.project == later.project), None)
+    if stated is None:
+        return
+    f = stated.fact
+    draft.add(f'文件自己的说法：“{sentence_at(draft.ctx, f)}”{cite_sentence(draft, f)}')
+    signed = f.value if f.column == '比上年增加' else -f.value
+    if abs(signed - diff) > Decimal('0.05'):
+        draft.warn('document_contradiction')
+        draft.add(f'注意：文件写的{f.column}{format_amount(f.value)}{f.unit}与两份文件所列数字之差'
+                  f'{format_amount(diff)}{later.unit}不一致（口径可能不同，请核对原文）。')

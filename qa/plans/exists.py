@@ -1,0 +1,52 @@
+"""exists: '有没有政府性基金预算支出' — 有 with the figure, or 没有 with the document's own words.
+
+    run(plan, ctx)   # '没有。…2024年没有使用政府性基金预算拨款安排的支出，政府性基金预算支出情况表为空表。'
+
+A figure above zero answers 有; an empty table, a blank row or '未安排' answers
+没有; a template sentence that says 没有 is not evidence, and is pointed out.
+"""
+from __future__ import annotations
+
+from ..catalogue import canonical
+from ..compose import Draft, who
+from ..plan import Plan
+from ..select import per_document
+from .common import absence, figures, state
+
+
+def run(plan: Plan, ctx):
+    ranked = figures(plan)
+    if not ranked:
+        return None
+    draft = Draft(ctx)
+    headline = None
+    for c in per_document(ranked):
+        e = c.entry
+        present = [x.entry for x in ranked if x.entry.doc == e.doc and x.entry.kind == 'fact'
+                   and x.score >= c.score - 0.5 and x.entry.fact.value > 0]
+        absent = [x.entry for x in ranked if x.entry.doc == e.doc and x.entry.kind == 'absent' and x.score >= c.score - 1]
+        if present:
+            lead = present[0]
+            headline = headline or lead
+            draft.add(f'有。')
+            state(draft, lead, plan, ctx, explanation=False)
+            _template_note(draft, lead, ctx)
+        elif absent:
+            draft.add('没有。' + absence(draft, absent[0]))
+        elif e.kind == 'fact':
+            draft.add(f'没有（金额为0）。')
+            state(draft, e, plan, ctx, breakdown=False, explanation=False)
+    if headline is None:
+        return draft.finish(plan.question, None, None, 'facts')
+    return draft.finish(plan.question, str(headline.fact.value), headline.unit, 'facts')
+
+
+def _template_note(draft: Draft, lead, ctx) -> None:
+    """A template sentence left in the document that would say 没有: shown, so nobody quotes it."""
+    names = {n for n in (canonical(lead.subject), lead.subject) if len(n) >= 4}
+    for s in ctx.statements(lead.doc, 'template_unfilled'):
+        text = s['text'].replace(' ', '')
+        if any(n[:6] in text for n in names) and ('没有' in text or '无' in text):
+            draft.add(f'注意：情况说明中对应段落是未填写的模板，写着“{s["text"][:60]}”{draft.cite_lines(lead.doc, s["line_start"], s["line_end"])}'
+                      f'，不能据此认为{who(lead)}没有这项支出。')
+            return

@@ -1,0 +1,70 @@
+"""sum: several items added, with the formula and every operand cited.
+
+    run(plan, ctx)   # '工资福利支出加上对个人和家庭的补助一共多少' -> 441.06 + 90.66 = 531.72
+
+Items named together ('新苑、东湖、科达三个社区的工作经费') are the candidates
+that tie on the shared words and each carry a word of their own from the
+question.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from ingest.numbers import format_amount
+
+from ..compose import Draft, amount, subject_phrase, who
+from ..normalize import name_key
+from ..plan import Plan
+from .common import figures
+
+
+def run(plan: Plan, ctx):
+    ranked = [c for c in figures(plan) if c.entry.kind == 'fact']
+    if not ranked:
+        return None
+    doc = ranked[0].entry.doc
+    chosen = _operands(plan, [c for c in ranked if c.entry.doc == doc])
+    if len(chosen) < 2:
+        return None
+    total = sum((e.fact.value for e in chosen), Decimal(0))
+    unit = chosen[0].unit
+    if any(e.unit != unit for e in chosen):
+        return None
+    draft = Draft(ctx)
+    terms = '，'.join(f'{subject_phrase(e)}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in chosen)
+    formula = ' + '.join(format_amount(e.fact.value) for e in chosen)
+    draft.add(f'{who(chosen[0])}{terms}；合计{format_amount(total)}{unit}（计算：{formula} = {format_amount(total)}）。')
+    return draft.finish(plan.question, str(total), unit, 'computation')
+
+
+def _operands(plan: Plan, ranked) -> list:
+    """One entry per item the question names: the best for each subject it names, or the tied projects
+    that each carry a word of their own from the question."""
+    subjects = [s for s in plan.reading.subject_spans if s.exact]
+    chosen = []
+    if len(subjects) >= 2:
+        for span in subjects:
+            best = next((c.entry for c in ranked if span in c.used), None)
+            if best is not None and best not in chosen:
+                chosen.append(best)
+        return chosen
+    best = ranked[0].score
+    tied = [c.entry for c in ranked if c.score >= best - 0.5 and c.entry.project_total]
+    seen = set()
+    for e in tied:
+        key = name_key(e.project)
+        if key not in seen and _own_word(e.project, plan.question, [c for c in ranked if c.entry in tied]):
+            seen.add(key)
+            chosen.append(e)
+    return chosen
+
+
+def _own_word(project: str, question: str, ranked) -> bool:
+    """A word of the project's name that the question has and the other candidates' names do not."""
+    name = name_key(project)
+    others = [name_key(c.entry.project) for c in ranked if c.entry.project and name_key(c.entry.project) != name]
+    for i in range(len(name) - 1):
+        piece = name[i:i + 2]
+        if piece in question and not all(piece in o for o in others):
+            return True
+    return not others
