@@ -274,8 +274,8 @@ def _general(r: _Reader, project: str) -> None:
         if r.is_covered(*m.span('val')):
             continue
         item = _clean_item(m.group('item'))
-        if not item and m.group('unit') in COUNTED:
-            item = _counted_noun(r.text, m.end())
+        if m.group('unit') in COUNTED and (not item or len(item) <= 2):
+            item = item + _counted_noun(r.text, m.end())     # '建立 6 个专题库' is about 专题库
         if not item or re.fullmatch(r'[\d（）()]+', item) or re.fullmatch(r'20\d\d', m.group('val')):
             continue
         if item.endswith('名称'):   # '项目名称：5111 人才专项资金': digits of a name, not a figure

@@ -130,9 +130,10 @@ def _missing_items(plan: Plan, ctx: Context) -> Answer | None:
     if plan.kind not in FIGURE_KINDS or plan.reading is None:
         return None
     reading = plan.reading
-    covered = tuple((s.start, s.end) for s in reading.spans if s.exact)
+    held = {n for e in reading.catalogue.entries if e.kind in ('fact', 'absent') for n in e.names}
+    covered = tuple((s.start, s.end) for s in reading.spans if s.exact and s.name in held)
     vocabulary = [s for s in exact_spans(reading.text, synonym_classes().keys(), reading.taken + covered)
-                  if len(s.name) >= 2]
+                  if len(s.name) >= 2 and s.name not in held]
     if not vocabulary or any(s.entry_ids for s in reading.spans if not s.exact and s.weight >= 5):
         return None
     missing = vocabulary[0].name

@@ -243,6 +243,8 @@ def _context_names(scope: str, part: str, table: int | None, title: str) -> froz
     if title:
         names.add(name_key(title))
         names.add(_table_stem(title))
+        unscoped, _ = _unscoped(_table_stem(title), scope, frozenset())
+        names.update(names_for(unscoped))             # 表10 is the table of 三公经费
         if table is None and '绩效目标表' in title:
             names.update(table_names().get('绩效目标表', ()))
     return frozenset(n for n in names if n)
@@ -287,14 +289,15 @@ class Catalogue:
                     self._names.setdefault(n, set()).add('context')
         return self._names
 
-    def spans(self, text: str, taken: tuple[tuple[int, int], ...] = (), clause: tuple[int, int] | None = None) -> list[Span]:
+    def spans(self, text: str, taken: tuple[tuple[int, int], ...] = (), clause: tuple[int, int] | None = None,
+              fuzzy_taken: tuple[tuple[int, int], ...] = ()) -> list[Span]:
         """The names a question contains, longest first and not overlapping; then near matches of long names
         (projects and labels the question shortens or rewords), which may overlap the exact ones."""
         names = self.names()
         spans = [s if names.get(s.name) != {'weak_subject'} else Span(s.start, s.end, s.name, s.weight / 2)
                  for s in exact_spans(text, names, taken)]   # a label the prose pattern made up counts half
         start, end = clause or (0, len(text))
-        masked = ''.join('\0' if any(s <= i < e for s, e in taken) else c for i, c in enumerate(text))
+        masked = ''.join('\0' if any(s <= i < e for s, e in taken + fuzzy_taken) else c for i, c in enumerate(text))
         fuzzy = [f for f in self._fuzzy_spans(masked, start, end)
                  if not any(x.start <= f.start and f.end <= x.end for x in spans)]   # an exact name reads those words
         return spans + fuzzy

@@ -19,9 +19,12 @@ from .plan import Plan, evidence_words
 from .verify import unverified_numbers
 
 
+ASKS_AMOUNT = re.compile(r'(多少|几)')
+
+
 def gate(result: Answer, plan: Plan) -> Answer:
     if result.status == 'answered':
-        refused = _qualifiers(result, plan) or _units(result, plan)
+        refused = _qualifiers(result, plan) or _units(result, plan) or _figure_asked(result, plan)
         if refused is not None:
             result = refused
     return verified(result)
@@ -41,8 +44,15 @@ def _units(result: Answer, plan: Plan) -> Answer | None:
     return None
 
 
+def _figure_asked(result: Answer, plan: Plan) -> Answer | None:
+    """'…是多少' answered only with a passage: no stored figure answers it."""
+    if result.method == 'retrieval' and ASKS_AMOUNT.search(plan.question):
+        return _refused(result, '没有找到问题所问的数字。相关段落：')
+    return None
+
+
 def _refused(result: Answer, reason: str) -> Answer:
-    text = f'{NOT_FOUND}。{reason}文件写的是：{result.answer}'
+    text = f'{NOT_FOUND}。{reason}{"" if reason.endswith("：") else "文件写的是："}{result.answer}'
     return replace(result, status='not_found', answer=text, value=None, unit=None, method='not_found',
                    warnings=result.warnings + ('not_stated',))
 

@@ -66,6 +66,7 @@ class OrgResolution:
     unknown: tuple[str, ...] = ()
     ambiguous: tuple[tuple[str, tuple[str, ...]], ...] = ()
     spans: tuple[tuple[int, int], ...] = field(default=())
+    place_spans: tuple[tuple[int, int], ...] = field(default=())   # places named alone
 
     @property
     def mentioned(self) -> bool:
@@ -116,6 +117,8 @@ class OrgDirectory:
             self._resolve_one(mention, text, result)
             if mention.body or mention.org or mention.text in result.unknown:
                 result.spans += ((mention.start, mention.end),)
+            else:
+                result.place_spans += ((mention.start, mention.end),)
         return result
 
     def mentions(self, text: str) -> list[Mention]:

@@ -202,7 +202,10 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
                     candidates=tuple(r.key for r in ctx.directory.records))
     if resolution.ambiguous and not resolution.keys:
         mention, keys = resolution.ambiguous[0]
-        return Plan('clarify', text, reason=f'“{mention}”对应多个单位', candidates=keys)
+        chosen = tuple(k for k in orgs if k in keys)
+        if not chosen:
+            return Plan('clarify', text, reason=f'“{mention}”对应多个单位', candidates=keys)
+        resolution.keys = chosen                  # the user picked one of the candidates
     subunit = resolution.subunits[0] if resolution.subunits else None
     keys = resolution.keys or tuple(dict.fromkeys(s.parent for s in resolution.subunits)) or \
         (tuple(orgs) if orgs and not resolution.mentioned else ())
@@ -212,6 +215,7 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
                               for y in ctx.directory.years_of(k)}))
     asked_years = resolve(mentioned_years, available) or (tuple(years) if years else ())
     masked = resolution.spans + mentioned_years.spans
+    places = resolution.place_spans
     base = Plan('lookup', text, orgs=keys, years=asked_years, subunit=subunit.name if subunit else '')
     tied = _years_tied(norm, resolution, ctx) if len(keys) >= 2 else {}
     missing = _missing_years(base, ctx, keys, tied)
@@ -226,7 +230,7 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
     for start, end in clauses(norm):
         clause_masked = tuple((max(s, start), min(e, end)) for s, e in masked if s < end and e > start)
         parts.append(_read_clause(norm, (start, end), clause_masked, base, docs, ctx, bool(resolution.mentioned),
-                                  resolution.preferred if not keys else ()))
+                                  resolution.preferred if not keys else (), places))
     parts = _carry(parts, ctx)
     if len(parts) == 1:
         return parts[0]
@@ -234,18 +238,15 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
 
 
 def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, ctx, org_named: bool,
-                 preferred: tuple[str, ...]) -> Plan:
+                 preferred: tuple[str, ...], places=()) -> Plan:
     start, end = clause
     text = norm[start:end]
     outside = ((0, start),) + tuple(masked) + ((end, len(norm)),)
-    catalogue = ctx.catalogue(docs)
     units, shown = units_asked(text)
     scope = _scope_asked(text)
-    reading = Reading(norm, docs, catalogue, catalogue.spans(norm, outside, clause), scope=scope, units=units, taken=outside)
+    reading = read(norm, docs, ctx, outside, clause, places, scope=scope, units=units)
     if preferred and not reading.subject_spans and len(docs) != len(ctx.documents_of((), base.years)):
-        everywhere = ctx.documents_of((), base.years)
-        reading = Reading(norm, everywhere, ctx.catalogue(everywhere), ctx.catalogue(everywhere).spans(norm, outside, clause),
-                          scope=scope, units=units, taken=outside)
+        reading = read(norm, ctx.documents_of((), base.years), ctx, outside, clause, places, scope=scope, units=units)
     items = _items(reading)
     kind = kind_of(text, reading, len(base.orgs), len(base.years), len(items), org_named)
     if kind in ('diff', 'share', 'explain', 'rank', 'compare') and units and '%' in units and kind != 'share':
@@ -255,6 +256,21 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
         kind = 'count'
     return replace(base, kind=kind, question=text, items=tuple(items), scope=scope, units=units, unit_asked=shown,
                    qualifiers=qualifiers_in(text), reading=reading)
+
+
+def read(norm: str, docs, ctx, taken, clause, places=(), **options) -> Reading:
+    """The question matched against the catalogue of these documents. A place named alone (昌吉州) may be
+    part of a project's name when the whole name is written, but never the part a near match rests on."""
+    catalogue = ctx.catalogue(docs)
+    spans = catalogue.spans(norm, taken, clause, fuzzy_taken=tuple(places))
+    return Reading(norm, docs, catalogue, spans, taken=taken, clause=clause, places=tuple(places), **options)
+
+
+def reread(plan: Plan, ctx, docs) -> Plan:
+    """The same clause read against other documents (last year's, for a change the document does not state)."""
+    r = plan.reading
+    reading = read(r.text, docs, ctx, r.taken, r.clause, r.places, scope=r.scope, units=r.units)
+    return replace(plan, reading=reading)
 
 
 def _scope_asked(text: str) -> str:

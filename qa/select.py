@@ -42,6 +42,8 @@ class Reading:
     units: tuple[str, ...] = ()
     taken: tuple[tuple[int, int], ...] = ()     # spans of organisation names and years, and other clauses
     near: dict = field(default_factory=dict)     # doc -> lines the answer to the previous part stands on
+    clause: tuple[int, int] | None = None
+    places: tuple[tuple[int, int], ...] = ()
     excluded: list[tuple[Candidate, str]] = field(default_factory=list)   # dropped, with the reason
 
     @property

@@ -6,6 +6,7 @@ which cannot run here.
 """
 import json
 import threading
+from dataclasses import replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
@@ -62,7 +63,7 @@ def llm_ctx(ctx, stub, sample_index):
     settings = index_settings(sample_index.data_dir, BUDGETQA_LLM_BASE_URL=stub.url, BUDGETQA_LLM_MODEL='stub-model',
                               BUDGETQA_LLM_API_KEY='sk-secret')
     assert 'sk-secret' not in repr(settings)
-    return Context(ctx.store, ctx.catalogue, ctx.search, chat_model(settings))
+    return replace(ctx, llm=chat_model(settings))
 
 
 def test_reply_with_the_right_numbers_is_verified(llm_ctx, stub):
@@ -103,7 +104,7 @@ def test_not_found_is_not_sent_to_the_model(llm_ctx, stub):
 def test_endpoint_down_keeps_the_checked_answer(ctx, sample_index):
     settings = index_settings(sample_index.data_dir, BUDGETQA_LLM_BASE_URL='http://127.0.0.1:9/v1',
                               BUDGETQA_LLM_MODEL='none')
-    down = Context(ctx.store, ctx.catalogue, ctx.search, chat_model(settings))
+    down = replace(ctx, llm=chat_model(settings))
     result = answer('州政府办2024年人员经费多少？', down)
     assert result.verified and '1,407.47万元' in result.answer
     assert any(w.startswith('language model unavailable') for w in result.warnings)

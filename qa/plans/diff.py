@@ -16,7 +16,7 @@ from ingest.numbers import format_amount
 
 from ..catalogue import canonical
 from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, who
-from ..plan import Plan
+from ..plan import Plan, reread
 from ..select import candidates, per_document
 from .common import figures, state
 
@@ -34,7 +34,9 @@ def run(plan: Plan, ctx):
     lead = level[-1].entry
     previous = _previous_year(lead, ctx)
     if previous is not None:
-        return between_years(replace(plan, years=(previous, lead.year)), previous, lead.year, ctx)
+        both = reread(replace(plan, years=(previous, lead.year)), ctx,
+                      ctx.documents_of(plan.orgs or (_key_of(lead, ctx),), (previous, lead.year)))
+        return between_years(both, previous, lead.year, ctx)
     draft = Draft(ctx)
     state(draft, lead, plan, ctx, breakdown=False, explanation=False)
     return refusal(plan.question, f'文件没有写明{lead.subject}比上年的增减，也没有载入上一年的预算公开。文件所列的本年数字：', draft)
@@ -69,6 +71,10 @@ def _level_of(change, plan: Plan):
                and e.fact.source == 'text' and e.fact.line_start == change.fact.line_start
                and canonical(e.subject) == canonical(change.subject)]
     return options[0] if options else None
+
+
+def _key_of(lead, ctx) -> str:
+    return next((d.org_key for d in ctx.documents if d.doc == lead.doc), '')
 
 
 def _previous_year(lead, ctx) -> int | None:
