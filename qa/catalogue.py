@@ -148,7 +148,7 @@ def scope_names(scope: str) -> tuple[str, ...]:
 
 def fact_entry(f: BudgetFact, subjects_known: frozenset = frozenset()) -> Entry:
     aspect = _aspect(f)
-    subject = _subject(f, aspect)
+    subject = _without_org(_subject(f, aspect), f.org)
     if f.source == 'table' and TOTAL_ROW.match(name_key(f.row)) and aspect and f.table_no != 10:
         subject, aspect = aspect, ''           # 表6 合计 × 人员经费 is the table's 人员经费
     where = f.table_title if f.source == 'table' else (f.section.split(' > ')[-1] if f.section else '')
@@ -161,7 +161,8 @@ def fact_entry(f: BudgetFact, subjects_known: frozenset = frozenset()) -> Entry:
     project_total = bool(f.project) and (name_key(f.row) in PROJECT_TOTALS or f.item in PROJECT_TOTALS or
                                          (table == 7 and f.column == '项目支出合计'))
     names = names_for(subject)
-    if f.source == 'table' and TOTAL_ROW.match(name_key(f.row)) and not aspect:
+    table_total = f.source == 'table' and TOTAL_ROW.match(name_key(f.row)) and not aspect
+    if table_total:
         names = names | {name_key(subject) + word for word in ('合计', '总计', '总额')}
     return Entry('fact', f.doc, f.org, f.year, canonical(subject), names, aspect, names_for(aspect) if aspect else frozenset(),
                  scope, part, _context_names(scope, part, table, f.table_title), f.project, project_total, table,
@@ -182,7 +183,9 @@ def statement_entry(s: dict, org: str, year: int | None) -> Entry | None:
     if kind == 'absent':
         subject, scope = _unscoped(subject, scope, frozenset())
     part = part_of(title)
-    names = names_for(subject) | (names_for(_table_stem(subject)) if kind == 'absent' else frozenset())
+    names = names_for(subject)
+    if kind == 'absent':                           # '政府性基金预算支出情况表为空表' says 政府性基金预算 has nothing
+        names = names | names_for(_table_stem(subject)) | names_for(re.sub(r'(支出|收入)$', '', _table_stem(subject)))
     return Entry(kind, s['doc'], org, year, canonical(subject), names, '', frozenset(), scope, part,
                  _context_names(scope, part, table, title), '', False, table, statement=s)
 
@@ -209,6 +212,14 @@ def _subject(f: BudgetFact, aspect: str) -> str:
         label = re.findall(r'([^（）]+)（项）$', label)[0].split('（款）')[-1]
     if f.source == 'table' and TOTAL_ROW.match(name_key(label)) and not aspect:
         return _table_stem(f.table_title) if name_key(label) in ('合计', '总计', '小计') else label
+    return label
+
+
+def _without_org(label: str, org: str) -> str:
+    """'库尔勒…管理委员会下属预算单位' is 下属预算单位: the prose often starts a figure's words with its own name."""
+    for name in (org, org.replace('中共', '', 1)):
+        if name and label.startswith(name) and len(label) > len(name) + 1:
+            return label[len(name):]
     return label
 
 

@@ -245,6 +245,8 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
     units, shown = units_asked(text)
     scope = _scope_asked(text)
     reading = read(norm, docs, ctx, outside, clause, places, scope=scope, units=units)
+    if scope and _scope_inside_subject(reading, scope):
+        reading.scope = scope = ''              # '一般公共预算拨款' names the item; it does not narrow another
     if preferred and not reading.subject_spans and len(docs) != len(ctx.documents_of((), base.years)):
         reading = read(norm, ctx.documents_of((), base.years), ctx, outside, clause, places, scope=scope, units=units)
     items = _items(reading)
@@ -271,6 +273,15 @@ def reread(plan: Plan, ctx, docs) -> Plan:
     r = plan.reading
     reading = read(r.text, docs, ctx, r.taken, r.clause, r.places, scope=r.scope, units=r.units)
     return replace(plan, reading=reading)
+
+
+def _scope_inside_subject(reading: Reading, scope: str) -> bool:
+    from .catalogue import scope_names
+    words = scope_names(scope)
+    subjects = [s for s in reading.subject_spans if s.exact]
+    hits = [(m.start(), m.start() + len(w)) for w in words for m in re.finditer(re.escape(w), reading.text)
+            if reading.clause is None or reading.clause[0] <= m.start() < reading.clause[1]]
+    return bool(hits) and all(any(s.start <= a and b <= s.end and s.start == a for s in subjects) for a, b in hits)
 
 
 def _scope_asked(text: str) -> str:

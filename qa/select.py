@@ -135,10 +135,18 @@ def _prefer(c: Candidate, reading: Reading) -> None:
         c.why.append('与前一问的答案在同一句')
     if e.fact is not None and e.fact.source == 'table':
         c.score += 0.1 + 0.01 * (10 - TABLE_ORDER.get(e.table_no, 10))
+    if e.fact is not None and e.fact.source == 'table' and e.table_no and \
+            any(s.exact and name_key(s.name) == _stem_of(e) for s in c.used):
+        c.score += 0.3                           # the total of the table that is about the item (表9 for 国有资本经营预算支出)
     if e.project_total and e.table_no:
         c.score += 0.3                           # a project's budget as the budget table prints it
     if e.fact is not None and 'general_pattern' in e.fact.flags:
         c.score -= 0.05
+
+
+def _stem_of(e: Entry) -> str:
+    from .catalogue import TOTAL_ROW, _table_stem
+    return _table_stem(e.fact.table_title) if TOTAL_ROW.match(name_key(e.fact.row)) else ''
 
 
 def top(ranked: list[Candidate], margin: float = 0.35) -> list[Candidate]:

@@ -178,13 +178,25 @@ def check_warnings(draft: Draft, lead: Entry) -> None:
         draft.add('（此数所在栏目从版式上无法完全确定。）')
 
 
-def absence(draft: Draft, entry: Entry) -> str:
-    """'没有' from the document's own words: an empty table, a blank row, '未安排'."""
-    s = entry.statement
-    cite = draft.cite_entry(entry)
-    if s['kind'] == 'blank_row':
-        return f'{who(entry)}{entry.subject}未安排（{s["text"]}）{cite}。'
-    return f'{who(entry)}没有安排{entry.subject}：“{s["text"]}”{cite}'
+ABSENCE_ORDER = {'empty_table': 0, 'not_arranged': 1, 'blank_row': 2}
+
+
+def absence(draft: Draft, entry: Entry, others: list[Entry] = ()) -> str:
+    """'没有' from the document's own words: an empty table's 备注, a '未安排' sentence, a blank row."""
+    found = sorted({id(e): e for e in [entry, *others] if e.kind == 'absent' and e.doc == entry.doc}.values(),
+                   key=lambda e: (ABSENCE_ORDER.get(e.statement['kind'], 3), e.line_start))
+    said, seen = [], set()
+    for e in found:
+        s = e.statement
+        if s['kind'] in seen or len(said) >= 2:
+            continue
+        seen.add(s['kind'])
+        cite = draft.cite_entry(e)
+        if s['kind'] == 'blank_row':
+            said.append(f'{s["text"]}{cite}')
+        else:
+            said.append(f'“{s["text"]}”{cite}')
+    return f'{who(entry)}没有安排{entry.subject}：' + '；'.join(said) + '。'
 
 
 def in_unit(value: Decimal, unit: str, asked: str) -> str:

@@ -26,7 +26,7 @@ def run(plan: Plan, ctx):
     groups = sorted(wordings.values(), key=lambda es: -max(e.year or 0 for e in es))
     for i, entries in enumerate(groups):
         e = entries[0]
-        cites = ''.join(draft.cite_entry(x) for x in entries[:3])
+        cites = ''.join(draft.cite_entry(x) for x in entries[:6])
         years = '、'.join(sorted({f'{x.year}年' for x in entries if x.year}))
         label = f'（{years}文件的名词解释）' if len(groups) > 1 else ''
         draft.add(f'{"另：" if i else ""}{e.statement["text"]}{label}{cites}')

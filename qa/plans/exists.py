@@ -32,7 +32,7 @@ def run(plan: Plan, ctx):
             state(draft, lead, plan, ctx, explanation=False)
             _template_note(draft, lead, ctx)
         elif absent:
-            draft.add('没有。' + absence(draft, absent[0]))
+            draft.add('没有。' + absence(draft, absent[0], absent[1:]))
         elif e.kind == 'fact':
             draft.add(f'没有（金额为0）。')
             state(draft, e, plan, ctx, breakdown=False, explanation=False)

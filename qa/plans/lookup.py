@@ -28,7 +28,7 @@ def run(plan: Plan, ctx):
     for c in (facts or leads):
         e = c.entry
         if e.kind == 'absent':
-            draft.add(absence(draft, e))
+            draft.add(absence(draft, e, [x.entry for x in ranked if x.entry.kind == 'absent' and x.score >= c.score - 1]))
             continue
         headline = headline or e
         state(draft, e, plan, ctx)
