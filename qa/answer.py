@@ -19,6 +19,7 @@ from dataclasses import replace
 from index.retriever import HybridRetriever
 
 from .catalogue import canonical, exact_spans, names_for, synonym_classes
+from .normalize import name_key
 from .compose import Draft, NOT_FOUND, clarify, refusal
 from .context import Context
 from .gate import gate, verified
@@ -131,10 +132,11 @@ def _missing_items(plan: Plan, ctx: Context) -> Answer | None:
         return None
     reading = plan.reading
     held = {n for e in reading.catalogue.entries if e.kind in ('fact', 'absent') for n in e.names}
-    covered = tuple((s.start, s.end) for s in reading.spans if s.exact and s.name in held)
-    vocabulary = [s for s in exact_spans(reading.text, synonym_classes().keys(), reading.taken + covered)
+    held |= {name_key(e.project) for e in reading.catalogue.entries if e.project}
+    covered = tuple((s.start, s.end) for s in reading.spans if (s.exact and s.name in held) or s.weight >= 5)
+    vocabulary = [s for s in exact_spans(reading.text, synonym_classes().keys(), reading.taken + covered + reading.quoted)
                   if len(s.name) >= 2 and s.name not in held]
-    if not vocabulary or any(s.entry_ids for s in reading.spans if not s.exact and s.weight >= 5):
+    if not vocabulary:
         return None
     missing = vocabulary[0].name
     draft = Draft(ctx)

@@ -42,6 +42,7 @@ class Entry:
     year: int | None
     subject: str                      # canonical name of what it is about
     names: frozenset                  # names a question may use for the subject
+    base_names: frozenset = frozenset()   # the subject's own names, without a scope word before them
     aspect: str = ''                  # '' for the whole figure; a column; 'change' | 'rate' | 'share' in prose
     aspect_names: frozenset = frozenset()
     scope: str = ALL_FUNDS
@@ -160,11 +161,14 @@ def fact_entry(f: BudgetFact, subjects_known: frozenset = frozenset()) -> Entry:
     table = f.table_no
     project_total = bool(f.project) and (name_key(f.row) in PROJECT_TOTALS or f.item in PROJECT_TOTALS or
                                          (table == 7 and f.column == '项目支出合计'))
-    names = names_for(subject)
+    names = base = names_for(subject)
+    if scope != ALL_FUNDS:                       # '一般公共预算拨款基本支出' names 基本支出 counted in 一般公共预算
+        names = names | {w + n for w in scope_names(scope) for n in names if len(n) >= 2}
     table_total = f.source == 'table' and TOTAL_ROW.match(name_key(f.row)) and not aspect
     if table_total:
         names = names | {name_key(subject) + word for word in ('合计', '总计', '总额')}
-    return Entry('fact', f.doc, f.org, f.year, canonical(subject), names, aspect, names_for(aspect) if aspect else frozenset(),
+    return Entry('fact', f.doc, f.org, f.year, canonical(subject), names, base, aspect,
+                 names_for(aspect) if aspect else frozenset(),
                  scope, part, _context_names(scope, part, table, f.table_title), f.project, project_total, table,
                  f.unit, fact=f)
 
@@ -184,9 +188,9 @@ def statement_entry(s: dict, org: str, year: int | None) -> Entry | None:
         subject, scope = _unscoped(subject, scope, frozenset())
     part = part_of(title)
     names = names_for(subject)
-    if kind == 'absent':                           # '政府性基金预算支出情况表为空表' says 政府性基金预算 has nothing
-        names = names | names_for(_table_stem(subject)) | names_for(re.sub(r'(支出|收入)$', '', _table_stem(subject)))
-    return Entry(kind, s['doc'], org, year, canonical(subject), names, '', frozenset(), scope, part,
+    if title:                                      # '政府性基金预算支出情况表为空表' says 政府性基金预算 has nothing
+        names = names | names_for(re.sub(r'(支出|收入)$', '', subject))
+    return Entry(kind, s['doc'], org, year, canonical(subject), names, names, '', frozenset(), scope, part,
                  _context_names(scope, part, table, title), '', False, table, statement=s)
 
 
@@ -226,6 +230,8 @@ def _without_org(label: str, org: str) -> str:
 def _unscoped(subject: str, scope: str, known: frozenset) -> tuple[str, str]:
     """'一般公共预算拨款基本支出' is 基本支出 counted in 一般公共预算."""
     key = name_key(subject)
+    if key in synonym_classes():
+        return subject, scope                     # '非财政拨款结转结余' is an item of its own
     for head, others in scope_words():
         for word in sorted((head,) + others + (head + '拨款',), key=len, reverse=True):
             rest = key[len(word):]
@@ -319,17 +325,17 @@ class Catalogue:
         grams = _bigrams(window)
         by_run: dict[tuple[int, int], tuple[set, set, float]] = {}
         for i, e in enumerate(self.entries):
-            names = [(n, 0) for n in e.names if len(n) >= 4] + ([(name_key(e.project), 1)] if e.project else [])
+            names = [(n, 0) for n in e.base_names if len(n) >= 4] + ([(name_key(e.project), 1)] if e.project else [])
             for name, is_project in names:
                 if len(_bigrams(name) & grams) < 2:
                     continue
                 for (a, b), weight in near_matches(name, window):
-                    key = (start + a, start + b)
-                    subjects, projects, best = by_run.get(key, (set(), set(), 0.0))
+                    key = (start + a, start + b, round(weight, 2))
+                    subjects, projects, _ = by_run.get(key, (set(), set(), weight))
                     (projects if is_project else subjects).add(i)
-                    by_run[key] = (subjects, projects, max(best, weight))
+                    by_run[key] = (subjects, projects, weight)
         return [Span(a, b, text[a:b], weight, frozenset(subjects), frozenset(projects))
-                for (a, b), (subjects, projects, weight) in by_run.items()]
+                for (a, b, _), (subjects, projects, weight) in by_run.items()]
 
     def explain(self, index: int, spans: list[Span]) -> tuple[float, list[Span], bool]:
         """(score, spans explained, subject or project explained) of one entry."""

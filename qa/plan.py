@@ -195,7 +195,8 @@ def _entries_named(reading: Reading, name: str) -> list[int]:
 def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> Plan:
     """`orgs`/`years`: filters chosen outside the question (a page's sidebar); what the question names wins."""
     norm = normalise(text)
-    resolution = ctx.directory.resolve(norm)
+    quoted = _quoted(text, norm)
+    resolution = ctx.directory.resolve(_blanked(norm, quoted))
     if resolution.unknown:
         named = '、'.join(resolution.unknown)
         return Plan('refuse', text, reason=f'已载入的文件中没有{named}的预算公开',
@@ -210,7 +211,7 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
     keys = resolution.keys or tuple(dict.fromkeys(s.parent for s in resolution.subunits)) or \
         (tuple(orgs) if orgs and not resolution.mentioned else ())
     protected = tuple((sp.start, sp.end) for sp in exact_spans(norm, synonym_classes().keys()) if len(sp.name) >= 3)
-    mentioned_years = find_years(norm, protected)
+    mentioned_years = find_years(norm, protected + quoted)
     available = tuple(sorted({y for k in (keys or [r.key for r in ctx.directory.records])
                               for y in ctx.directory.years_of(k)}))
     asked_years = resolve(mentioned_years, available) or (tuple(years) if years else ())
@@ -230,25 +231,44 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
     for start, end in clauses(norm):
         clause_masked = tuple((max(s, start), min(e, end)) for s, e in masked if s < end and e > start)
         parts.append(_read_clause(norm, (start, end), clause_masked, base, docs, ctx, bool(resolution.mentioned),
-                                  resolution.preferred if not keys else (), places))
+                                  resolution.preferred if not keys else (), places, quoted))
     parts = _carry(parts, ctx)
     if len(parts) == 1:
         return parts[0]
     return replace(base, kind=parts[0].kind, parts=tuple(parts), items=tuple(i for p in parts for i in p.items))
 
 
+QUOTED = re.compile(r'[“"「『]([^”"」』]{2,80})[”"」』]')
+
+
+def _quoted(text: str, norm: str) -> tuple[tuple[int, int], ...]:
+    """Where the names a question puts in quotes stand in the normalised text: no year or organisation inside."""
+    spans = []
+    for m in QUOTED.finditer(text):
+        name = normalise(m.group(1))
+        at = norm.find(name)
+        if name and at >= 0:
+            spans.append((at, at + len(name)))
+    return tuple(spans)
+
+
+def _blanked(norm: str, spans) -> str:
+    return ''.join('　' if any(s <= i < e for s, e in spans) else c for i, c in enumerate(norm))
+
+
 def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, ctx, org_named: bool,
-                 preferred: tuple[str, ...], places=()) -> Plan:
+                 preferred: tuple[str, ...], places=(), quoted=()) -> Plan:
     start, end = clause
-    text = norm[start:end]
+    text = _blanked(norm, quoted)[start:end]          # cue words count outside quoted names only
     outside = ((0, start),) + tuple(masked) + ((end, len(norm)),)
     units, shown = units_asked(text)
     scope = _scope_asked(text)
-    reading = read(norm, docs, ctx, outside, clause, places, scope=scope, units=units)
+    reading = read(norm, docs, ctx, outside, clause, places, scope=scope, units=units, quoted=tuple(quoted))
     if scope and _scope_inside_subject(reading, scope):
         reading.scope = scope = ''              # '一般公共预算拨款' names the item; it does not narrow another
     if preferred and not reading.subject_spans and len(docs) != len(ctx.documents_of((), base.years)):
-        reading = read(norm, ctx.documents_of((), base.years), ctx, outside, clause, places, scope=scope, units=units)
+        reading = read(norm, ctx.documents_of((), base.years), ctx, outside, clause, places, scope=scope, units=units,
+                       quoted=tuple(quoted))
     items = _items(reading)
     kind = kind_of(text, reading, len(base.orgs), len(base.years), len(items), org_named)
     if kind in ('diff', 'share', 'explain', 'rank', 'compare') and units and '%' in units and kind != 'share':
@@ -256,22 +276,36 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
         reading.units = units
     if kind == 'lookup' and units and set(units) <= {'个', '项'}:
         kind = 'count'
-    return replace(base, kind=kind, question=text, items=tuple(items), scope=scope, units=units, unit_asked=shown,
+    return replace(base, kind=kind, question=norm[start:end], items=tuple(items), scope=scope, units=units, unit_asked=shown,
                    qualifiers=qualifiers_in(text), reading=reading)
 
 
 def read(norm: str, docs, ctx, taken, clause, places=(), **options) -> Reading:
     """The question matched against the catalogue of these documents. A place named alone (昌吉州) may be
-    part of a project's name when the whole name is written, but never the part a near match rests on."""
+    part of a project's name when the whole name is written, but never the part a near match rests on;
+    nor are the words that ask ('比上年减少了多少', '是多少') matched as a name's."""
     catalogue = ctx.catalogue(docs)
-    spans = catalogue.spans(norm, taken, clause, fuzzy_taken=tuple(places))
+    spans = catalogue.spans(norm, taken, clause, fuzzy_taken=tuple(places) + _asking_words(norm, clause))
     return Reading(norm, docs, catalogue, spans, taken=taken, clause=clause, places=tuple(places), **options)
+
+
+def _asking_words(norm: str, clause) -> tuple[tuple[int, int], ...]:
+    words = [w for _, ws in kind_words() for w in ws if len(w) >= 2] + [w for w, _ in quantity_words()]
+    words += ['是多少', '有多少', '多少', '是什么', '什么', '为多少', '一共', '请问']
+    start, end = clause or (0, len(norm))
+    spans = []
+    for w in words:
+        at = norm.find(w, start, end)
+        while at >= 0:
+            spans.append((at, at + len(w)))
+            at = norm.find(w, at + 1, end)
+    return tuple(spans)
 
 
 def reread(plan: Plan, ctx, docs) -> Plan:
     """The same clause read against other documents (last year's, for a change the document does not state)."""
     r = plan.reading
-    reading = read(r.text, docs, ctx, r.taken, r.clause, r.places, scope=r.scope, units=r.units)
+    reading = read(r.text, docs, ctx, r.taken, r.clause, r.places, scope=r.scope, units=r.units, quoted=r.quoted)
     return replace(plan, reading=reading)
 
 

@@ -44,6 +44,7 @@ class Reading:
     near: dict = field(default_factory=dict)     # doc -> lines the answer to the previous part stands on
     clause: tuple[int, int] | None = None
     places: tuple[tuple[int, int], ...] = ()
+    quoted: tuple[tuple[int, int], ...] = ()      # names the question put in quotes
     excluded: list[tuple[Candidate, str]] = field(default_factory=list)   # dropped, with the reason
 
     @property
@@ -126,6 +127,9 @@ def _prefer(c: Candidate, reading: Reading) -> None:
             c.why.append(f'口径{e.scope}不是所问的{reading.scope}')
     elif e.scope == ALL_FUNDS:
         c.score += 0.2
+    loose = e.fact is not None and 'general_pattern' in e.fact.flags
+    if not loose and any(s.exact and s.name == name_key(e.fact.row if e.fact else e.subject) for s in c.used):
+        c.score += 0.3                           # the document's own word for it, not a synonym
     if e.kind == 'fact':
         c.score += 0.3
         if not reading.units and e.unit == '万元':
@@ -138,10 +142,10 @@ def _prefer(c: Candidate, reading: Reading) -> None:
     if e.fact is not None and e.fact.source == 'table' and e.table_no and \
             any(s.exact and name_key(s.name) == _stem_of(e) for s in c.used):
         c.score += 0.3                           # the total of the table that is about the item (表9 for 国有资本经营预算支出)
-    if e.project_total and e.table_no:
-        c.score += 0.3                           # a project's budget as the budget table prints it
-    if e.fact is not None and 'general_pattern' in e.fact.flags:
-        c.score -= 0.05
+    if e.project_total:
+        c.score += 0.2 + (0.3 if e.table_no else 0)   # a project's own budget line; as the budget table prints it first
+    if loose:
+        c.score -= 0.2                           # a label the prose pattern made up, not a stated item
 
 
 def _stem_of(e: Entry) -> str:

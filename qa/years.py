@@ -34,12 +34,14 @@ def find_years(text: str, protected: tuple[tuple[int, int], ...] = ()) -> YearMe
     """`protected`: spans of names in which a year word is part of the name ('上年结转结余', '本年收入')."""
     explicit, spans = [], []
     for m in RANGE.finditer(text):
+        if any(s <= m.start() < e for s, e in protected):
+            continue
         first, last = sorted((int(m.group(1)), int(m.group(2))))
         if last - first <= 10:
             explicit += [y for y in range(first, last + 1) if y not in explicit]
             spans.append(m.span())
     for m in YEAR.finditer(text):
-        if any(s <= m.start() < e for s, e in spans):
+        if any(s <= m.start() < e for s, e in spans + list(protected)):
             continue
         year = _year(m, text)
         if year is not None:

@@ -49,20 +49,25 @@ def _operands(plan: Plan, ranked) -> list:
                 chosen.append(best)
         return chosen
     best = ranked[0].score
-    tied = [c.entry for c in ranked if c.score >= best - 0.5 and c.entry.project_total]
+    tied = [c.entry for c in ranked if c.score >= best - 2.0]
+    names = [_name(e) for e in tied]
     seen = set()
     for e in tied:
-        key = name_key(e.project)
-        if key not in seen and _own_word(e.project, plan.question, [c for c in ranked if c.entry in tied]):
+        key = name_key(_name(e))
+        if key not in seen and _own_word(_name(e), plan.question, names):
             seen.add(key)
             chosen.append(e)
     return chosen
 
 
-def _own_word(project: str, question: str, ranked) -> bool:
-    """A word of the project's name that the question has and the other candidates' names do not."""
+def _name(e) -> str:
+    return e.project if e.project_total else e.subject
+
+
+def _own_word(project: str, question: str, names: list[str]) -> bool:
+    """A word of the name that the question has and the other candidates' names do not."""
     name = name_key(project)
-    others = [name_key(c.entry.project) for c in ranked if c.entry.project and name_key(c.entry.project) != name]
+    others = [name_key(n) for n in names if name_key(n) != name]
     for i in range(len(name) - 1):
         piece = name[i:i + 2]
         if piece in question and not all(piece in o for o in others):

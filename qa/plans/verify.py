@@ -14,7 +14,7 @@ from ..compose import NOT_FOUND, Draft
 from ..models import Answer
 from ..plan import Plan
 
-TEMPLATE = re.compile(r'\*[^*]{1,20}\*|[XＸ×]{2}|(为|预算|安排)\s*万元')
+TEMPLATE = re.compile(r'\*[^*]{1,20}\*|[XＸ×]{2}|(为|预算|安排)\s*万元|[:：]\s*$|（盖章）')
 
 
 def run(plan: Plan, ctx):

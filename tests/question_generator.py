@@ -1,0 +1,230 @@
+"""Questions generated from the stored facts, with their answers taken from the facts themselves.
+
+    cases = generate(sqlite_path, seed=7)
+    cases[0]   # Case(kind='lookup', question='克州工信局2024年的办公费是多少', value=Decimal('3.00'), unit='万元', doc=…, lines=(259,))
+
+The oracle is the store (SQL over its tables) and the word lists in
+data/vocabulary; nothing here imports qa/. A figure is asked only where the
+document states it unambiguously: one value for the label in its document,
+or the table named in the question.
+"""
+from __future__ import annotations
+
+import random
+import re
+import sqlite3
+from dataclasses import dataclass
+from decimal import Decimal
+
+import opencc
+
+from ingest.orgs import bodies, places, split_org
+
+FILLERS = ('请问', '麻烦查一下', '我想知道', '帮我看看')
+ENDINGS = ('是多少', '是多少？', '有多少', '多少', '安排了多少', '预算是多少？')
+FULLWIDTH = str.maketrans('0123456789', '０１２３４５６７８９')
+TABLE_WORDS = {3: '支出总表', 6: '一般公共预算基本支出表', 2: '收入总表', 5: '一般公共预算支出表'}
+WHOLE = ('合计', '预算数', '总计')
+TEXT_ITEMS = ('三公经费', '机关运行经费', '编制数', '实有人数', '政府采购预算', '公务接待费', '公务用车运行费',
+              '人员经费', '公用经费', '在职人数', '退休人数')
+ENGLISH = {'三公经费': 'the three public expenses', '机关运行经费': 'the agency operating costs',
+           '政府采购预算': 'the government procurement budget', '编制数': 'the authorized posts'}
+
+
+@dataclass(frozen=True)
+class Case:
+    kind: str
+    question: str
+    doc: str
+    lines: tuple[int, ...]
+    value: Decimal | None = None
+    unit: str | None = None
+    contains: str = ''            # for answers without a figure: words the answer must carry
+    variant: str = 'plain'
+
+
+def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
+    rng = random.Random(seed)
+    db = sqlite3.connect(db_path)
+    db.row_factory = sqlite3.Row
+    docs = [dict(r) for r in db.execute('SELECT doc, org, org_key, year FROM documents ORDER BY doc')]
+    several_years = {d['org_key'] for d in docs if sum(e['org_key'] == d['org_key'] for e in docs) > 1}
+    cases = []
+    for d in docs:
+        names = org_names(d['org'])
+        cases += _table_cells(db, d, names, rng)
+        cases += _text_items(db, d, names, rng)
+        cases += _stated_changes(db, d, names, rng)
+        cases += _empty_tables(db, d, names, rng)
+        cases += _projects(db, d, names, rng)
+    cases += _definitions(db, docs, rng)
+    by_kind: dict[str, list[Case]] = {}
+    for case in cases:
+        by_kind.setdefault(case.kind, []).append(case)
+    chosen = []
+    for kind, group in sorted(by_kind.items()):
+        rng.shuffle(group)
+        chosen += group[:per_kind]
+    return [_vary(c, rng, several_years) for c in chosen]
+
+
+def org_names(org: str) -> list[str]:
+    """Names people use for an organisation: its full name, and short place + short body."""
+    place, body = split_org(org)
+    place_names = (place,) + places().get(place, ())
+    body_names = (body,) + bodies().get(body, ())
+    out = [org.replace('中共', '')]
+    out += [p + b for p in place_names[1:3] for b in body_names[1:3]]
+    return out
+
+
+def _year(d) -> str:
+    return f'{d["year"]}年'
+
+
+def _table_cells(db, d, names, rng) -> list[Case]:
+    """Rows of the spending tables whose label has one value in the whole document: no scope to choose."""
+    rows = db.execute("""SELECT row, row_code, table_no, value, unit, line_start FROM facts
+                         WHERE doc = ? AND source = 'table' AND table_no IN (3, 6) AND col IN ('合计', '预算数')
+                         AND row_code != '' AND length(row) >= 3""", (d['doc'],)).fetchall()
+    out = []
+    for r in rows:
+        same = db.execute("""SELECT DISTINCT value FROM facts WHERE doc = ? AND (row = ? OR item LIKE ?)
+                             AND col IN ('合计', '预算数', '总计', '数额')""",
+                          (d['doc'], r['row'], f'%{r["row"]}（项）')).fetchall()
+        repeated = db.execute("SELECT COUNT(DISTINCT row_code) FROM facts WHERE doc = ? AND row = ?",
+                              (d['doc'], r['row'])).fetchone()[0]
+        if len(same) != 1 or repeated != 1 or re.search(r'[（(]', r['row']):
+            continue
+        name = rng.choice(names)
+        question = f'{name}{_year(d)}{r["row"]}{rng.choice(ENDINGS)}'
+        lines = tuple(x[0] for x in db.execute("SELECT line_start FROM facts WHERE doc = ? AND row = ? AND value = ?",
+                                               (d['doc'], r['row'], r['value'])))
+        out.append(Case('lookup', question, d['doc'], lines, Decimal(r['value']), r['unit']))
+    return out
+
+
+def _text_items(db, d, names, rng) -> list[Case]:
+    out = []
+    for item in TEXT_ITEMS:
+        rows = db.execute("""SELECT value, unit, line_start FROM facts WHERE doc = ? AND source = 'text' AND item = ?
+                             AND col LIKE '数额%'""", (d['doc'], item)).fetchall()
+        values = {r['value'] for r in rows}
+        tables = db.execute("""SELECT DISTINCT value FROM facts WHERE doc = ? AND source = 'table'
+                               AND (item = ? OR (row IN ('合计', '总计') AND col = ?))""", (d['doc'], item, item)).fetchall()
+        if len(values) != 1 or any(t['value'] not in values for t in tables):
+            continue
+        r = rows[0]
+        question = f'{rng.choice(names)}{_year(d)}{item}{rng.choice(ENDINGS)}'
+        lines = tuple(x['line_start'] for x in rows) + tuple(
+            x['line_start'] for x in db.execute("""SELECT line_start FROM facts WHERE doc = ? AND source = 'table'
+                AND (item = ? OR (row IN ('合计', '总计') AND col = ?))""", (d['doc'], item, item)))
+        out.append(Case('lookup', question, d['doc'], lines, Decimal(r['value']), r['unit']))
+    return out
+
+
+def _stated_changes(db, d, names, rng) -> list[Case]:
+    rows = db.execute("""SELECT item, col, value, unit, line_start FROM facts WHERE doc = ? AND source = 'text'
+                         AND item != '' AND col IN ('比上年增加', '比上年减少') AND item NOT LIKE '%（项）'""",
+                      (d['doc'],)).fetchall()
+    out = []
+    for r in rows:
+        twins = db.execute("""SELECT COUNT(DISTINCT value) FROM facts WHERE doc = ? AND item = ? AND col = ?""",
+                           (d['doc'], r['item'], r['col'])).fetchone()[0]
+        if twins != 1:
+            continue
+        word = rng.choice(('比上年增加了多少', '比上年多了多少', '较上年增减多少', '比去年变化多少')) if r['col'] == '比上年增加' \
+            else rng.choice(('比上年减少了多少', '比上年少了多少', '较上年下降多少'))
+        question = f'{rng.choice(names)}{_year(d)}{r["item"]}{word}'
+        out.append(Case('diff', question, d['doc'], (r['line_start'],), Decimal(r['value']), r['unit']))
+    return out
+
+
+def _empty_tables(db, d, names, rng) -> list[Case]:
+    rows = db.execute("SELECT subject, line_start, line_end FROM statements WHERE doc = ? AND kind = 'empty_table'",
+                      (d['doc'],)).fetchall()
+    out = []
+    for r in rows:
+        stem = re.sub(r'(情况表|明细表|表)$', '', re.sub(r'^(部门（单位）|部门|单位)', '', r['subject']))
+        stem = re.sub(r'[“”"]', '', stem)
+        if '三公' in stem:
+            continue                    # an empty 三公 table is asked as a figure (0.00), not as 有没有
+        question = f'{rng.choice(names)}{_year(d)}有没有{stem}？'
+        lines = tuple(range(r['line_start'], r['line_end'] + 1))
+        out.append(Case('exists', question, d['doc'], lines, contains='没有'))
+    return out
+
+
+def _projects(db, d, names, rng) -> list[Case]:
+    """Projects whose every stated budget (表7, 预算安排规模, 年度预算总额) is one figure."""
+    rows = db.execute("""SELECT project, value, line_start FROM facts WHERE doc = ? AND project != '' AND (
+                             item = '预算安排规模' OR row = '年度预算总额' OR (table_no = 7 AND col = '项目支出合计'))""",
+                      (d['doc'],)).fetchall()
+    by_project: dict[str, list] = {}
+    for r in rows:
+        by_project.setdefault(r['project'], []).append(r)
+    out = []
+    for project, facts in by_project.items():
+        key = re.sub(r'[\s“”"]', '', project)
+        similar = [p for p in by_project if p != project and (key[:6] in re.sub(r'[\s“”"]', '', p))]
+        if len({f['value'] for f in facts}) != 1 or similar or len(key) < 5:
+            continue
+        question = f'{rng.choice(names)}{_year(d)}“{project}”{rng.choice(("安排了多少钱", "预算多少", "有多少资金"))}'
+        out.append(Case('project', question, d['doc'], tuple(f['line_start'] for f in facts),
+                        Decimal(facts[0]['value']), '万元'))
+    return out
+
+
+def _definitions(db, docs, rng) -> list[Case]:
+    rows = db.execute("""SELECT DISTINCT subject, text, doc, line_start FROM statements WHERE kind = 'definition'
+                         AND subject NOT LIKE '%（%'""").fetchall()
+    seen, out = set(), []
+    for r in rows:
+        term = re.sub(r'[“”"]', '', r['subject'])
+        if term in seen:
+            continue
+        seen.add(term)
+        ending = rng.choice(('是什么意思', '指什么', '是指什么？', '的含义是什么'))
+        lines = tuple(x['line_start'] for x in rows if re.sub(r'[“”"]', '', x['subject']) == term)
+        body = re.sub(r'^[^：:]*[：:]', '', r['text']).strip()[:8]
+        out.append(Case('define', f'{term}{ending}', '', lines, contains=term[:2]))
+    return out
+
+
+# ---- variants -------------------------------------------------------------------------------
+
+_t2s = None
+
+
+def _traditional(text: str) -> str:
+    global _t2s
+    _t2s = _t2s or opencc.OpenCC('s2t')
+    return _t2s.convert(text)
+
+
+def _vary(case: Case, rng: random.Random, several_years: set) -> Case:
+    variant = rng.choice(('plain', 'de', 'filler', 'order', 'traditional', 'fullwidth', 'yuan', 'english'))
+    q = case.question
+    if variant == 'de':
+        q = re.sub(r'(\d{4}年)', r'\1的', q, count=1)
+    elif variant == 'filler':
+        q = rng.choice(FILLERS) + '，' + q
+    elif variant == 'order':
+        m = re.match(r'^(.+?)(\d{4}年)(.+)$', q)
+        q = f'{m.group(2)}{m.group(1)}{m.group(3)}' if m else q
+    elif variant == 'traditional':
+        q = _traditional(q)
+    elif variant == 'fullwidth':
+        q = q.translate(FULLWIDTH)
+    elif variant == 'yuan' and case.unit == '万元' and case.kind in ('lookup', 'project'):
+        q = re.sub(r'(是多少？?|有多少|多少|安排了多少|预算是多少？?|安排了多少钱|预算多少|有多少资金)$', '是多少元', q)
+    elif variant == 'english' and case.kind == 'lookup':
+        english = next((e for item, e in ENGLISH.items() if item in q), None)
+        m = re.match(r'^(.+?)(\d{4})年', q)
+        if english and m:
+            q = f'What is {english} of {m.group(1)} in {m.group(2)}?'
+        else:
+            variant = 'plain'
+    else:
+        variant = 'plain' if variant in ('yuan', 'english') else variant
+    return Case(case.kind, q, case.doc, case.lines, case.value, case.unit, case.contains, variant)
