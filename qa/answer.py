@@ -133,7 +133,7 @@ def _missing_items(plan: Plan, ctx: Context) -> Answer | None:
     reading = plan.reading
     held = {n for e in reading.catalogue.entries if e.kind in ('fact', 'absent') for n in e.names}
     held |= {name_key(e.project) for e in reading.catalogue.entries if e.project}
-    covered = tuple((s.start, s.end) for s in reading.spans if (s.exact and s.name in held) or s.weight >= 5)
+    covered = tuple((s.start, s.end) for s in reading.spans if (s.name in held if s.exact else s.weight >= 5))
     vocabulary = [s for s in exact_spans(reading.text, synonym_classes().keys(), reading.taken + covered + reading.quoted)
                   if len(s.name) >= 2 and s.name not in held]
     if not vocabulary:

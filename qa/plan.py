@@ -349,7 +349,7 @@ def _carry(parts: list[Plan], ctx) -> list[Plan]:
             reading.spans = sorted(reading.spans + previous.reading.subject_spans, key=lambda s: s.start)
             plan = replace(plan, items=previous.items, carried=('事项',), scope=plan.scope or previous.scope)
         out.append(plan)
-    if len(out) > 1 and all(p.kind == out[0].kind for p in out) and \
+    if len(out) > 1 and all(p.kind == out[0].kind for p in out) and not any(p.carried for p in out) and \
             len({tuple(p.items) for p in out}) == 1 and out[0].kind != 'diff':
         return [out[0]]
     return out

@@ -128,7 +128,7 @@ def _prefer(c: Candidate, reading: Reading) -> None:
     elif e.scope == ALL_FUNDS:
         c.score += 0.2
     loose = e.fact is not None and 'general_pattern' in e.fact.flags
-    if not loose and any(s.exact and s.name == name_key(e.fact.row if e.fact else e.subject) for s in c.used):
+    if e.fact is not None and e.fact.source == 'table' and any(s.exact and s.name == name_key(e.fact.row) for s in c.used):
         c.score += 0.3                           # the document's own word for it, not a synonym
     if e.kind == 'fact':
         c.score += 0.3

@@ -172,6 +172,7 @@ def check_warnings(draft: Draft, lead: Entry) -> None:
     f = lead.fact
     if f.checks_failed:
         draft.warn('failed_check')
+        draft.quoted.extend(f.checks_failed[:2])
         draft.add(f'（此数所在表格的核对未通过：{"；".join(f.checks_failed[:2])}。）')
     if any('column_ambiguous' in flag for flag in f.flags):
         draft.warn('column_ambiguous')
