@@ -14,12 +14,11 @@ from ingest.reader import IngestError
 from qa.answer import Context, answer
 from qa.audit import KIND_TITLES, audit
 from qa.llm import chat_model
-from qa.views import (CHART_ITEMS, corpus_overview, facts_frame, item_series, save_upload, source_lines,
+from qa.views import (CHART_ITEMS, corpus_overview, example_questions, facts_frame, item_series, save_upload,
+                      source_lines,
                       table_frame, to_xlsx)
 from settings import Settings
 
-EXAMPLES = ('州政府办2024年三公经费是多少', '克州工信局2025年比2024年三公经费多了多少', '昌吉州工信局2023年行政运行预算是多少',
-            '开发区第一中学承担了哪些项目？', '工信局三公经费')
 BADGES = {'verified': ('✅ 已核对', 'green'), 'unverified': ('⚠️ 含未核实数字', 'orange'),
           'not_found': ('🔍 文件中没有', 'gray'), 'ambiguous': ('❓ 需要指明单位', 'blue')}
 
@@ -140,8 +139,9 @@ def remove(store, vectors) -> None:
 
 def chat_tab(ctx: Context, orgs, years) -> None:
     history = st.session_state.setdefault('history', [])
-    cols = st.columns(len(EXAMPLES) + 1)
-    for col, example in zip(cols, EXAMPLES):
+    examples = example_questions(ctx.documents)
+    cols = st.columns(len(examples) + 1)
+    for col, example in zip(cols, examples):
         if col.button(example, key=f'example-{example}'):
             st.session_state.pending = (example, None)
     if cols[-1].button('清空记录', key='clear'):
@@ -151,7 +151,7 @@ def chat_tab(ctx: Context, orgs, years) -> None:
             st.markdown(item['question'])
         with st.chat_message('assistant'):
             show_answer(item['answer'], turn)
-    typed = st.chat_input('问一个关于预算公开的问题，例如：州政府办2024年三公经费是多少')
+    typed = st.chat_input('问一个关于预算公开的问题：单位、年份和想知道的数字，例如“某单位某年三公经费是多少”')
     pending = st.session_state.pop('pending', None)
     question, org = (typed, None) if typed else (pending if pending else (None, None))
     if question:

@@ -62,7 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     facts.set_defaults(handler=cmd_facts)
 
     ask = commands.add_parser('ask', help='answer a question from the stored documents, with citations')
-    ask.add_argument('question', nargs='?', help='the question, e.g. 州政府办2024年三公经费是多少')
+    ask.add_argument('question', nargs='?', help='the question, e.g. <单位><年份>年三公经费是多少')
     ask.add_argument('--batch', type=Path, metavar='FILE.jsonl',
                      help='answer every line {"id": …, "question": …}; one JSON answer per line, same order')
     ask.add_argument('--json', action='store_true', help='print the answer as JSON')

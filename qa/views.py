@@ -127,3 +127,22 @@ def save_upload(name: str, data: bytes, folder: Path) -> Path:
         target = folder / f'{stem}_{n}{suffix}'
     target.write_bytes(data)
     return target
+
+
+def example_questions(documents, limit: int = 5) -> list[str]:
+    """Questions to try, from data/vocabulary/example_questions.tsv, about the organisations that are loaded."""
+    from ingest.vocabulary import vocabulary_table
+    by_org: dict[str, list[int]] = {}
+    for d in documents:
+        by_org.setdefault(d.org_key, []).extend([d.year] if d.year else [])
+    orgs = sorted(by_org, key=lambda k: (-len(by_org[k]), k))
+    out = []
+    for i, (template, _) in enumerate(vocabulary_table('example_questions')):
+        needs_previous = '{previous}' in template
+        candidates = [k for k in orgs if by_org[k] and (not needs_previous or max(by_org[k]) - 1 in by_org[k])]
+        if not candidates:
+            continue
+        org = candidates[i % len(candidates)]
+        year = max(by_org[org])
+        out.append(template.format(org=org, year=year, previous=year - 1))
+    return out[:limit]

@@ -34,3 +34,32 @@ def test_every_cli_command_has_help_and_is_in_the_readme():
     for name, sub in commands.items():
         assert sub.description or sub.format_help()
         assert f'python -m qa {name}' in readme, f'README does not show `python -m qa {name}`'
+
+
+def string_rules(path: Path) -> list[tuple[int, str]]:
+    """The string constants of a module that are not docstrings: what its rules could name."""
+    tree = ast.parse(path.read_text(encoding='utf-8'))
+    docstrings = set()
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)) and node.body:
+            first = node.body[0]
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                docstrings.add(id(first.value))
+    return [(n.lineno, n.value) for n in ast.walk(tree)
+            if isinstance(n, ast.Constant) and isinstance(n.value, str) and id(n) not in docstrings]
+
+
+def test_no_rule_names_an_organisation_a_place_a_project_or_a_question(facts_store):
+    """Organisations, places, projects and the evaluation questions live in the data and the store, never in code."""
+    import json
+    from ingest.vocabulary import vocabulary_table
+    names = {d.org for d in facts_store.documents()} | {d.org_key for d in facts_store.documents()}
+    names |= {n for full, short in vocabulary_table('places') for n in (full,) + short if len(n) >= 2}
+    names |= {r[0] for r in facts_store.db.execute("SELECT DISTINCT project FROM facts WHERE length(project) >= 4")}
+    for gold in (REPO.parent / 'shared' / 'eval').glob('*.jsonl'):
+        names |= {json.loads(l)['question'] for l in gold.read_text(encoding='utf-8').splitlines() if l.strip()}
+    for stage in ('qa', 'index', 'app.py'):
+        for path in ([REPO / stage] if stage.endswith('.py') else sorted((REPO / stage).rglob('*.py'))):
+            for line, text in string_rules(path):
+                named = [n for n in names if n in text]
+                assert not named, f'{path.relative_to(REPO)}:{line} names {named[:3]} in code; put it in data/vocabulary'
