@@ -28,6 +28,7 @@ SUB_BODY = re.compile(r'(?P<name>[^\W\d哪些什么多少几是有的和与及�
                       r'(?:局|委|办公室|办|中心|中学|小学|学校|大队|支队|队|院|所|站|馆|科|室|处|一中|二中))')
 GENERIC_PLACE = re.compile(r'(?P<name>[^\W\d和与及的在比较跟同或是为对从到把被向给、年月日][\u4e00-\u9fff]{1,5}?'
                            r'(?:自治州|自治县|地区|州|市|县|区|盟|旗))')
+NOT_AFTER_UNIT = set('占属得需有在以谓长')      # '所占', '所属', '处长': the suffix is a word of its own
 ORDINALS = set('一二三四五六七八九十0123456789')
 
 
@@ -233,9 +234,15 @@ def _without_place(m: Mention) -> str:
 
 def _sub_body(text: str, i: int) -> str:
     m = SUB_BODY.match(text, i)
-    if not m or len(m.group('name')) < 2:
+    if not m or len(m.group('name')) < 2 or text[m.end():m.end() + 1] in NOT_AFTER_UNIT or _budget_words(m.group('name')):
         return ''
     return m.group('name') + ('学' if text[m.end():m.end() + 1] == '学' else '')   # '第一中' + '学'
+
+
+def _budget_words(name: str) -> bool:
+    """'政府性基金预算所(占)': budget words are not a unit's name."""
+    from .catalogue import synonym_classes
+    return any(len(w) >= 3 and w in name for w in synonym_classes())
 
 
 def _same_unit(asked: str, named: str) -> bool:

@@ -57,7 +57,11 @@ def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
         cases += _stated_changes(db, d, names, rng)
         cases += _empty_tables(db, d, names, rng)
         cases += _projects(db, d, names, rng)
+        cases += _named_tables(db, d, names, rng)
+        cases += _shares(db, d, names, rng)
     cases += _definitions(db, docs, rng)
+    cases += _comparisons(db, docs, rng)
+    cases += _rankings(db, docs, rng)
     by_kind: dict[str, list[Case]] = {}
     for case in cases:
         by_kind.setdefault(case.kind, []).append(case)
@@ -173,6 +177,79 @@ def _projects(db, d, names, rng) -> list[Case]:
         out.append(Case('project', question, d['doc'], tuple(f['line_start'] for f in facts),
                         Decimal(facts[0]['value']), '万元'))
     return out
+
+
+def _named_tables(db, d, names, rng) -> list[Case]:
+    """A row asked in a table the question names ('支出总表里行政运行'): that table's figure, whatever the others say."""
+    rows = db.execute("""SELECT table_no, row, value, unit, line_start FROM facts WHERE doc = ? AND source = 'table'
+                         AND table_no IN (2, 3, 5, 6) AND col IN ('合计', '总计') AND row_code != '' AND length(row) >= 3""",
+                      (d['doc'],)).fetchall()
+    out = []
+    for r in rows:
+        once = db.execute("SELECT COUNT(*) FROM facts WHERE doc = ? AND table_no = ? AND row = ? AND col IN ('合计', '总计')",
+                          (d['doc'], r['table_no'], r['row'])).fetchone()[0]
+        if once != 1 or re.search(r'[（(]', r['row']):
+            continue
+        where = TABLE_WORDS[r['table_no']]
+        question = f'{rng.choice(names)}{_year(d)}{where}里{r["row"]}{rng.choice(ENDINGS)}'
+        out.append(Case('table', question, d['doc'], (r['line_start'],), Decimal(r['value']), r['unit']))
+    return out
+
+
+def _shares(db, d, names, rng) -> list[Case]:
+    rows = db.execute("""SELECT item, value, line_start FROM facts WHERE doc = ? AND source = 'text' AND col = '占比'
+                         AND item != '' AND item NOT LIKE '%（项）'""", (d['doc'],)).fetchall()
+    out = []
+    for r in rows:
+        twins = db.execute("SELECT COUNT(DISTINCT value) FROM facts WHERE doc = ? AND item = ? AND col = '占比'",
+                           (d['doc'], r['item'])).fetchone()[0]
+        if twins == 1:
+            question = f'{rng.choice(names)}{_year(d)}{r["item"]}{rng.choice(("占比多少", "所占比重是多少", "占百分之几"))}'
+            out.append(Case('share', question, d['doc'], (r['line_start'],), Decimal(r['value']), '%'))
+    return out
+
+
+def _comparisons(db, docs, rng) -> list[Case]:
+    """One text item of two organisations side by side: both figures in the answer."""
+    out = []
+    for item in ('三公经费', '机关运行经费', '编制数', '实有人数', '政府采购预算'):
+        have = []
+        for d in docs:
+            values = {r[0] for r in db.execute("""SELECT value FROM facts WHERE doc = ? AND item = ? AND source = 'text'
+                                                 AND col LIKE '数额%'""", (d['doc'], item))}
+            if len(values) == 1:
+                have.append((d, values.pop()))
+        one_doc_each = [(d, v) for d, v in have if sum(x['org_key'] == d['org_key'] for x, _ in have) == 1]
+        for (a, va), (b, vb) in zip(one_doc_each, one_doc_each[1:]):
+            question = f'{rng.choice(org_names(a["org"]))}和{rng.choice(org_names(b["org"]))}的{item}{rng.choice(("比较", "对比一下", "谁多"))}'
+            out.append(Case('compare', question, '', (), contains=_plain(vb)))
+            out.append(Case('compare', question, '', (), contains=_plain(va)))
+    return out
+
+
+def _rankings(db, docs, rng) -> list[Case]:
+    """'2024年哪个单位三公经费最多': the largest of the organisations' figures for that year."""
+    out = []
+    for item in ('三公经费', '机关运行经费', '实有人数'):
+        for year in sorted({d['year'] for d in docs}):
+            values = []
+            for d in [d for d in docs if d['year'] == year]:
+                got = {r[0] for r in db.execute("""SELECT value FROM facts WHERE doc = ? AND item = ?
+                                                   AND col IN ('数额', '合计')""", (d['doc'], item))}
+                if len(got) == 1:
+                    values.append((Decimal(got.pop()), d))
+            if len(values) >= 2 and len({v for v, _ in values}) == len(values):
+                top, d = max(values, key=lambda p: p[0])
+                question = f'{year}年哪个单位{item}{rng.choice(("最多", "最高", "最大"))}'
+                lines = tuple(r[0] for r in db.execute("SELECT line_start FROM facts WHERE doc = ? AND value = ?",
+                                                       (d['doc'], str(top))))
+                out.append(Case('rank', question, d['doc'], lines, top, None))
+    return out
+
+
+def _plain(value: str) -> str:
+    number = Decimal(value)
+    return f'{number:,}'
 
 
 def _definitions(db, docs, rng) -> list[Case]:
