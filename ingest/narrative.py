@@ -304,7 +304,8 @@ TEMPLATE = re.compile(r'\*[^*]{1,20}\*|[XＸ×]{2}\s*(?:万元|个)|'
 ABSENCE = (re.compile(r'没有(?:使用)?(?P<s>[^，。；]{2,30}?)(?:预算)?安排的支出'),
            re.compile(r'(?P<s>[^，。；]{2,30}?)为空表'),
            re.compile(r'(?P<s>[^，。；：:]{2,30}?)(?:均)?未安排'),
-           re.compile(r'未安排(?P<s>[^，。；\d]{2,20})'))
+           re.compile(r'未安排(?P<s>[^，。；\d]{2,20})'),
+           re.compile(r'(?<![\u4e00-\u9fff]{2}[的有])无(?P<s>下属[^，。；\d]{2,10}|[^，。；\d]{2,10}?预算[^，。；\d]{0,6})(?=[，。；,]|$)'))
 SUBJECT_NOISE = re.compile(r'^.*?(?:20\d\d\s*年(?:与\s*20\d\d\s*年)?(?:部门预算|单位预算|预算)?|主要原因是|其中[:：]?|备注[:：]?)')
 # the official template's own instructions to the writer ('情况一：在预算中未安排…的部门，必须公开空表'): not findings
 INSTRUCTION = re.compile(r'(情况[一二三]\s*[:：]|注意事项|按以下内容|必须公开|若本年度|如本年度)')

@@ -182,6 +182,9 @@ def same_subject(a: Entry, b: Entry) -> bool:
         return False
     if a.project and a.project_total and b.project_total:
         return True
+    if a.fact is not None and b.fact is not None and a.fact.row_code and b.fact.row_code and \
+            a.fact.row_code != b.fact.row_code:
+        return False                             # two rows of the classification, whatever their labels
     return a.subject == b.subject or canonical(a.subject) == canonical(b.subject) or _close(a.subject, b.subject)
 
 
@@ -190,9 +193,8 @@ def _close(a: str, b: str) -> bool:
     if a == b:
         return True
     shorter, longer = sorted((a, b), key=len)
-    if len(shorter) < 4:
-        return False
+    if len(shorter) < 6:
+        return False                             # '车辆数量' and '其他车辆数量' are two things
     from .catalogue import longest_common_run
     run, _ = longest_common_run(shorter, longer)
-    return len(run) >= 0.75 * len(longer) or (len(run) >= 4 and len(run) >= 0.75 * len(shorter) and
-                                              len(longer) - len(shorter) <= 4)
+    return len(run) >= 0.8 * len(longer)

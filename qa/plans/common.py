@@ -197,7 +197,7 @@ def absence(draft: Draft, entry: Entry, others: list[Entry] = ()) -> str:
             said.append(f'{s["text"]}{cite}')
         else:
             said.append(f'“{s["text"]}”{cite}')
-    return f'{who(entry)}没有安排{entry.subject}：' + '；'.join(said) + '。'
+    return f'{who(entry)}没有{entry.subject}：' + '；'.join(said) + '。'
 
 
 def in_unit(value: Decimal, unit: str, asked: str) -> str:

@@ -17,6 +17,7 @@ from ..select import TABLE_ORDER
 from .common import figures
 
 LOWEST = re.compile(r'(最少|最低|最小|倒数)')
+PROJECTS = re.compile(r'(哪个项目|哪项项目|哪些项目|项目中|项目里)')
 
 
 def run(plan: Plan, ctx):
@@ -26,7 +27,31 @@ def run(plan: Plan, ctx):
     orgs = {c.entry.org for c in ranked}
     if len(orgs) >= 2:
         return _organisations(plan, ranked, ctx)
+    if PROJECTS.search(plan.question):
+        return _projects(plan, ranked[0].entry, ctx)
     return _rows(plan, ranked[0].entry, ctx)
+
+
+def _projects(plan: Plan, lead, ctx):
+    """'项目支出里最多的是哪个项目': the projects of the document by their own budget, one figure each."""
+    seen, entries = set(), []
+    totals = sorted((e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == lead.doc
+                     and e.project_total), key=lambda e: (e.table_no != 7, e.fact.source != 'table', e.line_start))
+    for e in totals:
+        if e.fact.project not in seen:
+            seen.add(e.fact.project)
+            entries.append(e)
+    if len(entries) < 2:
+        return None
+    lowest = LOWEST.search(plan.question) is not None
+    entries.sort(key=lambda e: e.fact.value, reverse=not lowest)
+    draft = Draft(ctx)
+    listed = '；'.join(f'{i}、{e.fact.project}{amount(e.fact)}{draft.cite_fact(e.fact)}' for i, e in enumerate(entries[:10], 1))
+    draft.add(f'{who(lead)}各项目按预算{"从低到高" if lowest else "从高到低"}：{listed}。')
+    if len(entries) > 10:
+        draft.add(f'（共{len(entries)}个项目，只列前10个。）')
+    first = entries[0]
+    return draft.finish(plan.question, str(first.fact.value), first.unit, 'computation')
 
 
 def _organisations(plan: Plan, ranked, ctx):
