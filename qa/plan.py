@@ -276,7 +276,8 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
         reading.units = units
     if kind == 'lookup' and units and set(units) <= {'个', '项'}:
         kind = 'count'
-    return replace(base, kind=kind, question=norm[start:end], items=tuple(items), scope=scope, units=units, unit_asked=shown,
+    orgs = base.orgs or tuple({d.org_key for d in reading.docs}) if len({d.org_key for d in reading.docs}) == 1 else base.orgs
+    return replace(base, kind=kind, question=norm[start:end], orgs=orgs, items=tuple(items), scope=scope, units=units, unit_asked=shown,
                    qualifiers=qualifiers_in(text), reading=reading)
 
 
@@ -325,18 +326,26 @@ def _scope_asked(text: str) -> str:
 
 
 def _items(reading: Reading) -> list[str]:
-    """The subjects a clause names, most specific first; a part named with its whole is the part."""
-    names = []
-    for span in reading.subject_spans:
-        if span.entry_ids:
-            entry = reading.catalogue.entries[next(iter(span.entry_ids))]
-            label = entry.project if entry.project and span.name in entry.project else entry.subject
-        else:
-            label = canonical(span.name)
-        if label not in names:
-            names.append(label)
+    """The items a clause asks about, as the catalogue names them: the best reading of its words, then any
+    named item that reading leaves out. A part named with its whole is the part."""
+    from .select import candidates
+    ranked = candidates(reading, lambda e: e.kind in ('fact', 'absent', 'definition'))
+    if not ranked:
+        return list(dict.fromkeys(canonical(s.name) for s in reading.subject_spans))
+    items, used = [], []
     wholes = parts_of()
-    return [n for n in names if not any(p in names for p in wholes.get(canonical(n), ()))]
+    for span in [None] + reading.subject_spans:
+        if span is not None and (any(span.start < u.end and u.start < span.end for u in used)
+                                 or any(p in items for p in wholes.get(canonical(span.name), ()))):
+            continue
+        best = ranked[0] if span is None else next((c for c in ranked if span in c.used), None)
+        if best is None:
+            continue
+        label = best.entry.project if best.entry.project_total else best.entry.subject
+        if label not in items:
+            items.append(label)
+        used += best.used
+    return items
 
 
 def _carry(parts: list[Plan], ctx) -> list[Plan]:

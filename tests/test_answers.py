@@ -123,3 +123,20 @@ def test_a_change_the_document_does_not_state_is_not_answered_with_the_level(ctx
     result = answer('开发区2024年公务接待费比上年增加多少', ctx)
     assert result.status == 'not_found' and result.value is None
     assert '没有写明' in result.answer and result.verified   # the level is given as context, still checked
+
+
+QUESTIONS_A = REPO.parent / 'shared' / 'eval' / 'questions_a.jsonl'
+
+
+@pytest.mark.skipif(not QUESTIONS_A.exists(), reason='../shared/eval/questions_a.jsonl not present')
+def test_independent_questions_score_as_the_readers_expect(ctx):
+    """The 120 questions of independent readers, scored as ../shared/eval/score.py scores them."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location('score', QUESTIONS_A.parent / 'score.py')
+    score = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(score)
+    gold = load(QUESTIONS_A)
+    answers = [answer(g['question'], ctx, g['id']).to_json() for g in gold]
+    summary = score.summarise(score.score(gold, answers))
+    assert summary['overall'][0] >= 95 and summary['refusal_correct'][0] == 100, summary
+    assert summary['citation_hit'][0] >= 95, summary

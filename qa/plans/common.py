@@ -95,7 +95,9 @@ def _row_columns(draft: Draft, lead: Entry, plan: Plan) -> None:
               and e.table_no == lead.table_no and e.fact.row_code == f.row_code and e.fact.row == f.row
               and e.fact.project == f.project and abs(e.fact.line_start - f.line_start) <= 15 and e.aspect
               and e.aspect != lead.aspect and e.fact.value != 0]
-    if others:
+    if len(others) == 1 and others[0].fact.value == f.value:
+        draft.add(f'（全部为{others[0].fact.column}{draft.cite_fact(others[0].fact)}。）')
+    elif others:
         listed = '，'.join(f'{e.fact.column}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in others)
         draft.add(f'同一行：{listed}。')
 
