@@ -50,6 +50,7 @@ class Entry:
     context_names: frozenset = frozenset()   # scope, part and table words that agree with this entry
     project: str = ''
     project_total: bool = False       # the project's own budget (表7 total, 预算安排规模, 年度预算总额)
+    parent: str = ''                  # the 款 a 项 belongs to ('财政事务' for 2010601 行政运行), when known
     table_no: int | None = None
     unit: str = ''
     fact: BudgetFact | None = None
@@ -147,8 +148,9 @@ def scope_names(scope: str) -> tuple[str, ...]:
 
 # ---- entries ------------------------------------------------------------------------------
 
-def fact_entry(f: BudgetFact, subjects_known: frozenset = frozenset()) -> Entry:
+def fact_entry(f: BudgetFact, subjects_known: frozenset = frozenset(), parents: dict | None = None) -> Entry:
     aspect = _aspect(f)
+    parent = _parent(f, parents or {})
     subject = _without_org(_subject(f, aspect), f.org)
     if f.source == 'table' and TOTAL_ROW.match(name_key(f.row)) and aspect and f.table_no != 10:
         subject, aspect = aspect, ''           # 表6 合计 × 人员经费 is the table's 人员经费
@@ -169,8 +171,8 @@ def fact_entry(f: BudgetFact, subjects_known: frozenset = frozenset()) -> Entry:
         names = names | {name_key(subject) + word for word in ('合计', '总计', '总额')}
     return Entry('fact', f.doc, f.org, f.year, canonical(subject), names, base, aspect,
                  names_for(aspect) if aspect else frozenset(),
-                 scope, part, _context_names(scope, part, table, f.table_title), f.project, project_total, table,
-                 f.unit, fact=f)
+                 scope, part, _context_names(scope, part, table, f.table_title) | ({parent} if parent else set()),
+                 f.project, project_total, parent, table, f.unit, fact=f)
 
 
 def statement_entry(s: dict, org: str, year: int | None) -> Entry | None:
@@ -191,7 +193,17 @@ def statement_entry(s: dict, org: str, year: int | None) -> Entry | None:
     if title:                                      # '政府性基金预算支出情况表为空表' says 政府性基金预算 has nothing
         names = names | names_for(re.sub(r'(支出|收入)$', '', subject))
     return Entry(kind, s['doc'], org, year, canonical(subject), names, names, '', frozenset(), scope, part,
-                 _context_names(scope, part, table, title), '', False, table, statement=s)
+                 _context_names(scope, part, table, title), '', False, '', table, statement=s)
+
+
+def _parent(f: BudgetFact, parents: dict) -> str:
+    """The 款 of a 项: from the prose's own path, or the row two code digits up in the same table."""
+    if f.source == 'text':
+        m = re.search(r'（类）(.+?)（款）', f.item or f.row or '')
+        return name_key(m.group(1)) if m else ''
+    if f.row_code and len(f.row_code) == 7:
+        return parents.get((f.doc, f.row_code[:5]), '')
+    return ''
 
 
 def _aspect(f: BudgetFact) -> str:
@@ -278,7 +290,15 @@ class Catalogue:
     def build(cls, facts: list[BudgetFact], statements: list[dict], docs: dict[str, tuple[str, int]]) -> 'Catalogue':
         """`docs`: doc -> (organisation, year), for statements."""
         known = frozenset(canonical(f.item or f.row) for f in facts)
-        entries = [fact_entry(f, known) for f in facts]
+        parents = {}
+        for f in facts:
+            if f.source == 'table' and len(f.row_code) == 5 and len(name_key(f.row)) >= 2:
+                parents.setdefault((f.doc, f.row_code[:5]), name_key(f.row))
+        for s in statements:                     # a 款 printed without a figure still names its 项
+            code = re.search(r'：(\d{5})\s', s['text']) if s['kind'] == 'blank_row' else None
+            if code:
+                parents.setdefault((s['doc'], code.group(1)), name_key(s['subject']))
+        entries = [fact_entry(f, known, parents) for f in facts]
         for s in statements:
             org, year = docs.get(s['doc'], ('', None))
             entry = statement_entry(s, org, year)

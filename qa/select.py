@@ -185,6 +185,8 @@ def same_subject(a: Entry, b: Entry) -> bool:
     if a.fact is not None and b.fact is not None and a.fact.row_code and b.fact.row_code and \
             a.fact.row_code != b.fact.row_code:
         return False                             # two rows of the classification, whatever their labels
+    if a.parent and b.parent and a.parent != b.parent and not _close(a.parent, b.parent):
+        return False                             # 行政运行 of 财政事务 is not 行政运行 of 纪检监察事务
     return a.subject == b.subject or canonical(a.subject) == canonical(b.subject) or _close(a.subject, b.subject)
 
 

@@ -140,3 +140,14 @@ def test_independent_questions_score_as_the_readers_expect(ctx):
     summary = score.summarise(score.score(gold, answers))
     assert summary['overall'][0] >= 95 and summary['refusal_correct'][0] == 100, summary
     assert summary['citation_hit'][0] >= 95, summary
+
+
+def test_a_label_under_several_codes_is_listed_not_guessed(facts_ctx):
+    result = answer('库尔勒开发区2024年行政运行是多少', facts_ctx)
+    assert result.value is None and 'several_rows' in result.warnings
+    assert '2010601（财政事务）' in result.answer and '2040201（公安）' in result.answer
+
+
+def test_the_category_named_chooses_among_them(facts_ctx):
+    result = answer('库尔勒开发区2024年财政事务的行政运行是多少', facts_ctx)
+    assert result.value == '202' and result.citations[0].row == '行政运行'

@@ -8,7 +8,7 @@ it carries, never with its parent's totals.
 """
 from __future__ import annotations
 
-from ..compose import Draft, chinese_count, clarify
+from ..compose import Draft, amount, chinese_count, clarify, who
 from ..plan import Plan
 from ..select import per_document
 from .common import absence, figures, in_unit, state
@@ -23,6 +23,9 @@ def run(plan: Plan, ctx):
     if facts and len({c.entry.org for c in facts}) > 1 and not plan.orgs and len(plan.reading.docs) > 1 \
             and not any(c.entry.project for c in facts):
         return clarify(plan.question, tuple(dict.fromkeys(c.entry.org for c in facts)), '问题没有说明是哪个单位')
+    several = _several_rows(ranked, facts)
+    if several:
+        return _list_rows(plan, several, ctx)
     draft = Draft(ctx)
     headline = None
     for c in (facts or leads):
@@ -39,3 +42,28 @@ def run(plan: Plan, ctx):
         return draft.finish(plan.question, None, None, 'facts')
     return draft.finish(plan.question, str(headline.fact.value), headline.unit, 'facts')
 
+
+def _several_rows(ranked, leads) -> list:
+    """Rows of one table with the same label under different codes, tying for the question ('行政运行' of
+    several 款 in a department's 汇总 budget): which one is meant, the question does not say."""
+    if len(leads) != 1:
+        return []
+    lead = leads[0]
+    if lead.entry.fact.source != 'table' or not lead.entry.fact.row_code:
+        return []
+    ties = [c.entry for c in ranked if c.entry.kind == 'fact' and c.entry.doc == lead.entry.doc
+            and c.entry.table_no == lead.entry.table_no and c.score >= lead.score - 0.01
+            and c.entry.aspect == lead.entry.aspect and c.entry.fact.row_code]
+    codes = {e.fact.row_code for e in ties}
+    return sorted(ties, key=lambda e: e.fact.row_code) if len(codes) > 1 else []
+
+
+def _list_rows(plan: Plan, rows, ctx):
+    draft = Draft(ctx)
+    first = rows[0]
+    listed = '；'.join(f'{e.fact.row_code}{"（" + e.parent + "）" if e.parent else ""}：{amount(e.fact)}{draft.cite_fact(e.fact)}'
+                       for e in rows)
+    draft.add(f'{who(first)}表{first.table_no}{first.fact.table_title}中有{len(rows)}行“{first.fact.row}”，分属不同的科目：'
+              f'{listed}。请指明是哪一个科目的{first.fact.row}。')
+    draft.warn('several_rows')
+    return draft.finish(plan.question, None, None, 'facts')
