@@ -132,7 +132,7 @@ def remove(store, vectors) -> None:
     doc = st.sidebar.selectbox('删除文件', ['（不删除）'] + docs, key='remove_doc')
     if doc != '（不删除）' and st.sidebar.button('确认删除', key='do_remove'):
         store.remove(doc)
-        sync_vectors(store, vectors)
+        sync_vectors(store, vectors, removed=[doc])
         resources.clear()
         st.sidebar.success(f'已删除 {doc}')
 

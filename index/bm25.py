@@ -1,9 +1,9 @@
-"""BM25 over jieba tokens, with a user dictionary of organisation names and budget terms.
+"""Cutting Chinese text into words for the keyword index (SQLite FTS5, BM25-ranked): jieba with a fixed
+dictionary of budget terms, places and bodies (data/vocabulary), the same for indexing and for queries.
 
-    tokenizer = BudgetTokenizer(extra_words=['克州政府办', '州政府办'])
-    tokenizer.tokens('州政府办2024年三公经费是多少')   # ['州政府办', '2024', '三公经费', …]
-    index = KeywordIndex(tokenizer, [(chunk_id, text), ...])
-    index.scores('三公经费', allowed_ids)               # {chunk_id: score}
+    tokenizer = BudgetTokenizer()
+    tokenizer.words('项目支出绩效目标表 专网租赁费')     # every word, spaces kept: what a chunk is indexed as
+    tokenizer.tokens('州政府办2024年三公经费是多少')    # ['州政府办', '2024', '三公经费']: what a query searches
 """
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ import logging
 import re
 
 import jieba
-from rank_bm25 import BM25Okapi
+
+from ingest.vocabulary import vocabulary_table
 
 BUDGET_TERMS = (
     '三公经费', '三公', '因公出国', '因公出国（境）费', '公务接待费', '公务用车购置费', '公务用车运行费',
@@ -34,30 +35,27 @@ jieba.setLogLevel(logging.WARNING)
 
 
 class BudgetTokenizer:
-    def __init__(self, extra_words: list[str] | tuple[str, ...] = ()):
+    def __init__(self):
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
-        for word in (*BUDGET_TERMS, *extra_words):
-            if word:
-                self._jieba.add_word(word, freq=200000)
+        for word in dictionary():
+            self._jieba.add_word(word, freq=200000)
+
+    def words(self, text: str) -> list[str]:
+        return self._jieba.lcut(QUOTES.sub('', text), HMM=False)
 
     def tokens(self, text: str) -> list[str]:
-        text = QUOTES.sub('', text.lower())     # '“三公”经费' is 三公经费
-        words = self._jieba.lcut(text, HMM=False)
-        return [w for w in words if not PUNCTUATION.match(w) and w not in STOPWORDS]
+        words = self.words(text.lower())         # '“三公”经费' is 三公经费
+        return [w for w in words if w.strip() and not PUNCTUATION.match(w) and w not in STOPWORDS]
 
 
-class KeywordIndex:
-    def __init__(self, tokenizer: BudgetTokenizer, documents: list[tuple[str, str]]):
-        self.tokenizer = tokenizer
-        self.ids = [doc_id for doc_id, _ in documents]
-        corpus = [tokenizer.tokens(text) for _, text in documents]
-        self._bm25 = BM25Okapi(corpus or [['']])
+def dictionary() -> list[str]:
+    """Budget terms, their synonyms and scopes, places and bodies: the words the index is cut by."""
+    words = set(BUDGET_TERMS)
+    for table in ('synonyms', 'scopes', 'places', 'bodies'):
+        for head, others in vocabulary_table(table):
+            words.update(w for w in (head,) + others if len(w) >= 2)
+    return sorted(words)
 
-    def scores(self, query: str, allowed: set[str] | None = None) -> dict[str, float]:
-        query_tokens = self.tokenizer.tokens(query)
-        if not query_tokens or not self.ids:
-            return {}
-        raw = self._bm25.get_scores(query_tokens)
-        return {doc_id: float(score) for doc_id, score in zip(self.ids, raw)
-                if score > 0 and (allowed is None or doc_id in allowed)}
+
+DICTIONARY_FILES = ('synonyms', 'scopes', 'places', 'bodies')

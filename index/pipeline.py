@@ -9,21 +9,24 @@ bad file with what to do: stored data stays exactly as it was.
 from __future__ import annotations
 
 import os
+import signal
 import time
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
 from ingest.document import parse_source
 from ingest.models import ParsedDocument
-from ingest.orgs import load_alias_file, org_key
+from ingest.orgs import load_alias_file
 from ingest.reader import SUPPORTED_SUFFIXES, IngestError, read_source
 
+from .bm25 import BudgetTokenizer
 from .chunks import CHUNKER_VERSION, chunks_for
 from .facts_store import FactStore
 from .vectors import stored_ids
 
-EMBED_BATCH = 64
+EMBED_BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -58,48 +61,95 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[IngestError]]:
 
 
 def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, ...] = (),
-                 progress: Callable[[str], None] = lambda message: None, vectors=None) -> list[IngestOutcome]:
+                 progress: Callable[[str], None] = lambda message: None, vectors=None,
+                 on_document: Callable[[int, int], None] = lambda done, total: None,
+                 workers: int | None = None) -> list[IngestOutcome]:
+    """Read every file first (parsing in a pool of processes, one per core), then write each document in its
+    own transaction. `on_document(done, total)` reports progress for a bar."""
     files, errors = collect_files(paths)
     aliases = _aliases(alias_files, errors)
-    parsed: list[tuple[Path, ParsedDocument, float]] = []
-    for number, path in enumerate(files, 1):
-        started = time.perf_counter()
+    sources, unchanged = [], []
+    for path in files:
         try:
             source = read_source(path)
-            source = replace(source, content_hash=f'{source.content_hash}:{CHUNKER_VERSION}')
-            if store.is_current(source.name, source.content_hash):
-                parsed.append((path, None, 0.0))
-                progress(f'[{number}/{len(files)}] {path.name}: unchanged')
-                continue
-            document = parse_source(source, aliases)
         except IngestError as error:
             errors.append(error)
-            progress(f'[{number}/{len(files)}] {path.name}: ERROR')
             continue
-        seconds = time.perf_counter() - started
-        parsed.append((path, document, seconds))
-        progress(f'[{number}/{len(files)}] {path.name}: parsed in {seconds:.2f}s')
+        source = replace(source, content_hash=f'{source.content_hash}:{CHUNKER_VERSION}')
+        if store.is_current(source.name, source.content_hash):
+            unchanged.append(path)
+        else:
+            sources.append((path, source))
+    parsed = _parse_all(sources, aliases, errors, progress, on_document, len(files), len(unchanged), workers)
     if errors:
         raise IngestFailed(errors)
-    _check_duplicate_names(parsed)
-    outcomes = []
-    for path, document, seconds in parsed:
-        if document is None:
-            outcomes.append(IngestOutcome(path.name, str(path), 'unchanged', _stored_summary(store, path.name)))
-            continue
+    _check_duplicate_names([(path, None, 0) for path in files])
+    stored = {d.doc: d.summary for d in store.documents()} if unchanged else {}
+    outcomes = [IngestOutcome(path.name, str(path), 'unchanged', stored.get(path.name, {})) for path in unchanged]
+    for path, document, chunks, seconds in parsed:
         summary = summarise(document, seconds)
-        started = time.perf_counter()
-        chunks = chunks_for(document, org_key(document.org))
         summary['chunks'] = len(chunks)
-        summary['chunk_seconds'] = round(time.perf_counter() - started, 3)
         store.replace_document(document, path.resolve(), summary, chunks, fault=_fault('in_fact_write'))
         _fault('after_facts')()
         outcomes.append(IngestOutcome(document.name, str(path), 'ingested', summary))
+    order = {str(path): i for i, path in enumerate(files)}
+    outcomes.sort(key=lambda o: order.get(o.path, 0))
     if vectors is not None:
-        synced = sync_vectors(store, vectors, progress)
+        synced = sync_vectors(store, vectors, progress, docs=[p.name for p, *_ in parsed])
         progress(f"vectors: {synced['added']} chunks embedded and written, {synced['removed']} removed, "
                  f"{synced['seconds']}s")
     return outcomes
+
+
+def _parse_all(sources, aliases, errors, progress, on_document, total, done, workers):
+    """Parse and chunk in a process pool over the machine's cores (in this process for one or two files)."""
+    workers = workers or min(os.cpu_count() or 1, max(1, len(sources)))
+    out = []
+    if workers <= 1 or len(sources) <= 2:
+        results = (_parse_one(source, aliases) for _, source in sources)
+    else:
+        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
+        results = pool.map(_parse_one, [s for _, s in sources], [aliases] * len(sources), chunksize=1)
+    started = time.perf_counter()
+    try:
+        for (path, _), (document, chunks, seconds, error) in zip(sources, results):
+            done += 1
+            if error is not None:
+                errors.append(error)
+                progress(f'[{done}/{total}] {path.name}: ERROR')
+            else:
+                out.append((path, document, chunks, seconds))
+                rate = (done - (total - len(sources))) / max(time.perf_counter() - started, 1e-9)
+                progress(f'[{done}/{total}] {path.name}: parsed in {seconds:.2f}s ({rate:.1f} documents/s)')
+            on_document(done, total)
+    finally:
+        if workers > 1 and len(sources) > 2:
+            pool.shutdown()
+    return out
+
+
+_TOKENIZER = None
+
+
+def _start_worker() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C stops the parent, which stops the pool
+
+
+def _tokenizer() -> BudgetTokenizer:
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        _TOKENIZER = BudgetTokenizer()
+    return _TOKENIZER
+
+
+def _parse_one(source, aliases):
+    started = time.perf_counter()
+    try:
+        document = parse_source(source, aliases)
+        chunks = chunks_for(document, _tokenizer())
+    except IngestError as error:
+        return None, None, 0.0, error
+    return document, chunks, time.perf_counter() - started, None
 
 
 def _fault(point: str):
@@ -110,30 +160,62 @@ def _fault(point: str):
     return fire
 
 
-def sync_vectors(store: FactStore, vectors, progress: Callable[[str], None] = lambda message: None) -> dict:
+def sync_vectors(store: FactStore, vectors, progress: Callable[[str], None] = lambda message: None,
+                 docs: list[str] | None = None, removed: list[str] = ()) -> dict:
     """Make the vector store hold exactly the chunks the fact store holds.
 
-    SQLite is the record; vectors are derived from it, so an ingest stopped
-    between the two is repaired here on the next run.
+    SQLite is the record; vectors are derived from it. Each document carries a
+    flag set once its vectors are written, so only the documents an ingest wrote
+    (or one stopped before their vectors) are embedded: adding documents costs
+    what they cost. When the two stores still disagree in size (a removal
+    stopped half way, a new vector store), every key is compared and repaired.
     """
     started = time.perf_counter()
-    wanted = {c['id']: c for c in store.chunks()}
-    have = stored_ids(vectors)
-    extra = sorted(have - wanted.keys())
-    if extra:
-        vectors.delete(ids=extra)
-    missing = [c for cid, c in wanted.items() if cid not in have]
-    for i in range(0, len(missing), EMBED_BATCH):
-        batch = missing[i:i + EMBED_BATCH]
-        vectors.add_texts([c['embed_text'] for c in batch], metadatas=[_metadata(c) for c in batch],
-                          ids=[c['id'] for c in batch])
-        progress(f'embedding and writing vectors: {min(i + EMBED_BATCH, len(missing))}/{len(missing)}')
-    seconds = time.perf_counter() - started
-    return {'added': len(missing), 'removed': len(extra), 'seconds': round(seconds, 2)}
+    added = dropped = 0
+    for doc in removed:
+        dropped += _delete_vectors(vectors, doc)
+    pending = sorted(set(docs or ()) | set(store.without_vectors()))
+    for i in range(0, len(pending), 20):
+        batch = pending[i:i + 20]
+        for doc in batch:
+            dropped += _delete_vectors(vectors, doc)
+        added += _add_vectors(vectors, store.chunks(batch), progress)
+        store.mark_vectors(batch)
+    if vectors_count(vectors) != store.chunk_count():
+        wanted = {c.key: c for c in store.chunks()}
+        have = stored_ids(vectors)
+        extra = sorted(have - wanted.keys())
+        if extra:
+            vectors.delete(ids=extra)
+            dropped += len(extra)
+        added += _add_vectors(vectors, [c for key, c in wanted.items() if key not in have], progress)
+    return {'added': added, 'removed': dropped, 'seconds': round(time.perf_counter() - started, 2)}
 
 
-def _metadata(chunk: dict) -> dict:
-    return {k: chunk[k] for k in ('doc', 'org_key', 'year', 'kind', 'table_no', 'section', 'line_start', 'line_end')}
+def _add_vectors(vectors, chunks, progress) -> int:
+    for i in range(0, len(chunks), EMBED_BATCH):
+        batch = chunks[i:i + EMBED_BATCH]
+        vectors.add_texts([c.embed_text for c in batch], metadatas=[_metadata(c) for c in batch],
+                          ids=[c.key for c in batch])
+        progress(f'embedding and writing vectors: {min(i + EMBED_BATCH, len(chunks))}/{len(chunks)}')
+    return len(chunks)
+
+
+def _delete_vectors(vectors, doc: str) -> int:
+    collection = vectors._collection
+    ids = collection.get(where={'doc': doc}, include=[])['ids']
+    if ids:
+        collection.delete(ids=ids)
+    return len(ids)
+
+
+def vectors_count(vectors) -> int:
+    return vectors._collection.count()
+
+
+def _metadata(chunk) -> dict:
+    return {'doc': chunk.doc, 'year': chunk.year, 'kind': chunk.kind, 'table_no': chunk.table_no,
+            'line_start': chunk.line_start, 'line_end': chunk.line_end}
 
 
 def _aliases(alias_files, errors) -> dict[str, list[str]]:
@@ -154,10 +236,6 @@ def _check_duplicate_names(parsed) -> None:
             raise IngestFailed([IngestError(path, f'another file with the same name is in this batch '
                                                   f'({seen[path.name]}); rename one of them')])
         seen[path.name] = path
-
-
-def _stored_summary(store: FactStore, doc: str) -> dict:
-    return next((d.summary for d in store.documents() if d.doc == doc), {})
 
 
 def summarise(document: ParsedDocument, seconds: float) -> dict:

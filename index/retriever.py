@@ -1,8 +1,12 @@
 """Hybrid search: BM25 over jieba tokens and vectors from Chroma, fused by reciprocal rank.
 
     search = HybridSearch.open(store, vector_store)
-    hits = search.search('州政府办2024年三公经费', orgs=('…人民政府办公室',), years=(2024,), k=5)
-    hits[0].doc, hits[0].line_start, hits[0].text
+    hits = search.search('三公经费', orgs=('…人民政府办公室',), years=(2024,), k=5)
+    hits[0].doc, hits[0].line_start, hits[0].text    # the document's own lines
+
+Candidates come from the store's FTS5 index and from Chroma, limited to the
+documents of the asked organisations and years: a search reads what those
+documents hold, whatever the size of the corpus.
 
 `HybridRetriever` is the same search behind langchain's `BaseRetriever`, so
 it plugs into a runnable chain. Filters narrow by organisation, year and
@@ -17,7 +21,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from .bm25 import BUDGET_TERMS, BudgetTokenizer, KeywordIndex
+from .bm25 import BUDGET_TERMS, BudgetTokenizer
 
 RRF_K = 60
 # tuned on the dev questions (scripts/bench_index.py reports the hit rates per weighting)
@@ -30,7 +34,6 @@ CANDIDATES = 40
 class Hit:
     id: str
     doc: str
-    org: str
     year: int
     kind: str
     table_no: int
@@ -47,57 +50,66 @@ class Hit:
 
 
 class HybridSearch:
-    def __init__(self, chunks: list[dict], tokenizer: BudgetTokenizer, vector_store=None):
-        self.chunks = {c['id']: c for c in chunks}
-        self.keyword = KeywordIndex(tokenizer, [(c['id'], c['text']) for c in chunks])
+    """Keyword (SQLite FTS5) and vector candidates of the asked documents, fused; nothing held in memory."""
+
+    def __init__(self, store, tokenizer: BudgetTokenizer, vector_store=None):
+        self.store = store
+        self.tokenizer = tokenizer
         self.vectors = vector_store
 
     @classmethod
     def open(cls, store, vector_store=None) -> 'HybridSearch':
-        chunks = store.chunks()
-        words = set()
-        for info in store.documents():
-            words.update((info.org, info.org_key, *info.aliases))
-        words.update(c['section'].split(' > ')[-1] for c in chunks if c['kind'] == 'table')
-        return cls(chunks, BudgetTokenizer(sorted(words)), vector_store)
+        return cls(store, BudgetTokenizer(), vector_store)
 
     def search(self, query: str, orgs=(), years=(), table: int | None = None, k: int = 5,
                boost: dict[tuple[str, int], float] | None = None) -> list[Hit]:
         """`boost`: (doc, line) -> weight, for lines the caller already knows matter (its matched facts)."""
-        allowed = {cid for cid, c in self.chunks.items() if _passes(c, orgs, years, table)}
-        if not allowed:
+        docs = self.store.docs_of(orgs, years) if orgs or years else None
+        if docs == []:
             return []
+        rows: dict[str, object] = {}
         fused: dict[str, float] = {}
-        keyword = sorted(self.keyword.scores(query, allowed).items(), key=lambda kv: -kv[1])[:CANDIDATES]
-        for rank, (cid, _) in enumerate(keyword):
-            fused[cid] = fused.get(cid, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank)
-        for rank, cid in enumerate(self._vector_ids(query, orgs, years, table, allowed)):
-            fused[cid] = fused.get(cid, 0.0) + VECTOR_WEIGHT / (RRF_K + rank)
-        for cid, weight in _boosted(self.chunks, allowed, boost or {}).items():
-            fused[cid] = fused.get(cid, 0.0) + weight
-        reranked = {cid: score + _rerank_bonus(self.chunks[cid], query, years) for cid, score in fused.items()}
+        tokens = self.tokenizer.tokens(query)
+        for rank, (chunk, _) in enumerate(self.store.keyword_search(tokens, docs, table, CANDIDATES)):
+            rows[chunk.key] = chunk
+            fused[chunk.key] = fused.get(chunk.key, 0.0) + KEYWORD_WEIGHT / (RRF_K + rank)
+        vector_keys = self._vector_keys(query, docs, table)
+        rows.update(self.store.chunks_by_key([key for key in vector_keys if key not in rows]))
+        for rank, key in enumerate(key for key in vector_keys if key in rows):
+            fused[key] = fused.get(key, 0.0) + VECTOR_WEIGHT / (RRF_K + rank)
+        for chunk, weight in self._boosted(boost or {}, docs, table):
+            rows.setdefault(chunk.key, chunk)
+            fused[chunk.key] = fused.get(chunk.key, 0.0) + weight
+        reranked = {key: score + _rerank_bonus(rows[key], query, years) for key, score in fused.items()}
         best = sorted(reranked.items(), key=lambda kv: -kv[1])[:k]
-        return [_hit(self.chunks[cid], score) for cid, score in best]
+        return [self._hit(rows[key], score) for key, score in best]
 
-    def _vector_ids(self, query, orgs, years, table, allowed) -> list[str]:
+    def _vector_keys(self, query, docs, table) -> list[str]:
         if self.vectors is None:
             return []
-        where = _where(orgs, years, table)
-        found = self.vectors.similarity_search_with_score(query, k=CANDIDATES, filter=where)
-        return [doc.id for doc, _ in found if doc.id in allowed]
+        found = self.vectors.similarity_search_with_score(query, k=CANDIDATES, filter=_where(docs, table))
+        return [doc.id for doc, _ in found]
+
+    def _boosted(self, boost: dict[tuple[str, int], float], docs, table):
+        by_doc: dict[str, dict[int, float]] = {}
+        for (doc, line), weight in boost.items():
+            if docs is None or doc in docs:
+                by_doc.setdefault(doc, {})[line] = weight
+        for doc, lines in by_doc.items():
+            for chunk in self.store.chunks_covering(doc, list(lines)):
+                if table is None or chunk.table_no == table:
+                    yield chunk, max(w for n, w in lines.items() if chunk.line_start <= n <= chunk.line_end)
+
+    def _hit(self, chunk, score: float) -> Hit:
+        text = ' '.join(t.strip() for _, t in self.store.line_text(chunk.doc, chunk.line_start, chunk.line_end))
+        return Hit(chunk.key, chunk.doc, chunk.year, chunk.kind, chunk.table_no, chunk.section, chunk.line_start,
+                   chunk.line_end, text, score)
 
 
-def _passes(chunk: dict, orgs, years, table) -> bool:
-    return ((not orgs or chunk['org_key'] in orgs) and (not years or chunk['year'] in years)
-            and (table is None or chunk['table_no'] == table))
-
-
-def _where(orgs, years, table) -> dict | None:
+def _where(docs, table) -> dict | None:
     clauses = []
-    if orgs:
-        clauses.append({'org_key': {'$in': list(orgs)}})
-    if years:
-        clauses.append({'year': {'$in': list(years)}})
+    if docs is not None:
+        clauses.append({'doc': {'$in': list(docs)}})
     if table is not None:
         clauses.append({'table_no': table})
     if not clauses:
@@ -105,31 +117,14 @@ def _where(orgs, years, table) -> dict | None:
     return clauses[0] if len(clauses) == 1 else {'$and': clauses}
 
 
-def _boosted(chunks: dict, allowed: set[str], boost: dict[tuple[str, int], float]) -> dict[str, float]:
-    out: dict[str, float] = {}
-    if not boost:
-        return out
-    for cid in allowed:
-        c = chunks[cid]
-        weight = max((w for (doc, line), w in boost.items()
-                      if doc == c['doc'] and c['line_start'] <= line <= c['line_end']), default=0.0)
-        if weight:
-            out[cid] = weight
-    return out
-
-
-def _rerank_bonus(chunk: dict, query: str, years) -> float:
+def _rerank_bonus(chunk, query: str, years) -> float:
     bonus = 0.0
     terms = [t for t in BUDGET_TERMS if len(t) >= 3 and t in query]
-    bonus += 0.002 * sum(1 for t in terms if t in chunk['text'])
-    if years and chunk['year'] in years:
+    text = chunk.embed_text
+    bonus += 0.002 * sum(1 for t in terms if t in text)
+    if years and chunk.year in years:
         bonus += 0.001
     return bonus
-
-
-def _hit(chunk: dict, score: float) -> Hit:
-    return Hit(chunk['id'], chunk['doc'], chunk['org'], chunk['year'], chunk['kind'], chunk['table_no'],
-               chunk['section'], chunk['line_start'], chunk['line_end'], chunk['text'], score)
 
 
 class HybridRetriever(BaseRetriever):

@@ -34,8 +34,12 @@ class IngestError(Exception):
     def __init__(self, path: Path | str, message: str, line: int | None = None):
         self.path = str(path)
         self.line = line
+        self.message = message
         where = f'{self.path}:{line}' if line else self.path
         super().__init__(f'{where}: {message}')
+
+    def __reduce__(self):          # crosses process boundaries (parsing runs in a process pool)
+        return (IngestError, (self.path, self.message, self.line))
 
 
 def read_source(path: Path) -> SourceText:

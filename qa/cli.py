@@ -18,7 +18,6 @@ from pathlib import Path
 
 from index.facts_store import FactStore, StoreError
 from index.runtime import open_index, open_vectors
-from index.vectors import stored_ids
 from index.pipeline import IngestFailed, ingest_paths, sync_vectors
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
@@ -242,9 +241,9 @@ def open_context(settings: Settings) -> Context:
     store, vectors, engine = open_index(settings)
     if not store.documents():
         raise ValueError(f'nothing ingested in {settings.data_dir}; run `python -m qa ingest data/samples` first')
-    missing = len({c['id'] for c in store.chunks()} - stored_ids(vectors))
+    missing = store.without_vectors() if vectors is not None else []
     if missing:   # an ingest stopped before its vectors: answers still work, from keywords for those chunks
-        print(f'warning: {missing} chunks without vectors in {settings.data_dir}; '
+        print(f'warning: {len(missing)} documents without vectors in {settings.data_dir} ({", ".join(missing[:3])}); '
               f'run `python -m qa ingest` again to repair', file=sys.stderr)
     return Context.from_store(store, search=engine.search, llm=chat_model(settings))
 
@@ -324,6 +323,6 @@ def cmd_remove(args, settings: Settings) -> int:
         print(f"error: no stored document named '{args.doc}'; stored: {stored}", file=sys.stderr)
         return EXIT_BAD_INPUT
     if (settings.data_dir / 'chroma').exists() or settings.chroma_host:
-        sync_vectors(store, open_vectors(settings))
+        sync_vectors(store, open_vectors(settings), removed=[args.doc])
     print(f'removed {args.doc}')
     return 0

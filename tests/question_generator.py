@@ -47,6 +47,9 @@ def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
     rng = random.Random(seed)
     db = sqlite3.connect(db_path)
     db.row_factory = sqlite3.Row
+    # the store keeps documents by number; the oracle reads facts and statements by file name
+    db.execute('CREATE TEMP VIEW facts_v AS SELECT d.doc, f.* FROM facts f JOIN documents d ON d.id = f.doc_id')
+    db.execute('CREATE TEMP VIEW statements_v AS SELECT d.doc, s.* FROM statements s JOIN documents d ON d.id = s.doc_id')
     docs = [dict(r) for r in db.execute('SELECT doc, org, org_key, year FROM documents ORDER BY doc')]
     several_years = {d['org_key'] for d in docs if sum(e['org_key'] == d['org_key'] for e in docs) > 1}
     cases = []
@@ -88,21 +91,21 @@ def _year(d) -> str:
 
 def _table_cells(db, d, names, rng) -> list[Case]:
     """Rows of the spending tables whose label has one value in the whole document: no scope to choose."""
-    rows = db.execute("""SELECT row, row_code, table_no, value, unit, line_start FROM facts
+    rows = db.execute("""SELECT row, row_code, table_no, value, unit, line_start FROM facts_v
                          WHERE doc = ? AND source = 'table' AND table_no IN (3, 6) AND col IN ('合计', '预算数')
                          AND row_code != '' AND length(row) >= 3""", (d['doc'],)).fetchall()
     out = []
     for r in rows:
-        same = db.execute("""SELECT DISTINCT value FROM facts WHERE doc = ? AND (row = ? OR item LIKE ?)
+        same = db.execute("""SELECT DISTINCT value FROM facts_v WHERE doc = ? AND (row = ? OR item LIKE ?)
                              AND col IN ('合计', '预算数', '总计', '数额')""",
                           (d['doc'], r['row'], f'%{r["row"]}（项）')).fetchall()
-        repeated = db.execute("SELECT COUNT(DISTINCT row_code) FROM facts WHERE doc = ? AND row = ?",
+        repeated = db.execute("SELECT COUNT(DISTINCT row_code) FROM facts_v WHERE doc = ? AND row = ?",
                               (d['doc'], r['row'])).fetchone()[0]
         if len(same) != 1 or repeated != 1 or re.search(r'[（(]', r['row']):
             continue
         name = rng.choice(names)
         question = f'{name}{_year(d)}{r["row"]}{rng.choice(ENDINGS)}'
-        lines = tuple(x[0] for x in db.execute("SELECT line_start FROM facts WHERE doc = ? AND row = ? AND value = ?",
+        lines = tuple(x[0] for x in db.execute("SELECT line_start FROM facts_v WHERE doc = ? AND row = ? AND value = ?",
                                                (d['doc'], r['row'], r['value'])))
         out.append(Case('lookup', question, d['doc'], lines, Decimal(r['value']), r['unit']))
     return out
@@ -111,29 +114,29 @@ def _table_cells(db, d, names, rng) -> list[Case]:
 def _text_items(db, d, names, rng) -> list[Case]:
     out = []
     for item in TEXT_ITEMS:
-        rows = db.execute("""SELECT value, unit, line_start FROM facts WHERE doc = ? AND source = 'text' AND item = ?
+        rows = db.execute("""SELECT value, unit, line_start FROM facts_v WHERE doc = ? AND source = 'text' AND item = ?
                              AND col LIKE '数额%'""", (d['doc'], item)).fetchall()
         values = {r['value'] for r in rows}
-        tables = db.execute("""SELECT DISTINCT value FROM facts WHERE doc = ? AND source = 'table'
+        tables = db.execute("""SELECT DISTINCT value FROM facts_v WHERE doc = ? AND source = 'table'
                                AND (item = ? OR (row IN ('合计', '总计') AND col = ?))""", (d['doc'], item, item)).fetchall()
         if len(values) != 1 or any(t['value'] not in values for t in tables):
             continue
         r = rows[0]
         question = f'{rng.choice(names)}{_year(d)}{item}{rng.choice(ENDINGS)}'
         lines = tuple(x['line_start'] for x in rows) + tuple(
-            x['line_start'] for x in db.execute("""SELECT line_start FROM facts WHERE doc = ? AND source = 'table'
+            x['line_start'] for x in db.execute("""SELECT line_start FROM facts_v WHERE doc = ? AND source = 'table'
                 AND (item = ? OR (row IN ('合计', '总计') AND col = ?))""", (d['doc'], item, item)))
         out.append(Case('lookup', question, d['doc'], lines, Decimal(r['value']), r['unit']))
     return out
 
 
 def _stated_changes(db, d, names, rng) -> list[Case]:
-    rows = db.execute("""SELECT item, col, value, unit, line_start FROM facts WHERE doc = ? AND source = 'text'
+    rows = db.execute("""SELECT item, col, value, unit, line_start FROM facts_v WHERE doc = ? AND source = 'text'
                          AND item != '' AND col IN ('比上年增加', '比上年减少') AND item NOT LIKE '%（项）'""",
                       (d['doc'],)).fetchall()
     out = []
     for r in rows:
-        twins = db.execute("""SELECT COUNT(DISTINCT value) FROM facts WHERE doc = ? AND item = ? AND col = ?""",
+        twins = db.execute("""SELECT COUNT(DISTINCT value) FROM facts_v WHERE doc = ? AND item = ? AND col = ?""",
                            (d['doc'], r['item'], r['col'])).fetchone()[0]
         if twins != 1:
             continue
@@ -145,7 +148,7 @@ def _stated_changes(db, d, names, rng) -> list[Case]:
 
 
 def _empty_tables(db, d, names, rng) -> list[Case]:
-    rows = db.execute("SELECT subject, line_start, line_end FROM statements WHERE doc = ? AND kind = 'empty_table'",
+    rows = db.execute("SELECT subject, line_start, line_end FROM statements_v WHERE doc = ? AND kind = 'empty_table'",
                       (d['doc'],)).fetchall()
     out = []
     for r in rows:
@@ -161,7 +164,7 @@ def _empty_tables(db, d, names, rng) -> list[Case]:
 
 def _projects(db, d, names, rng) -> list[Case]:
     """Projects whose every stated budget (表7, 预算安排规模, 年度预算总额) is one figure."""
-    rows = db.execute("""SELECT project, value, line_start FROM facts WHERE doc = ? AND project != '' AND (
+    rows = db.execute("""SELECT project, value, line_start FROM facts_v WHERE doc = ? AND project != '' AND (
                              item = '预算安排规模' OR row = '年度预算总额' OR (table_no = 7 AND col = '项目支出合计'))""",
                       (d['doc'],)).fetchall()
     by_project: dict[str, list] = {}
@@ -181,12 +184,12 @@ def _projects(db, d, names, rng) -> list[Case]:
 
 def _named_tables(db, d, names, rng) -> list[Case]:
     """A row asked in a table the question names ('支出总表里行政运行'): that table's figure, whatever the others say."""
-    rows = db.execute("""SELECT table_no, row, value, unit, line_start FROM facts WHERE doc = ? AND source = 'table'
+    rows = db.execute("""SELECT table_no, row, value, unit, line_start FROM facts_v WHERE doc = ? AND source = 'table'
                          AND table_no IN (2, 3, 5, 6) AND col IN ('合计', '总计') AND row_code != '' AND length(row) >= 3""",
                       (d['doc'],)).fetchall()
     out = []
     for r in rows:
-        once = db.execute("SELECT COUNT(*) FROM facts WHERE doc = ? AND table_no = ? AND row = ? AND col IN ('合计', '总计')",
+        once = db.execute("SELECT COUNT(*) FROM facts_v WHERE doc = ? AND table_no = ? AND row = ? AND col IN ('合计', '总计')",
                           (d['doc'], r['table_no'], r['row'])).fetchone()[0]
         if once != 1 or re.search(r'[（(]', r['row']):
             continue
@@ -197,11 +200,11 @@ def _named_tables(db, d, names, rng) -> list[Case]:
 
 
 def _shares(db, d, names, rng) -> list[Case]:
-    rows = db.execute("""SELECT item, value, line_start FROM facts WHERE doc = ? AND source = 'text' AND col = '占比'
+    rows = db.execute("""SELECT item, value, line_start FROM facts_v WHERE doc = ? AND source = 'text' AND col = '占比'
                          AND item != '' AND item NOT LIKE '%（项）'""", (d['doc'],)).fetchall()
     out = []
     for r in rows:
-        twins = db.execute("SELECT COUNT(DISTINCT value) FROM facts WHERE doc = ? AND item = ? AND col = '占比'",
+        twins = db.execute("SELECT COUNT(DISTINCT value) FROM facts_v WHERE doc = ? AND item = ? AND col = '占比'",
                            (d['doc'], r['item'])).fetchone()[0]
         if twins == 1:
             question = f'{rng.choice(names)}{_year(d)}{r["item"]}{rng.choice(("占比多少", "所占比重是多少", "占百分之几"))}'
@@ -215,7 +218,7 @@ def _comparisons(db, docs, rng) -> list[Case]:
     for item in ('三公经费', '机关运行经费', '编制数', '实有人数', '政府采购预算'):
         have = []
         for d in docs:
-            values = {r[0] for r in db.execute("""SELECT value FROM facts WHERE doc = ? AND item = ? AND source = 'text'
+            values = {r[0] for r in db.execute("""SELECT value FROM facts_v WHERE doc = ? AND item = ? AND source = 'text'
                                                  AND col LIKE '数额%'""", (d['doc'], item))}
             if len(values) == 1:
                 have.append((d, values.pop()))
@@ -234,14 +237,14 @@ def _rankings(db, docs, rng) -> list[Case]:
         for year in sorted({d['year'] for d in docs}):
             values = []
             for d in [d for d in docs if d['year'] == year]:
-                got = {r[0] for r in db.execute("""SELECT value FROM facts WHERE doc = ? AND item = ?
+                got = {r[0] for r in db.execute("""SELECT value FROM facts_v WHERE doc = ? AND item = ?
                                                    AND col IN ('数额', '合计')""", (d['doc'], item))}
                 if len(got) == 1:
                     values.append((Decimal(got.pop()), d))
             if len(values) >= 2 and len({v for v, _ in values}) == len(values):
                 top, d = max(values, key=lambda p: p[0])
                 question = f'{year}年哪个单位{item}{rng.choice(("最多", "最高", "最大"))}'
-                lines = tuple(r[0] for r in db.execute("SELECT line_start FROM facts WHERE doc = ? AND value = ?",
+                lines = tuple(r[0] for r in db.execute("SELECT line_start FROM facts_v WHERE doc = ? AND value = ?",
                                                        (d['doc'], str(top))))
                 out.append(Case('rank', question, d['doc'], lines, top, None))
     return out
@@ -253,7 +256,7 @@ def _plain(value: str) -> str:
 
 
 def _definitions(db, docs, rng) -> list[Case]:
-    rows = db.execute("""SELECT DISTINCT subject, text, doc, line_start FROM statements WHERE kind = 'definition'
+    rows = db.execute("""SELECT DISTINCT subject, text, doc, line_start FROM statements_v WHERE kind = 'definition'
                          AND subject NOT LIKE '%（%'""").fetchall()
     seen, out = set(), []
     for r in rows:

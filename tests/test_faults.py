@@ -57,7 +57,7 @@ def test_killed_inside_the_fact_transaction_keeps_the_old_state(tmp_path, attemp
     assert result.returncode == 70                       # the child really died mid-write
     assert snapshot(data_dir) == before                  # the transaction rolled back
     settings = index_settings(data_dir)
-    assert stored_ids(open_vectors(settings)) == {c['id'] for c in FactStore(settings.facts_db).chunks()}
+    assert stored_ids(open_vectors(settings)) == {c.key for c in FactStore(settings.facts_db).chunks()}
 
 
 @pytest.mark.parametrize('attempt', range(3))
@@ -68,7 +68,7 @@ def test_killed_between_facts_and_vectors_is_repaired_by_the_next_ingest(tmp_pat
     assert run_with_fault('after_facts', path, data_dir).returncode == 70
     settings = index_settings(data_dir)
     store = FactStore(settings.facts_db)
-    chunk_ids = {c['id'] for c in store.chunks()}
+    chunk_ids = {c.key for c in store.chunks()}
     assert stored_ids(open_vectors(settings)) != chunk_ids   # the crash left vectors behind the facts …
     assert run_cli('ask', '州政府办2024年公用经费', '--json', data_dir=data_dir).returncode == 0   # … still answers
     result = run_cli('ingest', str(path), data_dir=data_dir)

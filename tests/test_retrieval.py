@@ -70,7 +70,7 @@ def test_vectors_find_a_paraphrase_keywords_miss(backend):
     store = FactStore(settings.facts_db)
     vectors = open_vectors(settings)
     found = vectors.similarity_search('政务信息公开由谁负责', k=5,
-                                      filter={'org_key': '克孜勒苏柯尔克孜自治州人民政府办公室'})
+                                      filter={'doc': '002_220f206dadf5e393.txt'})
     assert any(doc.metadata['line_start'] <= 76 <= doc.metadata['line_end'] for doc in found)
     assert store.chunks()
 
@@ -78,7 +78,7 @@ def test_vectors_find_a_paraphrase_keywords_miss(backend):
 def test_vector_store_holds_exactly_the_stored_chunks(backend):
     settings, _ = backend
     store = FactStore(settings.facts_db)
-    assert stored_ids(open_vectors(settings)) == {c['id'] for c in store.chunks()}
+    assert stored_ids(open_vectors(settings)) == {c.key for c in store.chunks()}
 
 
 def test_langchain_retriever_interface(backend):
@@ -89,9 +89,18 @@ def test_langchain_retriever_interface(backend):
     assert docs and all(d.metadata['doc'] == '002_220f206dadf5e393.txt' for d in docs)
 
 
-def test_tokenizer_keeps_names_and_budget_terms_whole():
-    tokens = BudgetTokenizer(['州政府办']).tokens('州政府办2024年“三公”经费和公务接待费')
-    assert {'州政府办', '三公经费', '公务接待费'} <= set(tokens)
+def test_tokenizer_keeps_budget_terms_and_bodies_whole():
+    tokens = BudgetTokenizer().tokens('州政府办2024年“三公”经费和公务接待费')
+    assert {'政府办', '三公经费', '公务接待费'} <= set(tokens)
+
+
+def test_keyword_search_reads_only_the_asked_documents(facts_store):
+    tokens = BudgetTokenizer().tokens('机场设施租赁费')
+    everywhere = facts_store.keyword_search(tokens, limit=10000)
+    one = facts_store.keyword_search(tokens, docs=['002_220f206dadf5e393.txt'], limit=10000)
+    assert one and all(c.doc == '002_220f206dadf5e393.txt' for c, _ in one)
+    assert {c.key for c, _ in one} == {c.key for c, _ in everywhere if c.doc == '002_220f206dadf5e393.txt'}
+    assert one[0][0].line_start <= 443 <= one[0][0].line_end or any('机场设施租赁费' in c.embed_text for c, _ in one[:3])
 
 
 def test_removing_a_document_removes_its_chunks_from_both_stores(tmp_path):
@@ -100,10 +109,10 @@ def test_removing_a_document_removes_its_chunks_from_both_stores(tmp_path):
     vectors = open_vectors(settings)
     ingest_paths([SAMPLES / '002_220f206dadf5e393.txt', SAMPLES / '000_f62fb37ef8e53f88.txt'], store, vectors=vectors)
     store.remove('002_220f206dadf5e393.txt')
-    sync_vectors(store, vectors)
-    remaining = {c['doc'] for c in store.chunks()}
+    sync_vectors(store, vectors, removed=['002_220f206dadf5e393.txt'])
+    remaining = {c.doc for c in store.chunks()}
     assert remaining == {'000_f62fb37ef8e53f88.txt'}
-    assert stored_ids(vectors) == {c['id'] for c in store.chunks()}
+    assert stored_ids(vectors) == {c.key for c in store.chunks()}
 
 
 def test_reingesting_unchanged_documents_embeds_nothing(tmp_path):

@@ -56,7 +56,7 @@ def test_a_unit_named_inside_a_document_is_its_subunit(facts_ctx, text, named_as
     if r.keys:                                       # '库尔勒开发区' resolves, '规划建设局' is named in its document
         assert r.keys == (KORLA,)
     else:
-        assert r.subunits[0].parent == KORLA and r.subunits[0].named_as == named_as
+        assert r.subunits[0].parent == KORLA and r.subunits[0].named_as.endswith(named_as)
 
 
 @pytest.mark.parametrize('text', ['自治区中小企业发展专项资金16万元具体怎么分', '克州一建退休人员医保每月缴多少',
