@@ -16,6 +16,7 @@ the database runs in WAL mode so readers never see half a document.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -26,9 +27,12 @@ from pathlib import Path
 from ingest.models import BudgetFact, Check, ParsedDocument, Statement
 from ingest.orgs import org_key
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 7
 TOKEN_SEPARATOR = '\u3000'       # as index/chunks.py writes tokens
 SCHEMA = (
+    # every repeated string (labels, columns, units, headings, check names, chunk words) once, by number:
+    # documents of one template share almost all of them, so the store grows by figures, not by words
+    "CREATE TABLE labels (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)",
     """CREATE TABLE documents (
         id INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE, path TEXT, content_hash TEXT NOT NULL, encoding TEXT,
         org TEXT NOT NULL, org_key TEXT NOT NULL, year INTEGER, aliases TEXT NOT NULL, n_lines INTEGER,
@@ -36,34 +40,34 @@ SCHEMA = (
     "CREATE INDEX documents_by_org ON documents (org_key, year)",
     """CREATE TABLE lines (doc_id INTEGER NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, page INTEGER,
         PRIMARY KEY (doc_id, line)) WITHOUT ROWID""",
-    """CREATE TABLE tables (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, table_no INTEGER, kind TEXT, title TEXT,
+    """CREATE TABLE tables (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, table_no INTEGER, kind TEXT, title INTEGER,
         unit TEXT, columns TEXT, line_start INTEGER, line_end INTEGER, empty INTEGER, note TEXT, layout TEXT,
         warnings TEXT)""",
     "CREATE INDEX tables_by_doc ON tables (doc_id)",
-    """CREATE TABLE facts (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, table_id INTEGER, source TEXT NOT NULL,
-        table_no INTEGER, row_code TEXT, row TEXT, col TEXT, value TEXT NOT NULL, unit TEXT, raw TEXT,
-        line_start INTEGER, line_end INTEGER, item TEXT, project TEXT, section TEXT, checks_passed TEXT,
-        checks_failed TEXT, flags TEXT)""",
-    "CREATE INDEX facts_by_doc ON facts (doc_id, table_no)",
-    "CREATE INDEX facts_by_item ON facts (item) WHERE item != ''",
+    """CREATE TABLE facts (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, table_id INTEGER, source INTEGER,
+        table_no INTEGER, row_code TEXT, row INTEGER, col INTEGER, value TEXT NOT NULL, unit INTEGER, raw TEXT,
+        line_start INTEGER, line_end INTEGER, item INTEGER, project INTEGER, section INTEGER, checks_passed INTEGER,
+        checks_failed INTEGER, flags INTEGER)""",
+    "CREATE INDEX facts_by_doc ON facts (doc_id)",
+    "CREATE INDEX facts_by_item ON facts (item) WHERE item IS NOT NULL",
     "CREATE INDEX facts_by_row ON facts (row)",
-    "CREATE INDEX facts_by_project ON facts (project) WHERE project != ''",
-    """CREATE TABLE checks (doc_id INTEGER NOT NULL, table_no INTEGER, name TEXT, subject TEXT, expected TEXT,
+    "CREATE INDEX facts_by_project ON facts (project) WHERE project IS NOT NULL",
+    """CREATE TABLE checks (doc_id INTEGER NOT NULL, table_no INTEGER, name INTEGER, subject INTEGER, expected TEXT,
         actual TEXT, ok INTEGER, line_start INTEGER, line_end INTEGER, kind TEXT, severity TEXT)""",
     "CREATE INDEX checks_by_doc ON checks (doc_id)",
-    """CREATE TABLE statements (doc_id INTEGER NOT NULL, kind TEXT, subject TEXT, text TEXT,
+    """CREATE TABLE statements (doc_id INTEGER NOT NULL, kind TEXT, subject INTEGER, text TEXT,
         line_start INTEGER, line_end INTEGER, table_no INTEGER)""",
     "CREATE INDEX statements_by_doc ON statements (doc_id, kind)",
-    "CREATE INDEX statements_by_kind ON statements (kind, subject)",
-    """CREATE TABLE blocks (doc_id INTEGER NOT NULL, kind TEXT, text TEXT, line_start INTEGER, line_end INTEGER,
+    """CREATE TABLE blocks (doc_id INTEGER NOT NULL, kind TEXT, line_start INTEGER, line_end INTEGER,
         table_no INTEGER)""",
     "CREATE INDEX blocks_by_doc ON blocks (doc_id, line_start)",
     """CREATE TABLE chunks (id INTEGER PRIMARY KEY, key TEXT NOT NULL, doc_id INTEGER NOT NULL, kind TEXT,
-        table_no INTEGER, section TEXT, line_start INTEGER, line_end INTEGER, tokens TEXT NOT NULL)""",
+        table_no INTEGER, section INTEGER, line_start INTEGER, line_end INTEGER, tokens INTEGER NOT NULL)""",
     "CREATE UNIQUE INDEX chunks_by_key ON chunks (key)",
     "CREATE INDEX chunks_by_doc ON chunks (doc_id, line_start)",
-    # keyword index: the chunks' tokens are its content, so nothing is stored twice
-    "CREATE VIRTUAL TABLE chunks_fts USING fts5(tokens, content='chunks', content_rowid='id')",
+    # the keyword index reads its content (the chunks' words) through this view: nothing is stored twice
+    "CREATE VIEW chunk_words (id, tokens) AS SELECT c.id, l.text FROM chunks c JOIN labels l ON l.id = c.tokens",
+    "CREATE VIRTUAL TABLE chunks_fts USING fts5(tokens, content='chunk_words', content_rowid='id')",
 )
 CHILD_TABLES = ('lines', 'tables', 'facts', 'checks', 'statements', 'blocks')
 EMPTY = ('', '[]')
@@ -129,9 +133,9 @@ class FactStore:
         with self.transaction() as db:
             # everything here is derived from the files: an older layout is dropped and re-derived by the next
             # ingest (the paths it was read from are printed by `qa ingest`)
-            for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' "
-                                      "AND name NOT LIKE 'chunks_fts_%'").fetchall():
-                db.execute(f'DROP TABLE IF EXISTS "{name}"')
+            for kind, name in db.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') "
+                                         "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'chunks_fts_%'").fetchall():
+                db.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
             for statement in SCHEMA:
                 db.execute(statement)
             db.execute(f'PRAGMA user_version={SCHEMA_VERSION}')
@@ -164,34 +168,53 @@ class FactStore:
                 org_key(parsed.org), parsed.year, json.dumps(parsed.aliases, ensure_ascii=False),
                 len(parsed.source.lines), json.dumps(summary, ensure_ascii=False),
                 datetime.now(timezone.utc).isoformat(timespec='seconds'))).lastrowid
+            label = self._labels(db, parsed, chunks)
             pages = parsed.source.pages or (None,) * len(parsed.source.lines)
             db.executemany('INSERT INTO lines VALUES (?,?,?,?)',
                            [(doc_id, i, text, page) for i, (text, page) in enumerate(zip(parsed.source.lines, pages), 1)])
-            table_ids = {}
-            for t in parsed.tables:
-                table_ids[(t.number, t.title, t.line_start)] = db.execute(
-                    'INSERT INTO tables VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?)',
-                    (doc_id, t.number, t.kind, t.title, t.unit, json.dumps(t.columns, ensure_ascii=False),
-                     t.line_start, t.line_end, int(t.empty), t.note, t.layout, json.dumps(t.warnings))).lastrowid
             titles = {}
-            for (number, title, _), table_id in table_ids.items():
-                titles.setdefault((number, title), table_id)
+            for t in parsed.tables:
+                table_id = db.execute('INSERT INTO tables VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?)',
+                                      (doc_id, t.number, t.kind, label(t.title), t.unit, json.dumps(t.columns, ensure_ascii=False),
+                                       t.line_start, t.line_end, int(t.empty), t.note, t.layout, json.dumps(t.warnings))).lastrowid
+                titles.setdefault((t.number, t.title), table_id)
             db.executemany('INSERT INTO facts VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-                           [_fact_row(doc_id, titles.get((f.table_no, f.table_title)), f) for f in parsed.facts])
+                           [_fact_row(doc_id, titles.get((f.table_no, f.table_title)), f, label) for f in parsed.facts])
             db.executemany('INSERT INTO checks VALUES (?,?,?,?,?,?,?,?,?,?,?)', [
-                (doc_id, c.table_no, c.name, c.subject, str(c.expected), str(c.actual), int(c.ok),
+                (doc_id, c.table_no, label(c.name), label(c.subject), str(c.expected), str(c.actual), int(c.ok),
                  c.line_start, c.line_end, c.kind, c.severity) for c in parsed.checks])
             db.executemany('INSERT INTO statements VALUES (?,?,?,?,?,?,?)', [
-                (doc_id, s.kind, s.subject, s.text, s.line_start, s.line_end, s.table_no)
+                (doc_id, s.kind, label(s.subject), s.text, s.line_start, s.line_end, s.table_no)
                 for s in parsed.statements])
             fault()   # tests: a crash here, half written, must leave the old state
             db.executemany('INSERT OR IGNORE INTO chunks VALUES (NULL,?,?,?,?,?,?,?,?)', [
-                (c.key, doc_id, c.kind, c.table_no, c.section, c.line_start, c.line_end, c.tokens) for c in chunks])
-            db.execute('INSERT INTO chunks_fts(rowid, tokens) SELECT id, tokens FROM chunks WHERE doc_id = ?', (doc_id,))
-            db.executemany('INSERT INTO blocks VALUES (?,?,?,?,?,?)', [
-                (doc_id, b.kind, b.text if b.kind != 'table' else '', b.line_start, b.line_end, b.table_no)
-                for b in parsed.blocks])
+                (c.key, doc_id, c.kind, c.table_no, label(c.section), c.line_start, c.line_end, label(c.tokens))
+                for c in chunks])
+            db.execute('INSERT INTO chunks_fts(rowid, tokens) SELECT id, tokens FROM chunk_words '
+                       'WHERE id IN (SELECT id FROM chunks WHERE doc_id = ?)', (doc_id,))
+            db.executemany('INSERT INTO blocks VALUES (?,?,?,?,?)', [
+                (doc_id, b.kind, b.line_start, b.line_end, b.table_no) for b in parsed.blocks])
         self._ids.pop(parsed.name, None)
+
+    @staticmethod
+    def _labels(db, parsed: ParsedDocument, chunks):
+        """Every string this document repeats, stored once across the store: text -> id."""
+        texts = {t.title for t in parsed.tables}
+        for f in parsed.facts:
+            texts.update((f.row, f.column, f.unit, f.item, f.project, _section(f), _tuple_text(f.checks_passed),
+                          _tuple_text(f.checks_failed), _tuple_text(f.flags)))
+        texts.update(c.name for c in parsed.checks)
+        texts.update(c.subject for c in parsed.checks)
+        texts.update(s.subject for s in parsed.statements)
+        texts.update(c.section for c in chunks)
+        texts.update(c.tokens for c in chunks)
+        texts = [t for t in texts if t]
+        db.executemany('INSERT OR IGNORE INTO labels (text) VALUES (?)', [(t,) for t in texts])
+        ids = {}
+        for i in range(0, len(texts), 500):
+            part = texts[i:i + 500]
+            ids.update(db.execute(f'SELECT text, id FROM labels WHERE text IN ({",".join("?" * len(part))})', part))
+        return lambda text: ids.get(text) if text else None
 
     def remove(self, doc: str) -> bool:
         with self.transaction() as db:
@@ -205,8 +228,8 @@ class FactStore:
         if row is None:
             return False
         doc_id = row['id']
-        db.execute("INSERT INTO chunks_fts(chunks_fts, rowid, tokens) SELECT 'delete', id, tokens FROM chunks "
-                   "WHERE doc_id = ?", (doc_id,))
+        db.execute("INSERT INTO chunks_fts(chunks_fts, rowid, tokens) SELECT 'delete', id, tokens FROM chunk_words "
+                   "WHERE id IN (SELECT id FROM chunks WHERE doc_id = ?)", (doc_id,))
         db.execute('DELETE FROM chunks WHERE doc_id = ?', (doc_id,))
         for table in CHILD_TABLES:
             db.execute(f'DELETE FROM {table} WHERE doc_id = ?', (doc_id,))
@@ -254,7 +277,7 @@ class FactStore:
               doc: str | None = None, source: str | None = None, item: str | None = None) -> list[BudgetFact]:
         where, args = [], []
         for column, value in (('d.org_key', org_key(org) if org else None), ('d.year', year), ('f.table_no', table_no),
-                              ('d.doc', doc), ('f.source', source), ('f.item', item)):
+                              ('d.doc', doc), ('f.source', SOURCES.get(source, source)), ('li.text', item)):
             if value is not None:
                 where.append(f'{column} = ?')
                 args.append(value)
@@ -262,11 +285,11 @@ class FactStore:
         return [_fact(r) for r in self.db.execute(sql, args)]
 
     def facts_named(self, names: list[str], docs: list[str] | None = None) -> list[BudgetFact]:
-        """Facts whose row label, item, column or project is one of `names` (as stored), in these documents."""
+        """Facts whose row label, item or project is one of `names` (as stored), in these documents."""
         if not names:
             return []
         marks = ','.join('?' * len(names))
-        sql = FACTS_SELECT + (f' WHERE (f.row IN ({marks}) OR f.item IN ({marks}) OR f.project IN ({marks}))')
+        sql = FACTS_SELECT + (f' WHERE (lr.text IN ({marks}) OR li.text IN ({marks}) OR lp.text IN ({marks}))')
         args = list(names) * 3
         if docs is not None:
             sql += f' AND d.doc IN ({",".join("?" * len(docs))})'
@@ -274,26 +297,37 @@ class FactStore:
         return [_fact(r) for r in self.db.execute(sql + ' ORDER BY d.doc, f.id', args)]
 
     def checks(self, doc: str | None = None, failed_only: bool = False) -> list[dict]:
-        sql = ('SELECT d.doc, c.table_no, c.name, c.subject, c.expected, c.actual, c.ok, c.line_start, c.line_end, '
-               'c.kind, c.severity FROM checks c JOIN documents d ON d.id = c.doc_id WHERE 1=1'
+        sql = ('SELECT d.doc, c.table_no, ln.text AS name, ls.text AS subject, c.expected, c.actual, c.ok, c.line_start, '
+               'c.line_end, c.kind, c.severity FROM checks c JOIN documents d ON d.id = c.doc_id '
+               'LEFT JOIN labels ln ON ln.id = c.name LEFT JOIN labels ls ON ls.id = c.subject WHERE 1=1'
                + (' AND d.doc = ?' if doc else '') + (' AND c.ok = 0' if failed_only else ''))
         return [dict(r) for r in self.db.execute(sql, (doc,) if doc else ())]
 
     def statements(self, doc: str | None = None, kind: str | None = None) -> list[dict]:
         where = [c for c, v in (('d.doc = ?', doc), ('s.kind = ?', kind)) if v]
-        sql = ('SELECT d.doc, s.kind, s.subject, s.text, s.line_start, s.line_end, s.table_no FROM statements s '
-               'JOIN documents d ON d.id = s.doc_id' + (' WHERE ' + ' AND '.join(where) if where else '')
+        sql = ('SELECT d.doc, s.kind, l.text AS subject, s.text, s.line_start, s.line_end, s.table_no FROM statements s '
+               'JOIN documents d ON d.id = s.doc_id LEFT JOIN labels l ON l.id = s.subject'
+               + (' WHERE ' + ' AND '.join(where) if where else '')
                + ' ORDER BY d.doc, s.line_start')
         return [dict(r) for r in self.db.execute(sql, [v for v in (doc, kind) if v])]
 
     def blocks(self, doc: str | None = None) -> list[dict]:
-        sql = ('SELECT d.doc, b.kind, b.text, b.line_start, b.line_end, b.table_no FROM blocks b '
-               'JOIN documents d ON d.id = b.doc_id' + (' WHERE d.doc = ?' if doc else '') + ' ORDER BY d.doc, b.line_start')
-        return [dict(r) for r in self.db.execute(sql, (doc,) if doc else ())]
+        """Headings and paragraphs, their text read from the document's lines (wrapped lines joined)."""
+        sql = ('SELECT d.doc, b.kind, b.line_start, b.line_end, b.table_no, (SELECT group_concat(trim(x.text), \'\') '
+               'FROM lines x WHERE x.doc_id = b.doc_id AND x.line BETWEEN b.line_start AND b.line_end) AS text '
+               'FROM blocks b JOIN documents d ON d.id = b.doc_id' + (' WHERE d.doc = ?' if doc else '')
+               + ' ORDER BY d.doc, b.line_start')
+        out = []
+        for r in self.db.execute(sql, (doc,) if doc else ()):
+            block = dict(r)
+            block['text'] = MARKUP.sub('', block['text'] or '') if block['kind'] != 'table' else ''
+            out.append(block)
+        return out
 
     def tables(self, doc: str | None = None) -> list[dict]:
-        sql = ('SELECT d.doc, t.table_no, t.kind, t.title, t.unit, t.columns, t.line_start, t.line_end, t.empty, '
-               't.note, t.layout, t.warnings FROM tables t JOIN documents d ON d.id = t.doc_id'
+        sql = ('SELECT d.doc, t.table_no, t.kind, l.text AS title, t.unit, t.columns, t.line_start, t.line_end, t.empty, '
+               't.note, t.layout, t.warnings FROM tables t JOIN documents d ON d.id = t.doc_id '
+               'LEFT JOIN labels l ON l.id = t.title'
                + (' WHERE d.doc = ?' if doc else '') + ' ORDER BY d.doc, t.line_start')
         return [dict(r) for r in self.db.execute(sql, (doc,) if doc else ())]
 
@@ -349,23 +383,23 @@ class FactStore:
     def names_in(self, doc: str) -> list[str]:
         """The units (处室, 下属单位, 项目承担单位) and projects a document names."""
         doc_id = self._doc_id(doc)
-        units = self.db.execute("SELECT DISTINCT subject FROM statements WHERE doc_id = ? AND kind = 'subunit'", (doc_id,))
-        projects = self.db.execute("SELECT DISTINCT project FROM facts WHERE doc_id = ? AND project != ''", (doc_id,))
+        units = self.db.execute("SELECT DISTINCT l.text FROM statements s JOIN labels l ON l.id = s.subject "
+                                "WHERE s.doc_id = ? AND s.kind = 'subunit'", (doc_id,))
+        projects = self.db.execute("SELECT DISTINCT l.text FROM facts f JOIN labels l ON l.id = f.project "
+                                   "WHERE f.doc_id = ?", (doc_id,))
         return [r[0] for r in units] + [r[0] for r in projects]
 
     def name_exists(self, fragment: str) -> bool:
         """Whether some stored project, unit or row names `fragment` ('自治区中小企业…' is a project, not a place)."""
         like = '%' + fragment.replace('%', '') + '%'
-        for sql in ("SELECT 1 FROM facts WHERE project != '' AND project LIKE ? LIMIT 1",
-                    "SELECT 1 FROM statements WHERE kind = 'subunit' AND subject LIKE ? LIMIT 1"):
-            if self.db.execute(sql, (like,)).fetchone():
-                return True
-        return False
+        return self.db.execute("SELECT 1 FROM labels l WHERE l.text LIKE ? AND (EXISTS (SELECT 1 FROM facts f WHERE "
+                               "f.project = l.id) OR EXISTS (SELECT 1 FROM statements s WHERE s.subject = l.id AND "
+                               "s.kind = 'subunit')) LIMIT 1", (like,)).fetchone() is not None
 
     def projects(self) -> list[tuple[str, str]]:
         """(doc, project) of every project stored: what a question naming a project but no organisation may mean."""
-        rows = self.db.execute("SELECT DISTINCT d.doc, f.project FROM facts f JOIN documents d ON d.id = f.doc_id "
-                               "WHERE f.project != ''")
+        rows = self.db.execute("SELECT DISTINCT d.doc, l.text FROM facts f JOIN documents d ON d.id = f.doc_id "
+                               "JOIN labels l ON l.id = f.project")
         return [(r[0], r[1]) for r in rows]
 
     def line_text(self, doc: str, start: int, end: int) -> list[tuple[int, str]]:
@@ -385,12 +419,21 @@ class FactStore:
         return sorted(exact or partial)
 
 
-FACTS_SELECT = ('SELECT d.doc, d.org, d.year, f.source, f.table_no, t.title AS table_title, f.row_code, f.row, f.col, '
-                'f.value, f.unit, f.raw, f.line_start, f.line_end, f.item, f.project, f.section, f.checks_passed, '
-                'f.checks_failed, f.flags FROM facts f JOIN documents d ON d.id = f.doc_id '
-                'LEFT JOIN tables t ON t.id = f.table_id')
-CHUNKS_SELECT = ('SELECT c.key, d.doc, d.year, c.kind, c.table_no, c.section, c.line_start, c.line_end, c.tokens '
-                 'FROM chunks c JOIN documents d ON d.id = c.doc_id')
+FACTS_SELECT = ('SELECT d.doc, d.org, d.year, f.source, f.table_no, lt.text AS table_title, f.row_code, lr.text AS row, '
+                'lc.text AS col, f.value, lu.text AS unit, f.raw, f.line_start, f.line_end, li.text AS item, '
+                'lp.text AS project, ls.text AS section, lcp.text AS checks_passed, lcf.text AS checks_failed, '
+                'lf.text AS flags FROM facts f JOIN documents d ON d.id = f.doc_id '
+                'LEFT JOIN tables t ON t.id = f.table_id LEFT JOIN labels lt ON lt.id = t.title '
+                'LEFT JOIN labels lr ON lr.id = f.row LEFT JOIN labels lc ON lc.id = f.col '
+                'LEFT JOIN labels lu ON lu.id = f.unit LEFT JOIN labels li ON li.id = f.item '
+                'LEFT JOIN labels lp ON lp.id = f.project LEFT JOIN labels ls ON ls.id = f.section '
+                'LEFT JOIN labels lcp ON lcp.id = f.checks_passed LEFT JOIN labels lcf ON lcf.id = f.checks_failed '
+                'LEFT JOIN labels lf ON lf.id = f.flags')
+CHUNKS_SELECT = ('SELECT c.key, d.doc, d.year, c.kind, c.table_no, ls.text AS section, c.line_start, c.line_end, '
+                 'lw.text AS tokens FROM chunks c JOIN documents d ON d.id = c.doc_id '
+                 'LEFT JOIN labels ls ON ls.id = c.section JOIN labels lw ON lw.id = c.tokens')
+SOURCES = {'table': 0, 'text': 1}
+MARKUP = re.compile(r'</?b>|\*\*|^[#\s-]+')
 
 
 def _document(r: sqlite3.Row) -> DocumentInfo:
@@ -398,25 +441,30 @@ def _document(r: sqlite3.Row) -> DocumentInfo:
                         tuple(json.loads(r['aliases'])), json.loads(r['summary']), r['ingested_at'])
 
 
-def _fact_row(doc_id: int, table_id: int | None, f: BudgetFact) -> tuple:
-    return (doc_id, table_id, f.source, f.table_no, f.row_code, f.row, f.column, str(f.value), f.unit, f.raw,
-            f.line_start, f.line_end, f.item, f.project, f.section.split(' > ')[-1] if f.section else '',
-            _tuple_text(f.checks_passed), _tuple_text(f.checks_failed), _tuple_text(f.flags))
+def _section(f: BudgetFact) -> str:
+    return f.section.split(' > ')[-1] if f.section else ''
+
+
+def _fact_row(doc_id: int, table_id: int | None, f: BudgetFact, label) -> tuple:
+    return (doc_id, table_id, SOURCES[f.source], f.table_no, f.row_code, label(f.row), label(f.column), str(f.value),
+            label(f.unit), f.raw, f.line_start, f.line_end, label(f.item), label(f.project), label(_section(f)),
+            label(_tuple_text(f.checks_passed)), label(_tuple_text(f.checks_failed)), label(_tuple_text(f.flags)))
 
 
 def _tuple_text(values: tuple[str, ...]) -> str:
     return json.dumps(values, ensure_ascii=False) if values else ''
 
 
-def _tuple_of(text: str) -> tuple[str, ...]:
+def _tuple_of(text: str | None) -> tuple[str, ...]:
     return () if text in EMPTY or text is None else tuple(json.loads(text))
 
 
 def _fact(r: sqlite3.Row) -> BudgetFact:
-    return BudgetFact(doc=r['doc'], org=r['org'], year=r['year'], source=r['source'], table_no=r['table_no'],
-                      table_title=r['table_title'] or '', row_code=r['row_code'], row=r['row'], column=r['col'],
-                      value=Decimal(r['value']), unit=r['unit'], raw=r['raw'], line_start=r['line_start'],
-                      line_end=r['line_end'], item=r['item'], project=r['project'], section=r['section'],
+    return BudgetFact(doc=r['doc'], org=r['org'], year=r['year'], source='table' if r['source'] == 0 else 'text',
+                      table_no=r['table_no'], table_title=r['table_title'] or '', row_code=r['row_code'],
+                      row=r['row'] or '', column=r['col'] or '', value=Decimal(r['value']), unit=r['unit'] or '',
+                      raw=r['raw'], line_start=r['line_start'], line_end=r['line_end'], item=r['item'] or '',
+                      project=r['project'] or '', section=r['section'] or '',
                       checks_passed=_tuple_of(r['checks_passed']), checks_failed=_tuple_of(r['checks_failed']),
                       flags=_tuple_of(r['flags']))
 

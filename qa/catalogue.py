@@ -99,11 +99,13 @@ def class_members() -> dict[str, frozenset]:
     return {k: frozenset(v) for k, v in members.items()}
 
 
+@lru_cache(maxsize=100_000)
 def canonical(name: str) -> str:
     key = name_key(name)
     return synonym_classes().get(key, key)
 
 
+@lru_cache(maxsize=100_000)
 def names_for(name: str) -> frozenset:
     key = name_key(name)
     head = synonym_classes().get(key)
@@ -113,6 +115,11 @@ def names_for(name: str) -> frozenset:
 @lru_cache(maxsize=1)
 def scope_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
     return tuple((head, tuple(name_key(o) for o in others)) for head, others in vocabulary_table('scopes'))
+
+
+@lru_cache(maxsize=1)
+def _scope_prefixes() -> tuple[str, ...]:
+    return tuple({w[:2] for head, others in scope_words() for w in (head,) + others if len(w) >= 2})
 
 
 @lru_cache(maxsize=1)
@@ -130,6 +137,7 @@ def weak_words() -> frozenset:
     return frozenset(name for head, others in vocabulary_table('weak') for name in (head,) + others)
 
 
+@lru_cache(maxsize=20_000)
 def scope_of(text: str) -> str:
     """The money a title, column or heading counts: the first scope word in it."""
     key = name_key(text)
@@ -137,6 +145,7 @@ def scope_of(text: str) -> str:
     return min(found)[1] if found else ALL_FUNDS
 
 
+@lru_cache(maxsize=20_000)
 def part_of(text: str) -> str:
     key = name_key(text)
     return next((head for head, _ in part_words() if head in key), '')
@@ -241,6 +250,8 @@ def _without_org(label: str, org: str) -> str:
 
 def _unscoped(subject: str, scope: str, known: frozenset) -> tuple[str, str]:
     """'一般公共预算拨款基本支出' is 基本支出 counted in 一般公共预算."""
+    if not any(subject.startswith(w) for w in _scope_prefixes()):
+        return subject, scope
     key = name_key(subject)
     if key in synonym_classes():
         return subject, scope                     # '非财政拨款结转结余' is an item of its own
@@ -252,6 +263,7 @@ def _unscoped(subject: str, scope: str, known: frozenset) -> tuple[str, str]:
     return subject, scope
 
 
+@lru_cache(maxsize=20_000)
 def _table_stem(title: str) -> str:
     """'部门（单位）一般公共预算支出情况表' -> '一般公共预算支出'."""
     key = name_key(title)
@@ -259,6 +271,7 @@ def _table_stem(title: str) -> str:
     return re.sub(r'(预算)?(总体)?(情况|明细)?表$', '', key) or key
 
 
+@lru_cache(maxsize=20_000)
 def _context_names(scope: str, part: str, table: int | None, title: str) -> frozenset:
     names = set()
     scopes = scope_names(scope) if scope != ALL_FUNDS else ()

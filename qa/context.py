@@ -36,6 +36,7 @@ class Context:
     _statements: OrderedDict = field(default_factory=OrderedDict)
     _catalogues: OrderedDict = field(default_factory=OrderedDict)
     _lines: OrderedDict = field(default_factory=OrderedDict)
+    _blocks: OrderedDict = field(default_factory=OrderedDict)
 
     @classmethod
     def from_store(cls, store: FactStore, search=None, llm=None) -> 'Context':
@@ -71,7 +72,7 @@ class Context:
         return _cached(self._catalogues, key, build)
 
     def blocks(self, doc: str) -> list[dict]:
-        return self.store.blocks(doc)
+        return _cached(self._blocks, doc, lambda: self.store.blocks(doc))
 
     def line(self, doc: str, number: int) -> str:
         lines = _cached(self._lines, doc, lambda: dict(self.store.line_text(doc, 1, 10 ** 7)))

@@ -45,6 +45,7 @@ def normalise(text: str) -> str:
     return re.sub(r'\s+', '', text)
 
 
+@lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """A stored label or name as questions spell it: no numbering, quotes, spaces or trailing unit."""
     text = _converter().convert(name or '').translate(FULLWIDTH)

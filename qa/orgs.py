@@ -83,10 +83,10 @@ class OrgDirectory:
         self.by_key = {r.key: r for r in records}
         self.units_of = units_of                  # keys -> [(key, unit or project name)] their documents name
         self.named_anywhere = named_anywhere      # text -> whether some stored name (a project …) contains it
-        self.place_names = _place_names(records)
-        self.body_names = _body_names(records)
-        self.full_names = sorted(((normalise(n), r.key) for r in records for n in r.names + (r.key,)),
-                                 key=lambda p: -len(p[0]))
+        self.place_names = _by_first_char(_place_names(records))
+        self.body_names = _by_first_char(_body_names(records))
+        self.full_names = _by_first_char(sorted(((normalise(n), r.key) for r in records for n in r.names + (r.key,)),
+                                                key=lambda p: -len(p[0])))
 
     @classmethod
     def from_documents(cls, documents, units_of=lambda keys: [], named_anywhere=lambda text: False) -> 'OrgDirectory':
@@ -134,7 +134,7 @@ class OrgDirectory:
         return found
 
     def _mention_at(self, text: str, i: int) -> Mention | None:
-        full = next(((n, key) for n, key in self.full_names if text.startswith(n, i)), None)
+        full = next(((n, key) for n, key in self.full_names.get(text[i], ()) if text.startswith(n, i)), None)
         if full:
             end = i + len(full[0])
             sub = _sub_body(text, end)
@@ -164,8 +164,8 @@ class OrgDirectory:
         return Mention(text[i:end + len(sub)], i, end + len(sub), place=place, body=body, sub=sub)
 
     @staticmethod
-    def _longest(names: list[tuple[str, str]], text: str, i: int) -> tuple[str, int]:
-        for name, canonical in names:
+    def _longest(names: dict[str, list[tuple[str, str]]], text: str, i: int) -> tuple[str, int]:
+        for name, canonical in names.get(text[i:i + 1], ()):
             if text.startswith(name, i):
                 return canonical, i + len(name)
         return '', i
@@ -230,6 +230,15 @@ def _without_place(m: Mention) -> str:
             if name.startswith(alias):
                 return name[len(alias):]
     return m.text
+
+
+def _by_first_char(names: list[tuple[str, str]]) -> dict[str, list[tuple[str, str]]]:
+    """Names grouped by their first character, longest first: a mention is looked for where it can start."""
+    out: dict[str, list[tuple[str, str]]] = {}
+    for name, value in names:
+        if name:
+            out.setdefault(name[0], []).append((name, value))
+    return out
 
 
 def _sub_body(text: str, i: int) -> str:
