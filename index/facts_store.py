@@ -15,6 +15,7 @@ the database runs in WAL mode so readers never see half a document.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import sqlite3
@@ -27,12 +28,13 @@ from pathlib import Path
 from ingest.models import BudgetFact, Check, ParsedDocument, Statement
 from ingest.orgs import org_key
 
-SCHEMA_VERSION = 7
+SCHEMA_VERSION = 8
 TOKEN_SEPARATOR = '\u3000'       # as index/chunks.py writes tokens
 SCHEMA = (
     # every repeated string (labels, columns, units, headings, check names, chunk words) once, by number:
     # documents of one template share almost all of them, so the store grows by figures, not by words
-    "CREATE TABLE labels (id INTEGER PRIMARY KEY, text TEXT NOT NULL UNIQUE)",
+    "CREATE TABLE labels (id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, text TEXT NOT NULL)",
+    "CREATE INDEX labels_by_hash ON labels (hash)",     # a number, not the text again
     """CREATE TABLE documents (
         id INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE, path TEXT, content_hash TEXT NOT NULL, encoding TEXT,
         org TEXT NOT NULL, org_key TEXT NOT NULL, year INTEGER, aliases TEXT NOT NULL, n_lines INTEGER,
@@ -55,7 +57,7 @@ SCHEMA = (
     """CREATE TABLE checks (doc_id INTEGER NOT NULL, table_no INTEGER, name INTEGER, subject INTEGER, expected TEXT,
         actual TEXT, ok INTEGER, line_start INTEGER, line_end INTEGER, kind TEXT, severity TEXT)""",
     "CREATE INDEX checks_by_doc ON checks (doc_id)",
-    """CREATE TABLE statements (doc_id INTEGER NOT NULL, kind TEXT, subject INTEGER, text TEXT,
+    """CREATE TABLE statements (doc_id INTEGER NOT NULL, kind TEXT, subject INTEGER, text INTEGER,
         line_start INTEGER, line_end INTEGER, table_no INTEGER)""",
     "CREATE INDEX statements_by_doc ON statements (doc_id, kind)",
     """CREATE TABLE blocks (doc_id INTEGER NOT NULL, kind TEXT, line_start INTEGER, line_end INTEGER,
@@ -184,7 +186,7 @@ class FactStore:
                 (doc_id, c.table_no, label(c.name), label(c.subject), str(c.expected), str(c.actual), int(c.ok),
                  c.line_start, c.line_end, c.kind, c.severity) for c in parsed.checks])
             db.executemany('INSERT INTO statements VALUES (?,?,?,?,?,?,?)', [
-                (doc_id, s.kind, label(s.subject), s.text, s.line_start, s.line_end, s.table_no)
+                (doc_id, s.kind, label(s.subject), label(s.text), s.line_start, s.line_end, s.table_no)
                 for s in parsed.statements])
             fault()   # tests: a crash here, half written, must leave the old state
             db.executemany('INSERT OR IGNORE INTO chunks VALUES (NULL,?,?,?,?,?,?,?,?)', [
@@ -206,14 +208,20 @@ class FactStore:
         texts.update(c.name for c in parsed.checks)
         texts.update(c.subject for c in parsed.checks)
         texts.update(s.subject for s in parsed.statements)
+        texts.update(s.text for s in parsed.statements)
         texts.update(c.section for c in chunks)
         texts.update(c.tokens for c in chunks)
-        texts = [t for t in texts if t]
-        db.executemany('INSERT OR IGNORE INTO labels (text) VALUES (?)', [(t,) for t in texts])
+        texts = {t: _hash(t) for t in texts if t}
         ids = {}
-        for i in range(0, len(texts), 500):
-            part = texts[i:i + 500]
-            ids.update(db.execute(f'SELECT text, id FROM labels WHERE text IN ({",".join("?" * len(part))})', part))
+        hashes = list(set(texts.values()))
+        for i in range(0, len(hashes), 500):
+            part = hashes[i:i + 500]
+            for label_id, text in db.execute(f'SELECT id, text FROM labels WHERE hash IN ({",".join("?" * len(part))})',
+                                             part):
+                ids[text] = label_id
+        for text, digest in texts.items():
+            if text not in ids:
+                ids[text] = db.execute('INSERT INTO labels (hash, text) VALUES (?, ?)', (digest, text)).lastrowid
         return lambda text: ids.get(text) if text else None
 
     def remove(self, doc: str) -> bool:
@@ -305,8 +313,9 @@ class FactStore:
 
     def statements(self, doc: str | None = None, kind: str | None = None) -> list[dict]:
         where = [c for c, v in (('d.doc = ?', doc), ('s.kind = ?', kind)) if v]
-        sql = ('SELECT d.doc, s.kind, l.text AS subject, s.text, s.line_start, s.line_end, s.table_no FROM statements s '
-               'JOIN documents d ON d.id = s.doc_id LEFT JOIN labels l ON l.id = s.subject'
+        sql = ('SELECT d.doc, s.kind, l.text AS subject, lt.text AS text, s.line_start, s.line_end, s.table_no '
+               'FROM statements s JOIN documents d ON d.id = s.doc_id LEFT JOIN labels l ON l.id = s.subject '
+               'LEFT JOIN labels lt ON lt.id = s.text'
                + (' WHERE ' + ' AND '.join(where) if where else '')
                + ' ORDER BY d.doc, s.line_start')
         return [dict(r) for r in self.db.execute(sql, [v for v in (doc, kind) if v])]
@@ -439,6 +448,11 @@ MARKUP = re.compile(r'</?b>|\*\*|^[#\s-]+')
 def _document(r: sqlite3.Row) -> DocumentInfo:
     return DocumentInfo(r['doc'], r['path'], r['content_hash'], r['org'], r['org_key'], r['year'],
                         tuple(json.loads(r['aliases'])), json.loads(r['summary']), r['ingested_at'])
+
+
+def _hash(text: str) -> int:
+    """A signed 64-bit number for a label's text (the index holds numbers, not the text twice)."""
+    return int.from_bytes(hashlib.blake2b(text.encode('utf-8'), digest_size=8).digest(), 'big', signed=True)
 
 
 def _section(f: BudgetFact) -> str:

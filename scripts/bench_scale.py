@@ -14,7 +14,6 @@ import argparse
 import os
 import random
 import re
-import resource
 import shutil
 import statistics
 import subprocess
@@ -76,15 +75,19 @@ def ingest(folder: Path, data_dir: Path, vectors: bool) -> float:
     return time.perf_counter() - started
 
 
+ASK = ("import resource, sys; from qa.cli import main; code = main(['ask', sys.argv[1]]); "
+       "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)")
+
+
 def cold_ask(data_dir: Path, question: str) -> tuple[float, float]:
-    """Seconds and peak MB of one `python -m qa ask` in a fresh process."""
+    """Seconds and peak MB of one `python -m qa ask` in a fresh process (its own peak, measured inside it)."""
     env = dict(os.environ, BUDGETQA_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO),
                BUDGETQA_EMBEDDING_CACHE=str(data_dir.parent / 'embeddings.db'))
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    subprocess.run([sys.executable, '-m', 'qa', 'ask', question], cwd=REPO, env=env, capture_output=True, check=True)
+    done = subprocess.run([sys.executable, '-c', ASK, question], cwd=REPO, env=env, capture_output=True, text=True,
+                          check=True)
     seconds = time.perf_counter() - started
-    peak = max(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before) / 1024
+    peak = int(re.search(r'PEAK (\d+)', done.stderr).group(1)) / 1024
     return seconds, peak
 
 

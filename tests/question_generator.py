@@ -55,9 +55,10 @@ def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
         FROM facts f JOIN documents d ON d.id = f.doc_id LEFT JOIN labels lr ON lr.id = f.row
         LEFT JOIN labels lc ON lc.id = f.col LEFT JOIN labels lu ON lu.id = f.unit LEFT JOIN labels li ON li.id = f.item
         LEFT JOIN labels lp ON lp.id = f.project""")
-    db.execute("""CREATE TEMP VIEW statements_v AS SELECT d.doc, s.kind, COALESCE(l.text, '') AS subject, s.text,
-        s.line_start, s.line_end, s.table_no
-        FROM statements s JOIN documents d ON d.id = s.doc_id LEFT JOIN labels l ON l.id = s.subject""")
+    db.execute("""CREATE TEMP VIEW statements_v AS SELECT d.doc, s.kind, COALESCE(l.text, '') AS subject,
+        COALESCE(lt.text, '') AS text, s.line_start, s.line_end, s.table_no
+        FROM statements s JOIN documents d ON d.id = s.doc_id LEFT JOIN labels l ON l.id = s.subject
+        LEFT JOIN labels lt ON lt.id = s.text""")
     docs = [dict(r) for r in db.execute('SELECT doc, org, org_key, year FROM documents ORDER BY doc')]
     several_years = {d['org_key'] for d in docs if sum(e['org_key'] == d['org_key'] for e in docs) > 1}
     cases = []
