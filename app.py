@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import time
 
 import streamlit as st
 
@@ -14,7 +15,7 @@ from ingest.reader import IngestError
 from qa.answer import Context, answer
 from qa.audit import KIND_TITLES, audit
 from qa.llm import chat_model
-from qa.views import (CHART_ITEMS, corpus_overview, example_questions, facts_frame, item_series, save_upload,
+from qa.views import (CHART_ITEMS, corpus_overview, example_questions, facts_frame, item_series, rate_text, save_upload,
                       source_lines,
                       table_frame, to_xlsx)
 from settings import Settings
@@ -110,10 +111,14 @@ def upload(settings, store, vectors) -> None:
         return
     progress = st.sidebar.progress(0.0, text='读取中…')
     saved = []
+    started = time.perf_counter()
     try:
         saved = [save_upload(f.name, f.getvalue(), settings.data_dir / 'uploads') for f in files]
         outcomes = ingest_paths(saved, store, settings.alias_files, vectors=vectors,
-                                progress=lambda m: progress.progress(0.5, text=m))
+                                on_document=lambda done, total: progress.progress(
+                                    done / max(total, 1) / 2, text=rate_text('读取', done, total, started)),
+                                on_vectors=lambda done, total: progress.progress(
+                                    0.5 + done / max(total, 1) / 2, text=rate_text('嵌入', done, total, started)))
     except (IngestError, IngestFailed) as error:
         for path in saved:
             path.unlink(missing_ok=True)

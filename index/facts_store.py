@@ -19,6 +19,7 @@ import hashlib
 import json
 import re
 import sqlite3
+import threading
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -28,11 +29,14 @@ from pathlib import Path
 from ingest.models import BudgetFact, Check, ParsedDocument, Statement
 from ingest.orgs import org_key
 
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 TOKEN_SEPARATOR = '\u3000'       # as index/chunks.py writes tokens
 SCHEMA = (
     # every repeated string (labels, columns, units, headings, check names, chunk words) once, by number:
     # documents of one template share almost all of them, so the store grows by figures, not by words
+    "CREATE TABLE previous_paths (path TEXT)",          # files an older store held, to be ingested again
+    "CREATE TABLE generation (n INTEGER NOT NULL)",     # bumped by every write: readers notice a change
+    "INSERT INTO generation VALUES (0)",
     "CREATE TABLE labels (id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, text TEXT NOT NULL)",
     "CREATE INDEX labels_by_hash ON labels (hash)",     # a number, not the text again
     """CREATE TABLE documents (
@@ -110,18 +114,30 @@ class StoreError(Exception):
 
 
 class FactStore:
+    """One store; each thread reads through its own connection, so readers never wait on each other (WAL)."""
+
     def __init__(self, path: Path):
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-        self.db.row_factory = sqlite3.Row
-        self.db.execute('PRAGMA journal_mode=WAL')
-        self.db.execute('PRAGMA synchronous=NORMAL')
+        self._local = threading.local()
         self._migrate()
-        self._ids: dict[str, int] = {}
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, 'db', None)
+        if connection is None:
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            connection.row_factory = sqlite3.Row
+            connection.execute('PRAGMA journal_mode=WAL')
+            connection.execute('PRAGMA synchronous=NORMAL')
+            self._local.db = connection
+        return connection
 
     def close(self) -> None:
-        self.db.close()
+        connection = getattr(self._local, 'db', None)
+        if connection is not None:
+            connection.close()
+            self._local.db = None
 
     # ---- schema --------------------------------------------------------------------
 
@@ -134,12 +150,14 @@ class FactStore:
             return
         with self.transaction() as db:
             # everything here is derived from the files: an older layout is dropped and re-derived by the next
-            # ingest (the paths it was read from are printed by `qa ingest`)
+            # ingest; the paths it was read from are kept so the user is told what to ingest again
+            previous = _previous_paths(db)
             for kind, name in db.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') "
                                          "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'chunks_fts_%'").fetchall():
                 db.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
             for statement in SCHEMA:
                 db.execute(statement)
+            db.executemany('INSERT INTO previous_paths VALUES (?)', [(p,) for p in previous])
             db.execute(f'PRAGMA user_version={SCHEMA_VERSION}')
 
     @contextmanager
@@ -154,6 +172,19 @@ class FactStore:
         else:
             self.db.execute('COMMIT')
 
+    @contextmanager
+    def snapshot(self):
+        """Everything read inside sees one state of the store, even if another process writes meanwhile."""
+        if self.db.in_transaction:
+            yield self
+            return
+        self.db.execute('BEGIN')
+        try:
+            yield self
+        finally:
+            if self.db.in_transaction:
+                self.db.execute('COMMIT')
+
     # ---- writing ---------------------------------------------------------------------
 
     def is_current(self, doc: str, content_hash: str) -> bool:
@@ -165,6 +196,8 @@ class FactStore:
         """Replace everything stored for this file name, in one transaction."""
         with self.transaction() as db:
             self._delete(db, parsed.name)
+            db.execute('UPDATE generation SET n = n + 1')
+            db.execute('DELETE FROM previous_paths')
             doc_id = db.execute('INSERT INTO documents VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,0)', (
                 parsed.name, str(path), parsed.source.content_hash, parsed.source.encoding, parsed.org,
                 org_key(parsed.org), parsed.year, json.dumps(parsed.aliases, ensure_ascii=False),
@@ -196,7 +229,6 @@ class FactStore:
                        'WHERE id IN (SELECT id FROM chunks WHERE doc_id = ?)', (doc_id,))
             db.executemany('INSERT INTO blocks VALUES (?,?,?,?,?)', [
                 (doc_id, b.kind, b.line_start, b.line_end, b.table_no) for b in parsed.blocks])
-        self._ids.pop(parsed.name, None)
 
     @staticmethod
     def _labels(db, parsed: ParsedDocument, chunks):
@@ -224,10 +256,14 @@ class FactStore:
                 ids[text] = db.execute('INSERT INTO labels (hash, text) VALUES (?, ?)', (digest, text)).lastrowid
         return lambda text: ids.get(text) if text else None
 
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database after a batch, so readers start from a small log."""
+        self.db.execute('PRAGMA wal_checkpoint(TRUNCATE)')
+
     def remove(self, doc: str) -> bool:
         with self.transaction() as db:
             found = self._delete(db, doc)
-        self._ids.pop(doc, None)
+            db.execute('UPDATE generation SET n = n + 1')
         return found
 
     @staticmethod
@@ -245,6 +281,14 @@ class FactStore:
         return True
 
     # ---- reading ---------------------------------------------------------------------
+
+    def previous_paths(self) -> list[str]:
+        """The files a store written by an older budget-qa held: to ingest again (they were cleared)."""
+        return [r[0] for r in self.db.execute('SELECT path FROM previous_paths')]
+
+    def generation(self) -> int:
+        """A number that changes whenever any process writes a document: caches keyed on it stay true."""
+        return self.db.execute('SELECT n FROM generation').fetchone()[0]
 
     def documents(self) -> list[DocumentInfo]:
         rows = self.db.execute('SELECT * FROM documents ORDER BY doc').fetchall()
@@ -274,12 +318,9 @@ class FactStore:
         return self.db.execute('SELECT COUNT(*) FROM documents').fetchone()[0]
 
     def _doc_id(self, doc: str) -> int | None:
-        if doc not in self._ids:
-            row = self.db.execute('SELECT id FROM documents WHERE doc = ?', (doc,)).fetchone()
-            if row is None:
-                return None
-            self._ids[doc] = row['id']
-        return self._ids[doc]
+        """Looked up every time: another process may have re-ingested the document under a new number."""
+        row = self.db.execute('SELECT id FROM documents WHERE doc = ?', (doc,)).fetchone()
+        return row['id'] if row else None
 
     def facts(self, org: str | None = None, year: int | None = None, table_no: int | None = None,
               doc: str | None = None, source: str | None = None, item: str | None = None) -> list[BudgetFact]:
@@ -319,6 +360,16 @@ class FactStore:
                + (' WHERE ' + ' AND '.join(where) if where else '')
                + ' ORDER BY d.doc, s.line_start')
         return [dict(r) for r in self.db.execute(sql, [v for v in (doc, kind) if v])]
+
+    def statements_like(self, kind: str, words: list[str], limit: int = 200) -> list[dict]:
+        """Statements of a kind whose subject contains one of the words ('三公经费是什么意思' over every document)."""
+        if not words:
+            return []
+        likes = ' OR '.join('l.text LIKE ?' for _ in words)
+        sql = ('SELECT d.doc, s.kind, l.text AS subject, lt.text AS text, s.line_start, s.line_end, s.table_no '
+               'FROM statements s JOIN documents d ON d.id = s.doc_id JOIN labels l ON l.id = s.subject '
+               f'LEFT JOIN labels lt ON lt.id = s.text WHERE s.kind = ? AND ({likes}) ORDER BY d.doc LIMIT ?')
+        return [dict(r) for r in self.db.execute(sql, [kind] + [f'%{w}%' for w in words] + [limit])]
 
     def blocks(self, doc: str | None = None) -> list[dict]:
         """Headings and paragraphs, their text read from the document's lines (wrapped lines joined)."""
@@ -443,6 +494,15 @@ CHUNKS_SELECT = ('SELECT c.key, d.doc, d.year, c.kind, c.table_no, ls.text AS se
                  'LEFT JOIN labels ls ON ls.id = c.section JOIN labels lw ON lw.id = c.tokens')
 SOURCES = {'table': 0, 'text': 1}
 MARKUP = re.compile(r'</?b>|\*\*|^[#\s-]+')
+
+
+def _previous_paths(db) -> list[str]:
+    for table in ('previous_paths', 'documents'):
+        try:
+            return [r[0] for r in db.execute(f'SELECT path FROM {table}') if r[0]]
+        except sqlite3.OperationalError:
+            continue
+    return []
 
 
 def _document(r: sqlite3.Row) -> DocumentInfo:

@@ -63,7 +63,8 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[IngestError]]:
 def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, ...] = (),
                  progress: Callable[[str], None] = lambda message: None, vectors=None,
                  on_document: Callable[[int, int], None] = lambda done, total: None,
-                 workers: int | None = None) -> list[IngestOutcome]:
+                 workers: int | None = None,
+                 on_vectors: Callable[[int, int], None] = lambda done, total: None) -> list[IngestOutcome]:
     """Read every file first (parsing in a pool of processes, one per core), then write each document in its
     own transaction. `on_document(done, total)` reports progress for a bar."""
     files, errors = collect_files(paths)
@@ -94,8 +95,10 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
         outcomes.append(IngestOutcome(document.name, str(path), 'ingested', summary))
     order = {str(path): i for i, path in enumerate(files)}
     outcomes.sort(key=lambda o: order.get(o.path, 0))
+    if parsed:
+        store.checkpoint()
     if vectors is not None:
-        synced = sync_vectors(store, vectors, progress, docs=[p.name for p, *_ in parsed])
+        synced = sync_vectors(store, vectors, progress, docs=[p.name for p, *_ in parsed], on_vectors=on_vectors)
         progress(f"vectors: {synced['added']} chunks embedded and written, {synced['removed']} removed, "
                  f"{synced['seconds']}s")
     return outcomes
@@ -161,7 +164,8 @@ def _fault(point: str):
 
 
 def sync_vectors(store: FactStore, vectors, progress: Callable[[str], None] = lambda message: None,
-                 docs: list[str] | None = None, removed: list[str] = ()) -> dict:
+                 docs: list[str] | None = None, removed: list[str] = (),
+                 on_vectors: Callable[[int, int], None] = lambda done, total: None) -> dict:
     """Make the vector store hold exactly the chunks the fact store holds.
 
     SQLite is the record; vectors are derived from it. Each document carries a
@@ -181,6 +185,7 @@ def sync_vectors(store: FactStore, vectors, progress: Callable[[str], None] = la
             dropped += _delete_vectors(vectors, doc)
         added += _add_vectors(vectors, store.chunks(batch), progress)
         store.mark_vectors(batch)
+        on_vectors(min(i + 20, len(pending)), len(pending))
     if vectors_count(vectors) != store.chunk_count():
         wanted = {c.key: c for c in store.chunks()}
         have = stored_ids(vectors)

@@ -36,8 +36,10 @@ FIGURE_KINDS = ('lookup', 'exists', 'sum', 'diff', 'share', 'compare', 'rank', '
 def answer(text: str, ctx: Context, question_id: str | None = None, orgs: tuple[str, ...] = (),
            years: tuple[int, ...] = ()) -> Answer:
     """`orgs`/`years`: filters chosen outside the question (the page's sidebar); what the question names wins."""
-    plan = understand(text, ctx, tuple(orgs), tuple(years))
-    result = execute(plan, ctx)
+    with ctx.store.snapshot():                  # one state of the store for the whole answer
+        ctx.refresh()
+        plan = understand(text, ctx, tuple(orgs), tuple(years))
+        result = execute(plan, ctx)
     if ctx.llm is not None and result.verified and result.status == 'answered':
         result = with_language_model(result, ctx.llm, _retriever_for(plan, ctx))
     return replace(result, id=question_id, question=text.strip(), plan=plan.to_json())
@@ -45,7 +47,7 @@ def answer(text: str, ctx: Context, question_id: str | None = None, orgs: tuple[
 
 def execute(plan: Plan, ctx: Context) -> Answer:
     if plan.kind == 'refuse':
-        return verified(refusal(plan.question, f'{plan.reason}。已载入：{ctx.directory.loaded()}。'))
+        return verified(refusal(plan.question, f'{plan.reason}。已载入：{ctx.directory.loaded(plan.mention)}。'))
     if plan.kind == 'clarify':
         return clarify(plan.question, plan.candidates, plan.reason)
     if plan.parts:

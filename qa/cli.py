@@ -16,6 +16,8 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from tqdm import tqdm
+
 from index.facts_store import FactStore, StoreError
 from index.runtime import open_index, open_vectors
 from index.pipeline import IngestFailed, ingest_paths, sync_vectors
@@ -95,6 +97,10 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument('out', type=Path)
     export_cmd.set_defaults(handler=cmd_export)
 
+    documents = commands.add_parser('documents', help='the stored documents: organisation, year, file, hash, when added')
+    documents.add_argument('--format', choices=('table', 'json'), default='table')
+    documents.set_defaults(handler=cmd_documents)
+
     remove = commands.add_parser('remove', help='remove a stored document (by file name)')
     remove.add_argument('doc')
     remove.set_defaults(handler=cmd_remove)
@@ -105,9 +111,13 @@ def cmd_ingest(args, settings: Settings) -> int:
     store = FactStore(settings.facts_db)
     started = time.perf_counter()
     vectors = None if args.no_vectors else open_vectors(settings)
+    documents = tqdm(total=0, unit='doc', desc='reading', file=sys.stderr, disable=None, leave=False)
+    embedded = tqdm(total=0, unit='doc', desc='embedding', file=sys.stderr, disable=None, leave=False)
     try:
         outcomes = ingest_paths(args.paths, store, settings.alias_files,
-                                progress=lambda message: print(message, file=sys.stderr), vectors=vectors)
+                                progress=lambda message: tqdm.write(message, file=sys.stderr), vectors=vectors,
+                                on_document=lambda done, total: _advance(documents, done, total),
+                                on_vectors=lambda done, total: _advance(embedded, done, total))
     except IngestFailed as failure:
         for error in failure.errors:
             print(f'error: {error}', file=sys.stderr)
@@ -121,6 +131,14 @@ def cmd_ingest(args, settings: Settings) -> int:
           f'{sum(o.status == "unchanged" for o in outcomes)} unchanged) in {total:.2f}s '
           f'(parsing {parse:.2f}s) -> {settings.facts_db}')
     return 0
+
+
+def _advance(bar, done: int, total: int) -> None:
+    """A progress bar with documents per second and the time left (tqdm; off when stderr is not a terminal)."""
+    if bar.total != total:
+        bar.total = total
+        bar.refresh()
+    bar.update(done - bar.n)
 
 
 def format_summary(doc: str, status: str, s: dict) -> str:
@@ -239,7 +257,12 @@ def format_answer(result) -> str:
 
 def open_context(settings: Settings) -> Context:
     store, vectors, engine = open_index(settings)
-    if not store.documents():
+    if not store.document_count():
+        previous = store.previous_paths()
+        if previous:
+            raise ValueError(f'{settings.data_dir} was written by an older budget-qa and has been cleared; ingest its '
+                             f'{len(previous)} files again: python -m qa ingest ' + ' '.join(sorted(previous)[:5])
+                             + (' …' if len(previous) > 5 else ''))
         raise ValueError(f'nothing ingested in {settings.data_dir}; run `python -m qa ingest data/samples` first')
     missing = store.without_vectors() if vectors is not None else []
     if missing:   # an ingest stopped before its vectors: answers still work, from keywords for those chunks
@@ -313,6 +336,21 @@ def cmd_compare(args, settings: Settings) -> int:
 def cmd_export(args, settings: Settings) -> int:
     written = export(FactStore(settings.facts_db), args.format, args.out)
     print('wrote ' + ', '.join(str(p) for p in written))
+    return 0
+
+
+def cmd_documents(args, settings: Settings) -> int:
+    store = FactStore(settings.facts_db)
+    for d in store.documents():
+        row = {'doc': d.doc, 'org': d.org, 'year': d.year, 'path': d.path, 'hash': d.content_hash.split(':')[0][:16],
+               'ingested_at': d.ingested_at, 'facts': d.summary.get('facts'),
+               'contradictions': d.summary.get('checks_failed', {}).get('contradiction', 0)}
+        if args.format == 'json':
+            print(json.dumps(row, ensure_ascii=False))
+        else:
+            print(f"{d.doc}\t{d.org}\t{d.year}\t{row['facts']} facts\t{row['contradictions']} contradictions\t"
+                  f"{row['hash']}\t{d.ingested_at}")
+    print(f'{store.document_count()} documents', file=sys.stderr)
     return 0
 
 

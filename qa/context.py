@@ -37,13 +37,28 @@ class Context:
     _catalogues: OrderedDict = field(default_factory=OrderedDict)
     _lines: OrderedDict = field(default_factory=OrderedDict)
     _blocks: OrderedDict = field(default_factory=OrderedDict)
+    generation: int = -1
+    _tokenizer: object = None
 
     @classmethod
     def from_store(cls, store: FactStore, search=None, llm=None) -> 'Context':
+        ctx = cls(store, None, [], search, llm)
+        ctx.refresh()
+        return ctx
+
+    def refresh(self) -> None:
+        """Read the list of documents again if any process wrote to the store since; drop what was cached."""
+        generation = self.store.generation()
+        if generation == self.generation:
+            return
+        store = self.store
         documents = store.documents()
-        directory = OrgDirectory.from_documents(documents, units_of=lambda keys: _units_of(store, documents, keys),
-                                                named_anywhere=lambda text: store.name_exists(text))
-        return cls(store, directory, documents, search, llm)
+        self.directory = OrgDirectory.from_documents(documents, units_of=lambda keys: _units_of(store, documents, keys),
+                                                     named_anywhere=lambda text: store.name_exists(text))
+        self.documents = documents
+        for cache in (self._facts, self._statements, self._catalogues, self._lines, self._blocks):
+            cache.clear()
+        self.generation = generation
 
     # ---- documents -------------------------------------------------------------------
 
@@ -70,6 +85,26 @@ class Context:
             statements = [s for d in docs for s in self.statements(d.doc)]
             return Catalogue.build(self.facts(docs), statements, {d.doc: (d.org, d.year) for d in docs})
         return _cached(self._catalogues, key, build)
+
+    def thin_catalogue(self, names: list[str], docs: list[DocumentInfo] | None = None) -> tuple[Catalogue, list]:
+        """A catalogue of only the facts named (row label, item or project), across many documents: what a
+        question about every organisation ('哪个单位三公经费最多') needs, read through the store's indexes."""
+        facts = self.store.facts_named(names, [d.doc for d in docs] if docs is not None else None)
+        held = {f.doc for f in facts}
+        documents = [d for d in self.documents if d.doc in held]
+        return Catalogue.build(facts, [], {d.doc: (d.org, d.year) for d in documents}), documents
+
+    def definitions(self, words: list[str]) -> tuple[Catalogue, list]:
+        statements = self.store.statements_like('definition', words)
+        held = {s['doc'] for s in statements}
+        documents = [d for d in self.documents if d.doc in held]
+        return Catalogue.build([], statements, {d.doc: (d.org, d.year) for d in documents}), documents
+
+    def tokenizer(self):
+        if self._tokenizer is None:
+            from index.bm25 import BudgetTokenizer
+            self._tokenizer = BudgetTokenizer()
+        return self._tokenizer
 
     def blocks(self, doc: str) -> list[dict]:
         return _cached(self._blocks, doc, lambda: self.store.blocks(doc))

@@ -106,9 +106,30 @@ class OrgDirectory:
         record = self.by_key.get(key)
         return record.years if record else ()
 
-    def loaded(self) -> str:
-        """'克州工信局（2024、2025年）；…' for refusals: what is there to ask about."""
-        return '；'.join(f'{r.names[-1]}（{"、".join(str(y) for y in r.years)}年）' for r in self.records)
+    def loaded(self, mention: str = '', limit: int = 8) -> str:
+        """'克州工信局（2024、2025年）；…' for refusals: what there is to ask about — all of it when little is
+        loaded, else the organisations that share the mention's place or body, and how many there are."""
+        records = self.records
+        if len(records) > limit:
+            near = self._like(mention)
+            shown = '；'.join(self._listed(r) for r in near[:limit])
+            return (f'{len(records)}个单位的预算公开' + (f'，其中与“{mention}”同地方或同类的有：{shown}' if shown else '')
+                    + '（用 `python -m qa documents` 或页面的文件列表查看全部）')
+        return '；'.join(self._listed(r) for r in records)
+
+    @staticmethod
+    def _listed(r: OrgRecord) -> str:
+        return f'{r.names[-1]}（{"、".join(str(y) for y in r.years)}年）'
+
+    def _like(self, mention: str) -> list[OrgRecord]:
+        if not mention:
+            return []
+        m = next(iter(self.mentions(normalise(mention))), None)
+        if m is None:
+            return []
+        same_place = [r for r in self.records if m.place and _same_place(m.place, r.place)]
+        same_body = [r for r in self.records if m.body and _same_body(m.body, r.body) and r not in same_place]
+        return same_place + same_body
 
     # ---- resolving ---------------------------------------------------------------
 

@@ -38,6 +38,7 @@ class Plan:
     unit_asked: str = ''
     qualifiers: tuple[str, ...] = ()
     subunit: str = ''
+    mention: str = ''                                 # an organisation named that is not loaded
     reason: str = ''
     candidates: tuple[str, ...] = ()
     parts: tuple['Plan', ...] = ()
@@ -199,8 +200,7 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
     resolution = ctx.directory.resolve(_blanked(norm, quoted))
     if resolution.unknown:
         named = '、'.join(resolution.unknown)
-        return Plan('refuse', text, reason=f'已载入的文件中没有{named}的预算公开',
-                    candidates=tuple(r.key for r in ctx.directory.records))
+        return Plan('refuse', text, reason=f'已载入的文件中没有{named}的预算公开', mention=resolution.unknown[0])
     if resolution.ambiguous and not resolution.keys:
         mention, keys = resolution.ambiguous[0]
         chosen = tuple(k for k in orgs if k in keys)
@@ -263,12 +263,16 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
     outside = ((0, start),) + tuple(masked) + ((end, len(norm)),)
     units, shown = units_asked(text)
     scope = _scope_asked(text)
-    reading = read(norm, docs, ctx, outside, clause, places, scope=scope, units=units, quoted=tuple(quoted))
+    if not base.orgs and not preferred and len(docs) > GLOBAL_LIMIT:
+        reading = _read_everywhere(norm, text, docs, ctx, outside, clause, places, scope=scope, units=units,
+                                   quoted=tuple(quoted))
+    else:
+        reading = read(norm, docs, ctx, outside, clause, places, scope=scope, units=units, quoted=tuple(quoted))
     if scope and _scope_inside_subject(reading, scope):
         reading.scope = scope = ''              # '一般公共预算拨款' names the item; it does not narrow another
     if preferred and not reading.subject_spans and len(docs) != len(ctx.documents_of((), base.years)):
-        reading = read(norm, ctx.documents_of((), base.years), ctx, outside, clause, places, scope=scope, units=units,
-                       quoted=tuple(quoted))
+        reading = _read_everywhere(norm, text, ctx.documents_of((), base.years), ctx, outside, clause, places,
+                                   scope=scope, units=units, quoted=tuple(quoted))
     items = _items(reading)
     kind = kind_of(text, reading, len(base.orgs), len(base.years), len(items), org_named)
     if kind in ('diff', 'share', 'explain', 'rank', 'compare') and units and '%' in units and kind != 'share':
@@ -281,11 +285,34 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
                    qualifiers=qualifiers_in(text), reading=reading)
 
 
-def read(norm: str, docs, ctx, taken, clause, places=(), **options) -> Reading:
+GLOBAL_LIMIT = 12          # more documents than this, and a question naming none is narrowed by the indexes first
+NARROWED_TO = 6
+
+
+def _read_everywhere(norm: str, text: str, docs, ctx, taken, clause, places=(), **options) -> Reading:
+    """A question that names no organisation, over a large store: read only what its words point at —
+    glossary entries for a definition, the named item's facts in every document for a ranking or a
+    comparison, else the few documents the keyword index finds for its words."""
+    found = cues(text)
+    words = [w for w in ctx.tokenizer().tokens(text) if len(w) >= 2]
+    if 'define' in found or 'weak:define' in found:
+        catalogue, held = ctx.definitions(words)
+        return read(norm, held, ctx, taken, clause, places, catalogue=catalogue, **options)
+    if 'rank' in found or 'compare' in found:
+        names = sorted({n for w in words for n in synonyms_of(w)} | set(words))
+        catalogue, held = ctx.thin_catalogue(names, docs)
+        return read(norm, held, ctx, taken, clause, places, catalogue=catalogue, **options)
+    allowed = {d.doc for d in docs}
+    hits = ctx.store.keyword_search(words, [d.doc for d in docs] if len(docs) < len(ctx.documents) else None, limit=60)
+    chosen = list(dict.fromkeys(chunk.doc for chunk, _ in hits if chunk.doc in allowed))[:NARROWED_TO]
+    return read(norm, [d for d in docs if d.doc in chosen], ctx, taken, clause, places, **options)
+
+
+def read(norm: str, docs, ctx, taken, clause, places=(), catalogue=None, **options) -> Reading:
     """The question matched against the catalogue of these documents. A place named alone (昌吉州) may be
     part of a project's name when the whole name is written, but never the part a near match rests on;
     nor are the words that ask ('比上年减少了多少', '是多少') matched as a name's."""
-    catalogue = ctx.catalogue(docs)
+    catalogue = catalogue if catalogue is not None else ctx.catalogue(docs)
     spans = catalogue.spans(norm, taken, clause, fuzzy_taken=tuple(places) + _asking_words(norm, clause))
     return Reading(norm, docs, catalogue, spans, taken=taken, clause=clause, places=tuple(places), **options)
 

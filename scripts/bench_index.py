@@ -23,9 +23,10 @@ from index.facts_store import FactStore  # noqa: E402
 from index.pipeline import ingest_paths  # noqa: E402
 from index.retriever import HybridSearch  # noqa: E402
 from index.runtime import open_vectors  # noqa: E402
-from qa.answer import Context, retrieve, scope_of, search_text  # noqa: E402
+from qa.answer import Context, retrieve  # noqa: E402
 from qa.evaluation import evidence_hit_rates, load_gold  # noqa: E402
-from qa.understand import Catalogue, understand  # noqa: E402
+from qa.plan import understand  # noqa: E402
+from qa.plans.verify import search_text  # noqa: E402
 from settings import Settings  # noqa: E402
 
 
@@ -45,13 +46,13 @@ def main() -> None:
         ingest_paths([REPO / 'data' / 'samples'], store, vectors=vectors)
         build = time.perf_counter() - started
         chunks = store.chunks()
-        texts = [c['embed_text'] for c in chunks]
+        texts = [c.embed_text for c in chunks]
         embedder = vectors.embeddings
         print(f'embedding model        {embedder.name}')
-        print(f'chunks                 {len(chunks)} ({sum(c["kind"] == "table" for c in chunks)} table rows, '
-              f'{sum(c["kind"] == "prose" for c in chunks)} prose)')
-        print(f'characters embedded    {sum(map(len, set(texts)))} in {embedder.embedded} distinct texts '
-              f'(chunk text shown: {sum(len(c["text"]) for c in chunks)} characters)')
+        print(f'chunks                 {len(chunks)} ({sum(c.kind == "table" for c in chunks)} table rows, '
+              f'{sum(c.kind == "prose" for c in chunks)} prose); {len(chunks) / max(1, store.document_count()):.0f} '
+              f'per document')
+        print(f'characters embedded    {sum(map(len, set(texts)))} in {embedder.embedded} distinct texts')
         print(f'full index build       {build:.1f}s')
         sample = list(dict.fromkeys(texts))[:200]
         started = time.perf_counter()
@@ -63,13 +64,12 @@ def main() -> None:
         ingest_paths([REPO / 'data' / 'samples'], store, vectors=vectors)
         print(f're-ingest, unchanged   {time.perf_counter() - started:.2f}s')
         engine = HybridSearch.open(store, vectors)
-        catalogue = Catalogue.from_documents(store.documents())
+        ctx = Context.from_store(store, search=engine.search)
         gold = load_gold(args.gold) if args.gold.exists() else []
 
         def search(text, engine=engine):
-            question = understand(text, catalogue)
-            orgs, years = scope_of(question)
-            return engine.search(search_text(question), orgs, years, k=5)
+            plan = understand(text, ctx)
+            return engine.search(search_text(plan, ctx), tuple(plan.orgs), tuple(plan.years), k=5)
 
         latencies = []
         for g in gold * 3:
@@ -80,7 +80,6 @@ def main() -> None:
             latencies.sort()
             p95 = latencies[int(len(latencies) * 0.95) - 1]
             print(f'search latency         p50 {statistics.median(latencies):.0f} ms, p95 {p95:.0f} ms')
-        ctx = Context.from_store(store, search=engine.search)
         for label, run in (('bm25 only', lambda t, e=HybridSearch.open(store, None): search(t, e)),
                            ('bm25+vectors', lambda t: search(t, engine)),
                            ('+fact lines', lambda t: retrieve(t, ctx, k=5))):
