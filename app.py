@@ -38,7 +38,13 @@ def resources(data_dir: str):
 
 
 def context() -> Context:
-    settings, store, _, engine = resources(str(Settings.from_env().data_dir))
+    """One answering context for every session: it re-reads the document list when the store changes."""
+    return shared_context(str(Settings.from_env().data_dir))
+
+
+@st.cache_resource(show_spinner=False)
+def shared_context(data_dir: str) -> Context:
+    settings, store, _, engine = resources(data_dir)
     return Context.from_store(store, search=engine.search, llm=chat_model(settings))
 
 
@@ -167,13 +173,17 @@ def chat_tab(ctx: Context, orgs, years) -> None:
 
 
 def facts_tab(store) -> None:
-    orgs = sorted({d.org_key for d in store.documents()})
+    documents = store.documents()
+    orgs = sorted({d.org_key for d in documents})
+    if not orgs:
+        st.info('还没有读取任何文件。')
+        return
     c1, c2, c3 = st.columns(3)
-    org = c1.selectbox('单位', ['（全部）'] + orgs, key='facts_org')
-    year = c2.selectbox('年度', ['（全部）'] + sorted({str(d.year) for d in store.documents()}), key='facts_year')
+    org = c1.selectbox('单位', orgs, key='facts_org')           # one organisation at a time: a province has millions
+    year = c2.selectbox('年度', ['（全部）'] + sorted({str(d.year) for d in documents if d.org_key == org}),
+                        key='facts_year')
     table = c3.selectbox('表', ['（全部）'] + [str(n) for n in range(1, 12)], key='facts_table')
-    frame = facts_frame(store, None if org == '（全部）' else org, None if year == '（全部）' else int(year),
-                        None if table == '（全部）' else int(table))
+    frame = facts_frame(store, org, None if year == '（全部）' else int(year), None if table == '（全部）' else int(table))
     st.caption(f'{len(frame)} 条事实')
     st.dataframe(frame, hide_index=True, width='stretch')
     d1, d2 = st.columns(2)
@@ -184,7 +194,9 @@ def facts_tab(store) -> None:
 
 def chart_tab(store) -> None:
     item = st.selectbox('项目', list(CHART_ITEMS), key='chart_item')
-    series = item_series(store, item)
+    orgs = sorted({d.org_key for d in store.documents()})
+    chosen = st.multiselect('单位', orgs, default=orgs[:10], key='chart_orgs')
+    series = item_series(store, item, chosen)
     if series.empty:
         st.info('没有这一项的数字。')
         return

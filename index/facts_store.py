@@ -29,7 +29,8 @@ from pathlib import Path
 from ingest.models import BudgetFact, Check, ParsedDocument, Statement
 from ingest.orgs import org_key
 
-SCHEMA_VERSION = 9
+SCHEMA_VERSION = 10
+LINES_PER_ROW = 64
 TOKEN_SEPARATOR = '\u3000'       # as index/chunks.py writes tokens
 SCHEMA = (
     # every repeated string (labels, columns, units, headings, check names, chunk words) once, by number:
@@ -44,8 +45,10 @@ SCHEMA = (
         org TEXT NOT NULL, org_key TEXT NOT NULL, year INTEGER, aliases TEXT NOT NULL, n_lines INTEGER,
         summary TEXT NOT NULL, ingested_at TEXT NOT NULL, vectors INTEGER NOT NULL DEFAULT 0)""",
     "CREATE INDEX documents_by_org ON documents (org_key, year)",
-    """CREATE TABLE lines (doc_id INTEGER NOT NULL, line INTEGER NOT NULL, text TEXT NOT NULL, page INTEGER,
-        PRIMARY KEY (doc_id, line)) WITHOUT ROWID""",
+    # the text itself, LINES_PER_ROW lines to a row (joined by newlines; PDF pages alongside): a row per line
+    # would cost half the text again in row overhead
+    """CREATE TABLE lines (doc_id INTEGER NOT NULL, first INTEGER NOT NULL, text TEXT NOT NULL, pages TEXT,
+        PRIMARY KEY (doc_id, first)) WITHOUT ROWID""",
     """CREATE TABLE tables (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, table_no INTEGER, kind TEXT, title INTEGER,
         unit TEXT, columns TEXT, line_start INTEGER, line_end INTEGER, empty INTEGER, note TEXT, layout TEXT,
         warnings TEXT)""",
@@ -67,7 +70,7 @@ SCHEMA = (
     """CREATE TABLE blocks (doc_id INTEGER NOT NULL, kind TEXT, line_start INTEGER, line_end INTEGER,
         table_no INTEGER)""",
     "CREATE INDEX blocks_by_doc ON blocks (doc_id, line_start)",
-    """CREATE TABLE chunks (id INTEGER PRIMARY KEY, key TEXT NOT NULL, doc_id INTEGER NOT NULL, kind TEXT,
+    """CREATE TABLE chunks (id INTEGER PRIMARY KEY, key INTEGER NOT NULL, doc_id INTEGER NOT NULL, kind TEXT,
         table_no INTEGER, section INTEGER, line_start INTEGER, line_end INTEGER, tokens INTEGER NOT NULL)""",
     "CREATE UNIQUE INDEX chunks_by_key ON chunks (key)",
     "CREATE INDEX chunks_by_doc ON chunks (doc_id, line_start)",
@@ -204,9 +207,7 @@ class FactStore:
                 len(parsed.source.lines), json.dumps(summary, ensure_ascii=False),
                 datetime.now(timezone.utc).isoformat(timespec='seconds'))).lastrowid
             label = self._labels(db, parsed, chunks)
-            pages = parsed.source.pages or (None,) * len(parsed.source.lines)
-            db.executemany('INSERT INTO lines VALUES (?,?,?,?)',
-                           [(doc_id, i, text, page) for i, (text, page) in enumerate(zip(parsed.source.lines, pages), 1)])
+            db.executemany('INSERT INTO lines VALUES (?,?,?,?)', _line_rows(doc_id, parsed.source))
             titles = {}
             for t in parsed.tables:
                 table_id = db.execute('INSERT INTO tables VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?)',
@@ -223,7 +224,8 @@ class FactStore:
                 for s in parsed.statements])
             fault()   # tests: a crash here, half written, must leave the old state
             db.executemany('INSERT OR IGNORE INTO chunks VALUES (NULL,?,?,?,?,?,?,?,?)', [
-                (c.key, doc_id, c.kind, c.table_no, label(c.section), c.line_start, c.line_end, label(c.tokens))
+                (int(c.key, 16) - 2 ** 63, doc_id, c.kind, c.table_no, label(c.section), c.line_start, c.line_end,
+                 label(c.tokens))
                 for c in chunks])
             db.execute('INSERT INTO chunks_fts(rowid, tokens) SELECT id, tokens FROM chunk_words '
                        'WHERE id IN (SELECT id FROM chunks WHERE doc_id = ?)', (doc_id,))
@@ -373,14 +375,16 @@ class FactStore:
 
     def blocks(self, doc: str | None = None) -> list[dict]:
         """Headings and paragraphs, their text read from the document's lines (wrapped lines joined)."""
-        sql = ('SELECT d.doc, b.kind, b.line_start, b.line_end, b.table_no, (SELECT group_concat(trim(x.text), \'\') '
-               'FROM lines x WHERE x.doc_id = b.doc_id AND x.line BETWEEN b.line_start AND b.line_end) AS text '
-               'FROM blocks b JOIN documents d ON d.id = b.doc_id' + (' WHERE d.doc = ?' if doc else '')
-               + ' ORDER BY d.doc, b.line_start')
-        out = []
+        sql = ('SELECT d.doc, b.kind, b.line_start, b.line_end, b.table_no FROM blocks b '
+               'JOIN documents d ON d.id = b.doc_id' + (' WHERE d.doc = ?' if doc else '') + ' ORDER BY d.doc, b.line_start')
+        out, texts = [], {}
         for r in self.db.execute(sql, (doc,) if doc else ()):
             block = dict(r)
-            block['text'] = MARKUP.sub('', block['text'] or '') if block['kind'] != 'table' else ''
+            if block['doc'] not in texts:
+                texts[block['doc']] = dict(self.line_text(block['doc'], 1, 10 ** 9))
+            lines = texts[block['doc']]
+            joined = ''.join(lines.get(n, '').strip() for n in range(block['line_start'], block['line_end'] + 1))
+            block['text'] = MARKUP.sub('', joined) if block['kind'] != 'table' else ''
             out.append(block)
         return out
 
@@ -396,10 +400,11 @@ class FactStore:
         return [_chunk(r) for r in self.db.execute(sql + ' ORDER BY d.doc, c.line_start', list(docs or ()))]
 
     def chunks_by_key(self, keys: list[str]) -> dict[str, ChunkRow]:
-        if not keys:
+        numbers = [int(k) for k in keys if str(k).lstrip('-').isdigit()]
+        if not numbers:
             return {}
-        rows = self.db.execute(CHUNKS_SELECT + f' WHERE c.key IN ({",".join("?" * len(keys))})', keys)
-        return {r['key']: _chunk(r) for r in rows}
+        rows = self.db.execute(CHUNKS_SELECT + f' WHERE c.key IN ({",".join("?" * len(numbers))})', numbers)
+        return {str(r['key']): _chunk(r) for r in rows}
 
     def chunk_count(self) -> int:
         return self.db.execute('SELECT COUNT(*) FROM chunks').fetchone()[0]
@@ -433,12 +438,10 @@ class FactStore:
         return [(_chunk(r), -r['score']) for r in rows]
 
     def pages(self, doc: str) -> dict[int, int]:
-        rows = self.db.execute('SELECT line, page FROM lines WHERE doc_id = ? AND page IS NOT NULL', (self._doc_id(doc),))
-        return {r['line']: r['page'] for r in rows}
+        return {n: page for n, _, page in self._lines(doc, 1, 10 ** 9) if page is not None}
 
     def page_of(self, doc: str, line: int) -> int | None:
-        row = self.db.execute('SELECT page FROM lines WHERE doc_id = ? AND line = ?', (self._doc_id(doc), line)).fetchone()
-        return row['page'] if row else None
+        return next((page for n, _, page in self._lines(doc, line, line)), None)
 
     def names_in(self, doc: str) -> list[str]:
         """The units (处室, 下属单位, 项目承担单位) and projects a document names."""
@@ -463,9 +466,20 @@ class FactStore:
         return [(r[0], r[1]) for r in rows]
 
     def line_text(self, doc: str, start: int, end: int) -> list[tuple[int, str]]:
-        rows = self.db.execute('SELECT line, text FROM lines WHERE doc_id = ? AND line BETWEEN ? AND ? ORDER BY line',
-                               (self._doc_id(doc), start, end))
-        return [(r['line'], r['text']) for r in rows]
+        return [(n, text) for n, text, _ in self._lines(doc, start, end)]
+
+    def _lines(self, doc: str, start: int, end: int) -> list[tuple[int, str, int | None]]:
+        first = ((max(start, 1) - 1) // LINES_PER_ROW) * LINES_PER_ROW + 1
+        rows = self.db.execute('SELECT first, text, pages FROM lines WHERE doc_id = ? AND first BETWEEN ? AND ? '
+                               'ORDER BY first', (self._doc_id(doc), first, end))
+        out = []
+        for r in rows:
+            pages = [int(p) if p else None for p in r['pages'].split(',')] if r['pages'] else []
+            for i, text in enumerate(r['text'].split('\n')):
+                n = r['first'] + i
+                if start <= n <= end:
+                    out.append((n, text, pages[i] if i < len(pages) else None))
+        return out
 
     def orgs_matching(self, name: str) -> list[str]:
         """Organisation keys whose full name or an alias equals, or contains, `name`."""
@@ -494,6 +508,16 @@ CHUNKS_SELECT = ('SELECT c.key, d.doc, d.year, c.kind, c.table_no, ls.text AS se
                  'LEFT JOIN labels ls ON ls.id = c.section JOIN labels lw ON lw.id = c.tokens')
 SOURCES = {'table': 0, 'text': 1}
 MARKUP = re.compile(r'</?b>|\*\*|^[#\s-]+')
+
+
+def _line_rows(doc_id: int, source) -> list[tuple]:
+    rows = []
+    lines = [line.replace('\n', ' ') for line in source.lines]
+    for first in range(0, len(lines), LINES_PER_ROW):
+        pages = source.pages[first:first + LINES_PER_ROW] if source.pages else ()
+        rows.append((doc_id, first + 1, '\n'.join(lines[first:first + LINES_PER_ROW]),
+                     ','.join('' if p is None else str(p) for p in pages) if pages else None))
+    return rows
 
 
 def _previous_paths(db) -> list[str]:
@@ -544,7 +568,7 @@ def _fact(r: sqlite3.Row) -> BudgetFact:
 
 
 def _chunk(r: sqlite3.Row) -> ChunkRow:
-    return ChunkRow(r['key'], r['doc'], r['year'] or 0, r['kind'], r['table_no'] or 0, r['section'] or '',
+    return ChunkRow(str(r['key']), r['doc'], r['year'] or 0, r['kind'], r['table_no'] or 0, r['section'] or '',
                     r['line_start'], r['line_end'], r['tokens'])
 
 

@@ -9,7 +9,9 @@ bad file with what to do: stored data stays exactly as it was.
 from __future__ import annotations
 
 import os
+import pickle
 import signal
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
@@ -76,18 +78,25 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
         except IngestError as error:
             errors.append(error)
             continue
-        source = replace(source, content_hash=f'{source.content_hash}:{CHUNKER_VERSION}')
-        if store.is_current(source.name, source.content_hash):
+        if store.is_current(source.name, f'{source.content_hash}:{CHUNKER_VERSION}'):
             unchanged.append(path)
         else:
-            sources.append((path, source))
-    parsed = _parse_all(sources, aliases, errors, progress, on_document, len(files), len(unchanged), workers)
-    if errors:
-        raise IngestFailed(errors)
+            sources.append((path, None))          # read again by the worker that parses it: memory stays flat
+    with tempfile.TemporaryDirectory(prefix='budgetqa-ingest-') as spill:
+        parsed = _parse_all(sources, aliases, errors, progress, on_document, len(files), len(unchanged), workers,
+                            Path(spill))
+        if errors:
+            raise IngestFailed(errors)
+        return _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors)
+
+
+def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors) -> list[IngestOutcome]:
+    """Every file was read: write each document in its own transaction, then its vectors."""
     _check_duplicate_names([(path, None, 0) for path in files])
     stored = {d.doc: d.summary for d in store.documents()} if unchanged else {}
     outcomes = [IngestOutcome(path.name, str(path), 'unchanged', stored.get(path.name, {})) for path in unchanged]
-    for path, document, chunks, seconds in parsed:
+    for path, spilled, seconds in parsed:
+        document, chunks = _unspill(spilled)
         summary = summarise(document, seconds)
         summary['chunks'] = len(chunks)
         store.replace_document(document, path.resolve(), summary, chunks, fault=_fault('in_fact_write'))
@@ -104,15 +113,16 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
     return outcomes
 
 
-def _parse_all(sources, aliases, errors, progress, on_document, total, done, workers):
-    """Parse and chunk in a process pool over the machine's cores (in this process for one or two files)."""
+def _parse_all(sources, aliases, errors, progress, on_document, total, done, workers, spill: Path):
+    """Parse and chunk in a process pool over the machine's cores (in this process for one or two files).
+    Each parsed document is kept on disk until every file has been read: memory stays flat for a province."""
     workers = workers or min(os.cpu_count() or 1, max(1, len(sources)))
     out = []
     if workers <= 1 or len(sources) <= 2:
-        results = (_parse_one(source, aliases) for _, source in sources)
+        results = (_parse_one(path, aliases) for path, _ in sources)
     else:
         pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
-        results = pool.map(_parse_one, [s for _, s in sources], [aliases] * len(sources), chunksize=1)
+        results = pool.map(_parse_one, [path for path, _ in sources], [aliases] * len(sources), chunksize=1)
     started = time.perf_counter()
     try:
         for (path, _), (document, chunks, seconds, error) in zip(sources, results):
@@ -121,7 +131,7 @@ def _parse_all(sources, aliases, errors, progress, on_document, total, done, wor
                 errors.append(error)
                 progress(f'[{done}/{total}] {path.name}: ERROR')
             else:
-                out.append((path, document, chunks, seconds))
+                out.append((path, _spill(spill, len(out), document, chunks), seconds))
                 rate = (done - (total - len(sources))) / max(time.perf_counter() - started, 1e-9)
                 progress(f'[{done}/{total}] {path.name}: parsed in {seconds:.2f}s ({rate:.1f} documents/s)')
             on_document(done, total)
@@ -145,14 +155,28 @@ def _tokenizer() -> BudgetTokenizer:
     return _TOKENIZER
 
 
-def _parse_one(source, aliases):
+def _parse_one(path: Path, aliases):
     started = time.perf_counter()
     try:
+        source = read_source(path)
+        source = replace(source, content_hash=f'{source.content_hash}:{CHUNKER_VERSION}')
         document = parse_source(source, aliases)
         chunks = chunks_for(document, _tokenizer())
     except IngestError as error:
         return None, None, 0.0, error
     return document, chunks, time.perf_counter() - started, None
+
+
+def _spill(folder: Path, number: int, document, chunks) -> Path:
+    path = folder / f'{number}.pickle'
+    with path.open('wb') as f:
+        pickle.dump((document, chunks), f, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _unspill(path: Path):
+    with path.open('rb') as f:
+        return pickle.load(f)
 
 
 def _fault(point: str):

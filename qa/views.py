@@ -92,11 +92,13 @@ CHART_ITEMS = {
 }
 
 
-def item_series(store: FactStore, item: str) -> pd.DataFrame:
-    """One item across organisations and years, each value with the line it comes from."""
+def item_series(store: FactStore, item: str, orgs: list[str] | None = None) -> pd.DataFrame:
+    """One item across organisations (all, or those chosen) and years, each value with the line it comes from."""
     table_no, row, column = CHART_ITEMS[item]
     out = []
     for d in store.documents():
+        if orgs is not None and d.org_key not in orgs:
+            continue
         facts = [f for f in store.facts(doc=d.doc, table_no=table_no) if f.column == column
                  and (f.row == row if row else f.row in ('合计', '总计') and not f.row_code)]
         if not facts and item == '三公经费':

@@ -75,8 +75,10 @@ def ingest(folder: Path, data_dir: Path, vectors: bool) -> float:
     return time.perf_counter() - started
 
 
-ASK = ("import resource, sys; from qa.cli import main; code = main(['ask', sys.argv[1]]); "
-       "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)")
+# the peak of the asking process itself (VmHWM: ru_maxrss would carry the benchmark's own peak across exec)
+ASK = ("import re, sys; from qa.cli import main; code = main(['ask', sys.argv[1]]); "
+       "print('PEAK', re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1), file=sys.stderr); "
+       "sys.exit(code)")
 
 
 def cold_ask(data_dir: Path, question: str) -> tuple[float, float]:
