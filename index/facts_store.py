@@ -29,7 +29,7 @@ from pathlib import Path
 from ingest.models import BudgetFact, Check, ParsedDocument, Statement
 from ingest.orgs import org_key
 
-SCHEMA_VERSION = 10
+SCHEMA_VERSION = 11
 LINES_PER_ROW = 64
 TOKEN_SEPARATOR = '\u3000'       # as index/chunks.py writes tokens
 SCHEMA = (
@@ -43,7 +43,8 @@ SCHEMA = (
     """CREATE TABLE documents (
         id INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE, path TEXT, content_hash TEXT NOT NULL, encoding TEXT,
         org TEXT NOT NULL, org_key TEXT NOT NULL, year INTEGER, aliases TEXT NOT NULL, n_lines INTEGER,
-        summary TEXT NOT NULL, ingested_at TEXT NOT NULL, vectors INTEGER NOT NULL DEFAULT 0)""",
+        summary TEXT NOT NULL, ingested_at TEXT NOT NULL, vectors INTEGER NOT NULL DEFAULT 0,
+        facts_from INTEGER, facts_to INTEGER, chunks_from INTEGER, chunks_to INTEGER)""",
     "CREATE INDEX documents_by_org ON documents (org_key, year)",
     # the text itself, LINES_PER_ROW lines to a row (joined by newlines; PDF pages alongside): a row per line
     # would cost half the text again in row overhead
@@ -57,28 +58,25 @@ SCHEMA = (
         table_no INTEGER, row_code TEXT, row INTEGER, col INTEGER, value TEXT NOT NULL, unit INTEGER, raw TEXT,
         line_start INTEGER, line_end INTEGER, item INTEGER, project INTEGER, section INTEGER, checks_passed INTEGER,
         checks_failed INTEGER, flags INTEGER)""",
-    "CREATE INDEX facts_by_doc ON facts (doc_id)",
     "CREATE INDEX facts_by_item ON facts (item) WHERE item IS NOT NULL",
     "CREATE INDEX facts_by_row ON facts (row)",
     "CREATE INDEX facts_by_project ON facts (project) WHERE project IS NOT NULL",
-    """CREATE TABLE checks (doc_id INTEGER NOT NULL, table_no INTEGER, name INTEGER, subject INTEGER, expected TEXT,
-        actual TEXT, ok INTEGER, line_start INTEGER, line_end INTEGER, kind TEXT, severity TEXT)""",
-    "CREATE INDEX checks_by_doc ON checks (doc_id)",
-    """CREATE TABLE statements (doc_id INTEGER NOT NULL, kind TEXT, subject INTEGER, text INTEGER,
-        line_start INTEGER, line_end INTEGER, table_no INTEGER)""",
-    "CREATE INDEX statements_by_doc ON statements (doc_id, kind)",
-    """CREATE TABLE blocks (doc_id INTEGER NOT NULL, kind TEXT, line_start INTEGER, line_end INTEGER,
-        table_no INTEGER)""",
-    "CREATE INDEX blocks_by_doc ON blocks (doc_id, line_start)",
-    """CREATE TABLE chunks (id INTEGER PRIMARY KEY, key INTEGER NOT NULL, doc_id INTEGER NOT NULL, kind TEXT,
+    # rows a document owns in order (n): kept together by document, so no index on the document is needed
+    """CREATE TABLE checks (doc_id INTEGER NOT NULL, n INTEGER NOT NULL, table_no INTEGER, name INTEGER,
+        subject INTEGER, expected TEXT, actual TEXT, ok INTEGER, line_start INTEGER, line_end INTEGER, kind INTEGER,
+        severity INTEGER, PRIMARY KEY (doc_id, n)) WITHOUT ROWID""",
+    """CREATE TABLE statements (doc_id INTEGER NOT NULL, n INTEGER NOT NULL, kind TEXT, subject INTEGER, text INTEGER,
+        line_start INTEGER, line_end INTEGER, table_no INTEGER, PRIMARY KEY (doc_id, n)) WITHOUT ROWID""",
+    """CREATE TABLE blocks (doc_id INTEGER NOT NULL, n INTEGER NOT NULL, kind INTEGER, line_start INTEGER,
+        line_end INTEGER, table_no INTEGER, PRIMARY KEY (doc_id, n)) WITHOUT ROWID""",
+    """CREATE TABLE chunks (id INTEGER PRIMARY KEY, key INTEGER NOT NULL, doc_id INTEGER NOT NULL, kind INTEGER,
         table_no INTEGER, section INTEGER, line_start INTEGER, line_end INTEGER, tokens INTEGER NOT NULL)""",
     "CREATE UNIQUE INDEX chunks_by_key ON chunks (key)",
-    "CREATE INDEX chunks_by_doc ON chunks (doc_id, line_start)",
     # the keyword index reads its content (the chunks' words) through this view: nothing is stored twice
     "CREATE VIEW chunk_words (id, tokens) AS SELECT c.id, l.text FROM chunks c JOIN labels l ON l.id = c.tokens",
     "CREATE VIRTUAL TABLE chunks_fts USING fts5(tokens, content='chunk_words', content_rowid='id')",
 )
-CHILD_TABLES = ('lines', 'tables', 'facts', 'checks', 'statements', 'blocks')
+CHILD_TABLES = ('lines', 'tables', 'checks', 'statements', 'blocks')   # facts and chunks: by id range
 EMPTY = ('', '[]')
 
 
@@ -201,7 +199,7 @@ class FactStore:
             self._delete(db, parsed.name)
             db.execute('UPDATE generation SET n = n + 1')
             db.execute('DELETE FROM previous_paths')
-            doc_id = db.execute('INSERT INTO documents VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,0)', (
+            doc_id = db.execute('INSERT INTO documents VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,0,NULL,NULL,NULL,NULL)', (
                 parsed.name, str(path), parsed.source.content_hash, parsed.source.encoding, parsed.org,
                 org_key(parsed.org), parsed.year, json.dumps(parsed.aliases, ensure_ascii=False),
                 len(parsed.source.lines), json.dumps(summary, ensure_ascii=False),
@@ -214,23 +212,29 @@ class FactStore:
                                       (doc_id, t.number, t.kind, label(t.title), t.unit, json.dumps(t.columns, ensure_ascii=False),
                                        t.line_start, t.line_end, int(t.empty), t.note, t.layout, json.dumps(t.warnings))).lastrowid
                 titles.setdefault((t.number, t.title), table_id)
-            db.executemany('INSERT INTO facts VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)',
-                           [_fact_row(doc_id, titles.get((f.table_no, f.table_title)), f, label) for f in parsed.facts])
-            db.executemany('INSERT INTO checks VALUES (?,?,?,?,?,?,?,?,?,?,?)', [
-                (doc_id, c.table_no, label(c.name), label(c.subject), str(c.expected), str(c.actual), int(c.ok),
-                 c.line_start, c.line_end, c.kind, c.severity) for c in parsed.checks])
-            db.executemany('INSERT INTO statements VALUES (?,?,?,?,?,?,?)', [
-                (doc_id, s.kind, label(s.subject), label(s.text), s.line_start, s.line_end, s.table_no)
-                for s in parsed.statements])
+            facts_from = _next_id(db, 'facts')
+            db.executemany('INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)', [
+                (facts_from + i, *_fact_row(doc_id, titles.get((f.table_no, f.table_title)), f, label))
+                for i, f in enumerate(parsed.facts)])
+            db.executemany('INSERT INTO checks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)', [
+                (doc_id, n, c.table_no, label(c.name), label(c.subject), str(c.expected), str(c.actual), int(c.ok),
+                 c.line_start, c.line_end, label(c.kind), label(c.severity)) for n, c in enumerate(parsed.checks)])
+            db.executemany('INSERT INTO statements VALUES (?,?,?,?,?,?,?,?)', [
+                (doc_id, n, s.kind, label(s.subject), label(s.text), s.line_start, s.line_end, s.table_no)
+                for n, s in enumerate(parsed.statements)])
             fault()   # tests: a crash here, half written, must leave the old state
-            db.executemany('INSERT OR IGNORE INTO chunks VALUES (NULL,?,?,?,?,?,?,?,?)', [
-                (int(c.key, 16) - 2 ** 63, doc_id, c.kind, c.table_no, label(c.section), c.line_start, c.line_end,
-                 label(c.tokens))
-                for c in chunks])
+            chunks_from = _next_id(db, 'chunks')
+            rows = {int(c.key, 16) - 2 ** 63: c for c in chunks}   # a chunk repeated in a file is kept once
+            db.executemany('INSERT OR IGNORE INTO chunks VALUES (?,?,?,?,?,?,?,?,?)', [
+                (chunks_from + i, key, doc_id, label(c.kind), c.table_no, label(c.section), c.line_start, c.line_end,
+                 label(c.tokens)) for i, (key, c) in enumerate(rows.items())])
             db.execute('INSERT INTO chunks_fts(rowid, tokens) SELECT id, tokens FROM chunk_words '
-                       'WHERE id IN (SELECT id FROM chunks WHERE doc_id = ?)', (doc_id,))
-            db.executemany('INSERT INTO blocks VALUES (?,?,?,?,?)', [
-                (doc_id, b.kind, b.line_start, b.line_end, b.table_no) for b in parsed.blocks])
+                       'WHERE id BETWEEN ? AND ?', (chunks_from, chunks_from + len(rows) - 1))
+            db.executemany('INSERT INTO blocks VALUES (?,?,?,?,?,?)', [
+                (doc_id, n, label(b.kind), b.line_start, b.line_end, b.table_no) for n, b in enumerate(parsed.blocks)])
+            db.execute('UPDATE documents SET facts_from = ?, facts_to = ?, chunks_from = ?, chunks_to = ? WHERE id = ?',
+                       (facts_from, facts_from + len(parsed.facts) - 1, chunks_from, chunks_from + len(rows) - 1,
+                        doc_id))
 
     @staticmethod
     def _labels(db, parsed: ParsedDocument, chunks):
@@ -245,6 +249,9 @@ class FactStore:
         texts.update(s.text for s in parsed.statements)
         texts.update(c.section for c in chunks)
         texts.update(c.tokens for c in chunks)
+        texts.update(c.kind for c in chunks)
+        texts.update(b.kind for b in parsed.blocks)
+        texts.update(x for c in parsed.checks for x in (c.kind, c.severity))
         texts = {t: _hash(t) for t in texts if t}
         ids = {}
         hashes = list(set(texts.values()))
@@ -275,8 +282,12 @@ class FactStore:
             return False
         doc_id = row['id']
         db.execute("INSERT INTO chunks_fts(chunks_fts, rowid, tokens) SELECT 'delete', id, tokens FROM chunk_words "
-                   "WHERE id IN (SELECT id FROM chunks WHERE doc_id = ?)", (doc_id,))
-        db.execute('DELETE FROM chunks WHERE doc_id = ?', (doc_id,))
+                   "WHERE id BETWEEN (SELECT chunks_from FROM documents WHERE id = ?) "
+                   "AND (SELECT chunks_to FROM documents WHERE id = ?)", (doc_id, doc_id))
+        db.execute('DELETE FROM chunks WHERE id BETWEEN (SELECT chunks_from FROM documents WHERE id = ?) '
+                   'AND (SELECT chunks_to FROM documents WHERE id = ?)', (doc_id, doc_id))
+        db.execute('DELETE FROM facts WHERE id BETWEEN (SELECT facts_from FROM documents WHERE id = ?) '
+                   'AND (SELECT facts_to FROM documents WHERE id = ?)', (doc_id, doc_id))
         for table in CHILD_TABLES:
             db.execute(f'DELETE FROM {table} WHERE doc_id = ?', (doc_id,))
         db.execute('DELETE FROM documents WHERE id = ?', (doc_id,))
@@ -337,19 +348,34 @@ class FactStore:
 
     def facts_named(self, names: list[str], docs: list[str] | None = None) -> list[BudgetFact]:
         """Facts whose row label, item or project is one of `names` (as stored), in these documents."""
-        if not names:
+        ids = self._label_ids(names)
+        if not ids:
             return []
-        marks = ','.join('?' * len(names))
-        sql = FACTS_SELECT + (f' WHERE (lr.text IN ({marks}) OR li.text IN ({marks}) OR lp.text IN ({marks}))')
-        args = list(names) * 3
+        marks = ','.join('?' * len(ids))
+        # within documents, read each document's range of facts (unary + keeps SQLite off the label indexes,
+        # which would visit every document's rows of a common label such as 合计)
+        plus = '+' if docs is not None else ''
+        sql = FACTS_SELECT + (f' WHERE ({plus}f.row IN ({marks}) OR {plus}f.item IN ({marks}) '
+                              f'OR {plus}f.project IN ({marks}))')
+        args = list(ids) * 3
         if docs is not None:
             sql += f' AND d.doc IN ({",".join("?" * len(docs))})'
             args += list(docs)
         return [_fact(r) for r in self.db.execute(sql + ' ORDER BY d.doc, f.id', args)]
 
+    def _label_ids(self, texts: list[str]) -> list[int]:
+        """The ids of these labels, found by their hashes (the labels' text is not indexed)."""
+        texts = set(texts)
+        hashes = list({_hash(t) for t in texts})
+        if not hashes:
+            return []
+        rows = self.db.execute(f'SELECT id, text FROM labels WHERE hash IN ({",".join("?" * len(hashes))})', hashes)
+        return [r['id'] for r in rows if r['text'] in texts]
+
     def checks(self, doc: str | None = None, failed_only: bool = False) -> list[dict]:
         sql = ('SELECT d.doc, c.table_no, ln.text AS name, ls.text AS subject, c.expected, c.actual, c.ok, c.line_start, '
-               'c.line_end, c.kind, c.severity FROM checks c JOIN documents d ON d.id = c.doc_id '
+               'c.line_end, lk.text AS kind, lv.text AS severity FROM checks c JOIN documents d ON d.id = c.doc_id '
+               'LEFT JOIN labels lk ON lk.id = c.kind LEFT JOIN labels lv ON lv.id = c.severity '
                'LEFT JOIN labels ln ON ln.id = c.name LEFT JOIN labels ls ON ls.id = c.subject WHERE 1=1'
                + (' AND d.doc = ?' if doc else '') + (' AND c.ok = 0' if failed_only else ''))
         return [dict(r) for r in self.db.execute(sql, (doc,) if doc else ())]
@@ -360,7 +386,7 @@ class FactStore:
                'FROM statements s JOIN documents d ON d.id = s.doc_id LEFT JOIN labels l ON l.id = s.subject '
                'LEFT JOIN labels lt ON lt.id = s.text'
                + (' WHERE ' + ' AND '.join(where) if where else '')
-               + ' ORDER BY d.doc, s.line_start')
+               + ' ORDER BY d.doc, s.line_start, s.n')
         return [dict(r) for r in self.db.execute(sql, [v for v in (doc, kind) if v])]
 
     def statements_like(self, kind: str, words: list[str], limit: int = 200) -> list[dict]:
@@ -375,8 +401,9 @@ class FactStore:
 
     def blocks(self, doc: str | None = None) -> list[dict]:
         """Headings and paragraphs, their text read from the document's lines (wrapped lines joined)."""
-        sql = ('SELECT d.doc, b.kind, b.line_start, b.line_end, b.table_no FROM blocks b '
-               'JOIN documents d ON d.id = b.doc_id' + (' WHERE d.doc = ?' if doc else '') + ' ORDER BY d.doc, b.line_start')
+        sql = ('SELECT d.doc, lk.text AS kind, b.line_start, b.line_end, b.table_no FROM blocks b '
+               'LEFT JOIN labels lk ON lk.id = b.kind '
+               'JOIN documents d ON d.id = b.doc_id' + (' WHERE d.doc = ?' if doc else '') + ' ORDER BY d.doc, b.line_start, b.n')
         out, texts = [], {}
         for r in self.db.execute(sql, (doc,) if doc else ()):
             block = dict(r)
@@ -413,7 +440,7 @@ class FactStore:
         doc_id = self._doc_id(doc)
         if doc_id is None or not lines:
             return []
-        rows = self.db.execute(CHUNKS_SELECT + ' WHERE c.doc_id = ? AND c.line_start <= ? AND c.line_end >= ?',
+        rows = self.db.execute(CHUNKS_SELECT + ' WHERE d.id = ? AND c.line_start <= ? AND c.line_end >= ?',
                                (doc_id, max(lines), min(lines)))
         return [c for c in map(_chunk, rows) if any(c.line_start <= n <= c.line_end for n in lines)]
 
@@ -449,7 +476,8 @@ class FactStore:
         units = self.db.execute("SELECT DISTINCT l.text FROM statements s JOIN labels l ON l.id = s.subject "
                                 "WHERE s.doc_id = ? AND s.kind = 'subunit'", (doc_id,))
         projects = self.db.execute("SELECT DISTINCT l.text FROM facts f JOIN labels l ON l.id = f.project "
-                                   "WHERE f.doc_id = ?", (doc_id,))
+                                   "WHERE f.id BETWEEN (SELECT facts_from FROM documents WHERE id = ?) "
+                                   "AND (SELECT facts_to FROM documents WHERE id = ?)", (doc_id, doc_id))
         return [r[0] for r in units] + [r[0] for r in projects]
 
     def name_exists(self, fragment: str) -> bool:
@@ -458,12 +486,6 @@ class FactStore:
         return self.db.execute("SELECT 1 FROM labels l WHERE l.text LIKE ? AND (EXISTS (SELECT 1 FROM facts f WHERE "
                                "f.project = l.id) OR EXISTS (SELECT 1 FROM statements s WHERE s.subject = l.id AND "
                                "s.kind = 'subunit')) LIMIT 1", (like,)).fetchone() is not None
-
-    def projects(self) -> list[tuple[str, str]]:
-        """(doc, project) of every project stored: what a question naming a project but no organisation may mean."""
-        rows = self.db.execute("SELECT DISTINCT d.doc, l.text FROM facts f JOIN documents d ON d.id = f.doc_id "
-                               "JOIN labels l ON l.id = f.project")
-        return [(r[0], r[1]) for r in rows]
 
     def line_text(self, doc: str, start: int, end: int) -> list[tuple[int, str]]:
         return [(n, text) for n, text, _ in self._lines(doc, start, end)]
@@ -496,16 +518,16 @@ class FactStore:
 FACTS_SELECT = ('SELECT d.doc, d.org, d.year, f.source, f.table_no, lt.text AS table_title, f.row_code, lr.text AS row, '
                 'lc.text AS col, f.value, lu.text AS unit, f.raw, f.line_start, f.line_end, li.text AS item, '
                 'lp.text AS project, ls.text AS section, lcp.text AS checks_passed, lcf.text AS checks_failed, '
-                'lf.text AS flags FROM facts f JOIN documents d ON d.id = f.doc_id '
+                'lf.text AS flags FROM facts f JOIN documents d ON d.id = f.doc_id AND f.id BETWEEN d.facts_from AND d.facts_to '
                 'LEFT JOIN tables t ON t.id = f.table_id LEFT JOIN labels lt ON lt.id = t.title '
                 'LEFT JOIN labels lr ON lr.id = f.row LEFT JOIN labels lc ON lc.id = f.col '
                 'LEFT JOIN labels lu ON lu.id = f.unit LEFT JOIN labels li ON li.id = f.item '
                 'LEFT JOIN labels lp ON lp.id = f.project LEFT JOIN labels ls ON ls.id = f.section '
                 'LEFT JOIN labels lcp ON lcp.id = f.checks_passed LEFT JOIN labels lcf ON lcf.id = f.checks_failed '
                 'LEFT JOIN labels lf ON lf.id = f.flags')
-CHUNKS_SELECT = ('SELECT c.key, d.doc, d.year, c.kind, c.table_no, ls.text AS section, c.line_start, c.line_end, '
-                 'lw.text AS tokens FROM chunks c JOIN documents d ON d.id = c.doc_id '
-                 'LEFT JOIN labels ls ON ls.id = c.section JOIN labels lw ON lw.id = c.tokens')
+CHUNKS_SELECT = ('SELECT c.key, d.doc, d.year, lk.text AS kind, c.table_no, ls.text AS section, c.line_start, c.line_end, '
+                 'lw.text AS tokens FROM chunks c JOIN documents d ON d.id = c.doc_id AND c.id BETWEEN d.chunks_from AND d.chunks_to '
+                 'LEFT JOIN labels ls ON ls.id = c.section JOIN labels lw ON lw.id = c.tokens LEFT JOIN labels lk ON lk.id = c.kind')
 SOURCES = {'table': 0, 'text': 1}
 MARKUP = re.compile(r'</?b>|\*\*|^[#\s-]+')
 
@@ -534,6 +556,11 @@ def _document(r: sqlite3.Row) -> DocumentInfo:
                         tuple(json.loads(r['aliases'])), json.loads(r['summary']), r['ingested_at'])
 
 
+def _next_id(db, table: str) -> int:
+    """A document's facts and chunks take consecutive ids (its range is kept on the document: no index by document)."""
+    return db.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM {table}').fetchone()[0]
+
+
 def _hash(text: str) -> int:
     """A signed 64-bit number for a label's text (the index holds numbers, not the text twice)."""
     return int.from_bytes(hashlib.blake2b(text.encode('utf-8'), digest_size=8).digest(), 'big', signed=True)
@@ -545,7 +572,7 @@ def _section(f: BudgetFact) -> str:
 
 def _fact_row(doc_id: int, table_id: int | None, f: BudgetFact, label) -> tuple:
     return (doc_id, table_id, SOURCES[f.source], f.table_no, f.row_code, label(f.row), label(f.column), str(f.value),
-            label(f.unit), f.raw, f.line_start, f.line_end, label(f.item), label(f.project), label(_section(f)),
+            label(f.unit), None if f.raw == str(f.value) else f.raw, f.line_start, f.line_end, label(f.item), label(f.project), label(_section(f)),
             label(_tuple_text(f.checks_passed)), label(_tuple_text(f.checks_failed)), label(_tuple_text(f.flags)))
 
 
@@ -561,7 +588,7 @@ def _fact(r: sqlite3.Row) -> BudgetFact:
     return BudgetFact(doc=r['doc'], org=r['org'], year=r['year'], source='table' if r['source'] == 0 else 'text',
                       table_no=r['table_no'], table_title=r['table_title'] or '', row_code=r['row_code'],
                       row=r['row'] or '', column=r['col'] or '', value=Decimal(r['value']), unit=r['unit'] or '',
-                      raw=r['raw'], line_start=r['line_start'], line_end=r['line_end'], item=r['item'] or '',
+                      raw=r['value'] if r['raw'] is None else r['raw'], line_start=r['line_start'], line_end=r['line_end'], item=r['item'] or '',
                       project=r['project'] or '', section=r['section'] or '',
                       checks_passed=_tuple_of(r['checks_passed']), checks_failed=_tuple_of(r['checks_failed']),
                       flags=_tuple_of(r['flags']))

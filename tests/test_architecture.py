@@ -55,7 +55,7 @@ def test_no_rule_names_an_organisation_a_place_a_project_or_a_question(facts_sto
     from ingest.vocabulary import vocabulary_table
     names = {d.org for d in facts_store.documents()} | {d.org_key for d in facts_store.documents()}
     names |= {n for full, short in vocabulary_table('places') for n in (full,) + short if len(n) >= 2}
-    names |= {project for _, project in facts_store.projects() if len(project) >= 4}
+    names |= {f.project for f in facts_store.facts() if len(f.project) >= 4}
     for gold in (REPO.parent / 'shared' / 'eval').glob('*.jsonl'):
         names |= {json.loads(l)['question'] for l in gold.read_text(encoding='utf-8').splitlines() if l.strip()}
     for stage in ('qa', 'index', 'app.py'):

@@ -83,3 +83,17 @@ def test_adding_documents_to_a_large_store_costs_what_they_cost(large, tmp_path)
     assert store.generation() > generation and store.document_count() == COPIES + 2
     result = answer(f'{place_name(COPIES + 500)}工信局2024年三公经费是多少', ctx)   # the open context sees them
     assert result.value == '10.00'
+
+
+def test_several_readers_at_once_share_one_context_without_errors(large):
+    """The page serves every session from one context: answers in parallel threads agree and never fail."""
+    from concurrent.futures import ThreadPoolExecutor
+    root, made, store = large
+    ctx = Context.from_store(store)
+    questions = [f'{place}{body}2024年三公经费是多少' for (name, place), body in
+                 zip(made[:16], ('工信局', '工信局', '政府办', '工信局', '开发区') * 4)]
+    alone = [answer(q, ctx).answer for q in questions]
+    ctx = Context.from_store(store)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        together = list(pool.map(lambda q: answer(q, ctx).answer, questions * 2))
+    assert together == alone * 2
