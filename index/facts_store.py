@@ -110,6 +110,62 @@ class ChunkRow:
         return self.tokens.replace(TOKEN_SEPARATOR, '')
 
 
+@dataclass(frozen=True)
+class PreparedDocument:
+    """A parsed document as the rows the store writes, label texts in place of ids: made in the worker that
+    parsed it (cheap to pass between processes), written by FactStore.write_prepared."""
+    name: str
+    document: tuple
+    labels: dict[str, int]          # every label text -> its hash
+    lines: list[tuple]
+    tables: list[tuple]
+    facts: list[tuple]              # first field: the index of its table in `tables`, or None
+    checks: list[tuple]
+    statements: list[tuple]
+    chunks: list[tuple]             # first field: the chunk's key as a signed 64-bit number
+    blocks: list[tuple]
+
+
+# where the label texts stand in each kind of prepared row (replaced by label ids when written)
+TABLE_LABELS = frozenset({2})
+FACT_LABELS = frozenset({3, 4, 6, 10, 11, 12, 13, 14, 15})
+CHECK_LABELS = frozenset({1, 2, 8, 9})
+STATEMENT_LABELS = frozenset({1, 2})
+CHUNK_LABELS = frozenset({0, 2, 5})
+BLOCK_LABELS = frozenset({0})
+
+
+def prepare_document(parsed: ParsedDocument, path: Path | str, summary: dict, chunks=()) -> PreparedDocument:
+    document = (parsed.name, str(path), parsed.source.content_hash, parsed.source.encoding, parsed.org,
+                org_key(parsed.org), parsed.year, json.dumps(parsed.aliases, ensure_ascii=False),
+                len(parsed.source.lines), json.dumps(summary, ensure_ascii=False),
+                datetime.now(timezone.utc).isoformat(timespec='seconds'))
+    tables, table_index = [], {}
+    for i, t in enumerate(parsed.tables):
+        tables.append((t.number, t.kind, t.title, t.unit, json.dumps(t.columns, ensure_ascii=False),
+                       t.line_start, t.line_end, int(t.empty), t.note, t.layout, json.dumps(t.warnings)))
+        table_index.setdefault((t.number, t.title), i)
+    facts = [(table_index.get((f.table_no, f.table_title)), *_fact_row(f)) for f in parsed.facts]
+    checks = [(c.table_no, c.name, c.subject, str(c.expected), str(c.actual), int(c.ok), c.line_start, c.line_end,
+               c.kind, c.severity) for c in parsed.checks]
+    statements = [(s.kind, s.subject, s.text, s.line_start, s.line_end, s.table_no) for s in parsed.statements]
+    unique = {int(c.key, 16) - 2 ** 63: c for c in chunks}    # a chunk repeated in a file is kept once
+    chunk_rows = [(key, c.kind, c.table_no, c.section, c.line_start, c.line_end, c.tokens) for key, c in unique.items()]
+    blocks = [(b.kind, b.line_start, b.line_end, b.table_no) for b in parsed.blocks]
+    texts = set()
+    for rows, positions, skip in ((tables, TABLE_LABELS, 0), (facts, FACT_LABELS, 1), (checks, CHECK_LABELS, 0),
+                                  (statements, STATEMENT_LABELS, 0), (chunk_rows, CHUNK_LABELS, 1),
+                                  (blocks, BLOCK_LABELS, 0)):
+        for row in rows:
+            texts.update(row[skip + i] for i in positions)
+    return PreparedDocument(parsed.name, document, {t: _hash(t) for t in texts if t},
+                            _line_rows(parsed.source), tables, facts, checks, statements, chunk_rows, blocks)
+
+
+def _ids(row: tuple, positions: frozenset, label) -> tuple:
+    return tuple((label(v) if v else None) if i in positions else v for i, v in enumerate(row))
+
+
 class StoreError(Exception):
     pass
 
@@ -195,64 +251,45 @@ class FactStore:
     def replace_document(self, parsed: ParsedDocument, path: Path | str, summary: dict, chunks=(),
                          fault=lambda: None) -> None:
         """Replace everything stored for this file name, in one transaction."""
+        self.write_prepared(prepare_document(parsed, path, summary, chunks), fault)
+
+    def write_prepared(self, doc: 'PreparedDocument', fault=lambda: None) -> None:
+        """Write a document made ready by prepare_document (in a worker process), in one transaction: what is
+        left here is finding label ids and inserting rows."""
         with self.transaction() as db:
-            self._delete(db, parsed.name)
+            self._delete(db, doc.name)
             db.execute('UPDATE generation SET n = n + 1')
             db.execute('DELETE FROM previous_paths')
-            doc_id = db.execute('INSERT INTO documents VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,0,NULL,NULL,NULL,NULL)', (
-                parsed.name, str(path), parsed.source.content_hash, parsed.source.encoding, parsed.org,
-                org_key(parsed.org), parsed.year, json.dumps(parsed.aliases, ensure_ascii=False),
-                len(parsed.source.lines), json.dumps(summary, ensure_ascii=False),
-                datetime.now(timezone.utc).isoformat(timespec='seconds'))).lastrowid
-            label = self._labels(db, parsed, chunks)
-            db.executemany('INSERT INTO lines VALUES (?,?,?,?)', _line_rows(doc_id, parsed.source))
-            titles = {}
-            for t in parsed.tables:
-                table_id = db.execute('INSERT INTO tables VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,?)',
-                                      (doc_id, t.number, t.kind, label(t.title), t.unit, json.dumps(t.columns, ensure_ascii=False),
-                                       t.line_start, t.line_end, int(t.empty), t.note, t.layout, json.dumps(t.warnings))).lastrowid
-                titles.setdefault((t.number, t.title), table_id)
+            doc_id = db.execute('INSERT INTO documents VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,0,NULL,NULL,NULL,NULL)',
+                                doc.document).lastrowid
+            label = self._labels(db, doc.labels)
+            db.executemany('INSERT INTO lines VALUES (?,?,?,?)', [(doc_id, *r) for r in doc.lines])
+            tables_from = _next_id(db, 'tables')
+            db.executemany('INSERT INTO tables VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
+                (tables_from + i, doc_id, *_ids(r, TABLE_LABELS, label)) for i, r in enumerate(doc.tables)])
             facts_from = _next_id(db, 'facts')
             db.executemany('INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)', [
-                (facts_from + i, *_fact_row(doc_id, titles.get((f.table_no, f.table_title)), f, label))
-                for i, f in enumerate(parsed.facts)])
+                (facts_from + i, doc_id, None if r[0] is None else tables_from + r[0], *_ids(r[1:], FACT_LABELS, label))
+                for i, r in enumerate(doc.facts)])
             db.executemany('INSERT INTO checks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)', [
-                (doc_id, n, c.table_no, label(c.name), label(c.subject), str(c.expected), str(c.actual), int(c.ok),
-                 c.line_start, c.line_end, label(c.kind), label(c.severity)) for n, c in enumerate(parsed.checks)])
+                (doc_id, n, *_ids(r, CHECK_LABELS, label)) for n, r in enumerate(doc.checks)])
             db.executemany('INSERT INTO statements VALUES (?,?,?,?,?,?,?,?)', [
-                (doc_id, n, s.kind, label(s.subject), label(s.text), s.line_start, s.line_end, s.table_no)
-                for n, s in enumerate(parsed.statements)])
+                (doc_id, n, *_ids(r, STATEMENT_LABELS, label)) for n, r in enumerate(doc.statements)])
             fault()   # tests: a crash here, half written, must leave the old state
             chunks_from = _next_id(db, 'chunks')
-            rows = {int(c.key, 16) - 2 ** 63: c for c in chunks}   # a chunk repeated in a file is kept once
-            db.executemany('INSERT OR IGNORE INTO chunks VALUES (?,?,?,?,?,?,?,?,?)', [
-                (chunks_from + i, key, doc_id, label(c.kind), c.table_no, label(c.section), c.line_start, c.line_end,
-                 label(c.tokens)) for i, (key, c) in enumerate(rows.items())])
+            db.executemany('INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)', [
+                (chunks_from + i, r[0], doc_id, *_ids(r[1:], CHUNK_LABELS, label)) for i, r in enumerate(doc.chunks)])
+            chunks_to = chunks_from + len(doc.chunks) - 1
             db.execute('INSERT INTO chunks_fts(rowid, tokens) SELECT id, tokens FROM chunk_words '
-                       'WHERE id BETWEEN ? AND ?', (chunks_from, chunks_from + len(rows) - 1))
+                       'WHERE id BETWEEN ? AND ?', (chunks_from, chunks_to))
             db.executemany('INSERT INTO blocks VALUES (?,?,?,?,?,?)', [
-                (doc_id, n, label(b.kind), b.line_start, b.line_end, b.table_no) for n, b in enumerate(parsed.blocks)])
+                (doc_id, n, *_ids(r, BLOCK_LABELS, label)) for n, r in enumerate(doc.blocks)])
             db.execute('UPDATE documents SET facts_from = ?, facts_to = ?, chunks_from = ?, chunks_to = ? WHERE id = ?',
-                       (facts_from, facts_from + len(parsed.facts) - 1, chunks_from, chunks_from + len(rows) - 1,
-                        doc_id))
+                       (facts_from, facts_from + len(doc.facts) - 1, chunks_from, chunks_to, doc_id))
 
     @staticmethod
-    def _labels(db, parsed: ParsedDocument, chunks):
-        """Every string this document repeats, stored once across the store: text -> id."""
-        texts = {t.title for t in parsed.tables}
-        for f in parsed.facts:
-            texts.update((f.row, f.column, f.unit, f.item, f.project, _section(f), _tuple_text(f.checks_passed),
-                          _tuple_text(f.checks_failed), _tuple_text(f.flags)))
-        texts.update(c.name for c in parsed.checks)
-        texts.update(c.subject for c in parsed.checks)
-        texts.update(s.subject for s in parsed.statements)
-        texts.update(s.text for s in parsed.statements)
-        texts.update(c.section for c in chunks)
-        texts.update(c.tokens for c in chunks)
-        texts.update(c.kind for c in chunks)
-        texts.update(b.kind for b in parsed.blocks)
-        texts.update(x for c in parsed.checks for x in (c.kind, c.severity))
-        texts = {t: _hash(t) for t in texts if t}
+    def _labels(db, texts: dict[str, int]):
+        """Every string a document repeats, stored once across the store: text -> id (`texts`: text -> hash)."""
         ids = {}
         hashes = list(set(texts.values()))
         for i in range(0, len(hashes), 500):
@@ -263,7 +300,7 @@ class FactStore:
         for text, digest in texts.items():
             if text not in ids:
                 ids[text] = db.execute('INSERT INTO labels (hash, text) VALUES (?, ?)', (digest, text)).lastrowid
-        return lambda text: ids.get(text) if text else None
+        return ids.get
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the database after a batch, so readers start from a small log."""
@@ -532,12 +569,12 @@ SOURCES = {'table': 0, 'text': 1}
 MARKUP = re.compile(r'</?b>|\*\*|^[#\s-]+')
 
 
-def _line_rows(doc_id: int, source) -> list[tuple]:
+def _line_rows(source) -> list[tuple]:
     rows = []
     lines = [line.replace('\n', ' ') for line in source.lines]
     for first in range(0, len(lines), LINES_PER_ROW):
         pages = source.pages[first:first + LINES_PER_ROW] if source.pages else ()
-        rows.append((doc_id, first + 1, '\n'.join(lines[first:first + LINES_PER_ROW]),
+        rows.append((first + 1, '\n'.join(lines[first:first + LINES_PER_ROW]),
                      ','.join('' if p is None else str(p) for p in pages) if pages else None))
     return rows
 
@@ -570,10 +607,10 @@ def _section(f: BudgetFact) -> str:
     return f.section.split(' > ')[-1] if f.section else ''
 
 
-def _fact_row(doc_id: int, table_id: int | None, f: BudgetFact, label) -> tuple:
-    return (doc_id, table_id, SOURCES[f.source], f.table_no, f.row_code, label(f.row), label(f.column), str(f.value),
-            label(f.unit), None if f.raw == str(f.value) else f.raw, f.line_start, f.line_end, label(f.item), label(f.project), label(_section(f)),
-            label(_tuple_text(f.checks_passed)), label(_tuple_text(f.checks_failed)), label(_tuple_text(f.flags)))
+def _fact_row(f: BudgetFact) -> tuple:
+    return (SOURCES[f.source], f.table_no, f.row_code, f.row, f.column, str(f.value), f.unit,
+            None if f.raw == str(f.value) else f.raw, f.line_start, f.line_end, f.item, f.project, _section(f),
+            _tuple_text(f.checks_passed), _tuple_text(f.checks_failed), _tuple_text(f.flags))
 
 
 def _tuple_text(values: tuple[str, ...]) -> str:

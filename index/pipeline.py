@@ -25,7 +25,7 @@ from ingest.reader import SUPPORTED_SUFFIXES, IngestError, read_source
 
 from .bm25 import BudgetTokenizer
 from .chunks import CHUNKER_VERSION, chunks_for
-from .facts_store import FactStore
+from .facts_store import FactStore, prepare_document
 from .vectors import stored_ids
 
 EMBED_BATCH = 256
@@ -96,12 +96,10 @@ def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors) -
     stored = {d.doc: d.summary for d in store.documents()} if unchanged else {}
     outcomes = [IngestOutcome(path.name, str(path), 'unchanged', stored.get(path.name, {})) for path in unchanged]
     for path, spilled, seconds in parsed:
-        document, chunks = _unspill(spilled)
-        summary = summarise(document, seconds)
-        summary['chunks'] = len(chunks)
-        store.replace_document(document, path.resolve(), summary, chunks, fault=_fault('in_fact_write'))
+        prepared, summary = _unspill(spilled)
+        store.write_prepared(prepared, fault=_fault('in_fact_write'))
         _fault('after_facts')()
-        outcomes.append(IngestOutcome(document.name, str(path), 'ingested', summary))
+        outcomes.append(IngestOutcome(prepared.name, str(path), 'ingested', summary))
     order = {str(path): i for i, path in enumerate(files)}
     outcomes.sort(key=lambda o: order.get(o.path, 0))
     if parsed:
@@ -125,13 +123,13 @@ def _parse_all(sources, aliases, errors, progress, on_document, total, done, wor
         results = pool.map(_parse_one, [path for path, _ in sources], [aliases] * len(sources), chunksize=1)
     started = time.perf_counter()
     try:
-        for (path, _), (document, chunks, seconds, error) in zip(sources, results):
+        for (path, _), (prepared, summary, seconds, error) in zip(sources, results):
             done += 1
             if error is not None:
                 errors.append(error)
                 progress(f'[{done}/{total}] {path.name}: ERROR')
             else:
-                out.append((path, _spill(spill, len(out), document, chunks), seconds))
+                out.append((path, _spill(spill, len(out), prepared, summary), seconds))
                 rate = (done - (total - len(sources))) / max(time.perf_counter() - started, 1e-9)
                 progress(f'[{done}/{total}] {path.name}: parsed in {seconds:.2f}s ({rate:.1f} documents/s)')
             on_document(done, total)
@@ -164,13 +162,17 @@ def _parse_one(path: Path, aliases):
         chunks = chunks_for(document, _tokenizer())
     except IngestError as error:
         return None, None, 0.0, error
-    return document, chunks, time.perf_counter() - started, None
+    seconds = time.perf_counter() - started
+    summary = summarise(document, seconds)
+    summary['chunks'] = len(chunks)
+    # the rows the store writes are made here, in the worker: the writing process only inserts them
+    return prepare_document(document, path.resolve(), summary, chunks), summary, seconds, None
 
 
-def _spill(folder: Path, number: int, document, chunks) -> Path:
+def _spill(folder: Path, number: int, prepared, summary) -> Path:
     path = folder / f'{number}.pickle'
     with path.open('wb') as f:
-        pickle.dump((document, chunks), f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump((prepared, summary), f, protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
 
