@@ -340,6 +340,18 @@ class FactStore:
         """A number that changes whenever any process writes a document: caches keyed on it stay true."""
         return self.db.execute('SELECT n FROM generation').fetchone()[0]
 
+    def set_summary_field(self, values: dict[str, object], field: str) -> None:
+        """Keep a derived figure in documents' summaries (doc -> value), e.g. the audit's counts. Does not change
+        the generation: nothing an answer reads changes."""
+        with self.transaction() as db:
+            for doc, value in values.items():
+                row = db.execute('SELECT summary FROM documents WHERE doc = ?', (doc,)).fetchone()
+                if row is not None:
+                    summary = json.loads(row['summary'])
+                    summary[field] = value
+                    db.execute('UPDATE documents SET summary = ? WHERE doc = ?',
+                               (json.dumps(summary, ensure_ascii=False), doc))
+
     def documents(self) -> list[DocumentInfo]:
         rows = self.db.execute('SELECT * FROM documents ORDER BY doc').fetchall()
         return [_document(r) for r in rows]

@@ -76,20 +76,64 @@ def severity(a: Decimal, b: Decimal) -> str | None:
 
 
 def audit(store: FactStore, docs: list[str] | None = None) -> list[Finding]:
-    infos = [d for d in store.documents() if not docs or d.doc in docs]
-    loaded = {d.doc: _Doc(store, d) for d in store.documents()}
+    documents = store.documents()
+    infos = [d for d in documents if not docs or d.doc in docs]
+    loaded: dict[str, _Doc] = {}
+
+    def load(info) -> _Doc:                 # only the audited documents and the years before them are read
+        if info.doc not in loaded:
+            loaded[info.doc] = _Doc(store, info)
+        return loaded[info.doc]
+
     findings: list[Finding] = []
     for info in infos:
-        doc = loaded[info.doc]
+        doc = load(info)
         findings += _table_arithmetic(store, doc)
         findings += _between_tables(doc)
         findings += _text_vs_tables(doc)
-        findings += _stated_changes(doc, [loaded[d.doc] for d in store.documents()
+        findings += _stated_changes(doc, [load(d) for d in documents
                                           if d.org_key == info.org_key and d.year == (info.year or 0) - 1])
         findings += _projects(doc)
         findings += _completeness(store, doc)
     order = {'contradiction': 0, 'rounding': 1, 'completeness': 2}
     return sorted(findings, key=lambda f: (f.doc, order[f.severity], f.kind, f.citations[0].line_start if f.citations else 0))
+
+
+def audit_counts(store: FactStore, docs: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """doc -> {severity: count} of audit(), as the 核对 view lists them. Kept in each document's summary with the
+    documents they were counted against (the document and the year before it), so they are counted again only when
+    one of those changes."""
+    documents = store.documents()
+    by_key = {(d.org_key, d.year): d for d in documents}
+    out, stale = {}, []
+    for d in documents:
+        if docs is not None and d.doc not in docs:
+            continue
+        basis = _basis(d, by_key)
+        kept = d.summary.get('audit')
+        if kept and kept.get('basis') == basis:
+            out[d.doc] = kept['counts']
+        else:
+            stale.append(d)
+    if stale:
+        counted = {d.doc: dict.fromkeys(SEVERITIES, 0) for d in stale}
+        for f in audit(store, [d.doc for d in stale]):
+            counted[f.doc][f.severity] += 1
+        out.update(counted)
+        try:
+            store.set_summary_field({d.doc: {'basis': _basis(d, by_key), 'counts': counted[d.doc]} for d in stale},
+                                    'audit')
+        except Exception:       # a read-only data directory: counted again next time
+            pass
+    return out
+
+
+SEVERITIES = ('contradiction', 'rounding', 'completeness')
+
+
+def _basis(d, by_key) -> list[str]:
+    before = by_key.get((d.org_key, (d.year or 0) - 1))
+    return [d.content_hash] + ([before.content_hash] if before else [])
 
 
 # ---- kinds of findings ---------------------------------------------------------------
