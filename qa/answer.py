@@ -22,6 +22,7 @@ from .catalogue import canonical, exact_spans, names_for, synonym_classes
 from .normalize import name_key
 from .compose import Draft, NOT_FOUND, clarify, refusal
 from .context import Context
+from .followup import FollowUp, follow_up
 from .gate import gate, verified
 from .llm import with_language_model
 from .models import Answer
@@ -34,15 +35,29 @@ FIGURE_KINDS = ('lookup', 'exists', 'sum', 'diff', 'share', 'compare', 'rank', '
 
 
 def answer(text: str, ctx: Context, question_id: str | None = None, orgs: tuple[str, ...] = (),
-           years: tuple[int, ...] = ()) -> Answer:
-    """`orgs`/`years`: filters chosen outside the question (the page's sidebar); what the question names wins."""
+           years: tuple[int, ...] = (), previous: dict | None = None) -> Answer:
+    """`orgs`/`years`: filters chosen outside the question (the page's sidebar); what the question names wins.
+    `previous`: the plan of the previous answer in a conversation: what this question leaves out is taken from it."""
     with ctx.store.snapshot():                  # one state of the store for the whole answer
         ctx.refresh()
-        plan = understand(text, ctx, tuple(orgs), tuple(years))
+        asked = follow_up(text, previous, ctx)
+        plan = understand(asked.text, ctx, tuple(orgs), tuple(years))
         result = execute(plan, ctx)
     if ctx.llm is not None and result.verified and result.status == 'answered':
         result = with_language_model(result, ctx.llm, _retriever_for(plan, ctx))
-    return replace(result, id=question_id, question=text.strip(), plan=plan.to_json())
+    return replace(result, id=question_id, question=text.strip(), plan=_plan_json(plan, asked, orgs))
+
+
+def _plan_json(plan: Plan, asked: FollowUp, filter_orgs: tuple[str, ...]) -> dict:
+    """The plan as the page and the API show it: what was carried from the previous question, and whether the
+    question named an organisation outside the chosen filter (the question wins)."""
+    out = plan.to_json()
+    if asked.carried:
+        out['carried'] = list(asked.carried)
+        out['asked_as'] = asked.text
+    if filter_orgs and plan.orgs and not set(plan.orgs) <= set(filter_orgs):
+        out['filter_overridden'] = list(filter_orgs)
+    return out
 
 
 def execute(plan: Plan, ctx: Context) -> Answer:
@@ -92,8 +107,15 @@ def _joined(plan: Plan, answers: list[Answer]) -> Answer:
         offset += len(a.citations)
     answered = [a for a in answers if a.status == 'answered']
     first = answered[0] if answered else answers[0]
+    figures = []
+    offset = 0
+    for a in answers:
+        figures.extend(replace(f, citation=f.citation + offset) for f in a.figures)
+        offset += len(a.citations)
+    partly = ('part_not_found',) if answered and len(answered) < len(answers) else ()
     return replace(first, question=plan.question, answer=''.join(text), citations=tuple(citations),
-                   warnings=tuple(dict.fromkeys(w for a in answers for w in a.warnings)),
+                   figures=tuple(figures),
+                   warnings=tuple(dict.fromkeys(w for a in answers for w in a.warnings)) + partly,
                    verified=all(a.verified for a in answers),
                    unverified_numbers=tuple(n for a in answers for n in a.unverified_numbers),
                    quoted=tuple(x for a in answers for x in a.quoted))

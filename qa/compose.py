@@ -15,7 +15,7 @@ from ingest.models import BudgetFact
 from ingest.numbers import format_amount
 
 from .catalogue import Entry
-from .models import Answer, Citation
+from .models import Answer, Citation, Figure
 
 NOT_FOUND = '文件中没有'
 
@@ -27,12 +27,18 @@ class Draft:
         self.citations: list[Citation] = []
         self.warnings: list[str] = []
         self.quoted: list[str] = []
+        self.figures: list[Figure] = []
 
     def cite_fact(self, fact: BudgetFact) -> str:
         self.quoted.extend(x for x in (fact.project, fact.row, fact.org, fact.column, fact.row_code) if x)
         text = self.ctx.lines(fact.doc, fact.line_start, fact.line_end)
-        return self._cite(Citation(fact.doc, fact.line_start, fact.line_end, text, fact.table_no, fact.row,
+        mark = self._cite(Citation(fact.doc, fact.line_start, fact.line_end, text, fact.table_no, fact.row,
                                    fact.column, self.ctx.page(fact.doc, fact.line_start)))
+        figure = Figure(fact.org, fact.year, fact.table_no, fact.row, fact.column, printed(fact), fact.unit,
+                        fact.project or '', int(mark.strip('[]')))
+        if figure not in self.figures:
+            self.figures.append(figure)
+        return mark
 
     def cite_entry(self, entry: Entry) -> str:
         if entry.fact is not None:
@@ -62,7 +68,7 @@ class Draft:
     def finish(self, question: str, value: str | None, unit: str | None, method: str,
                status: str = 'answered') -> Answer:
         return Answer(question, status, ''.join(self.parts), value, unit, tuple(self.citations), False,
-                      tuple(self.warnings), method=method, quoted=tuple(self.quoted))
+                      tuple(self.warnings), method=method, quoted=tuple(self.quoted), figures=tuple(self.figures))
 
 
 def refusal(question: str, reason: str, draft: Draft | None = None, warnings: tuple[str, ...] = ()) -> Answer:
@@ -73,7 +79,8 @@ def refusal(question: str, reason: str, draft: Draft | None = None, warnings: tu
     citations = tuple(draft.citations) if draft is not None else ()
     quoted = tuple(draft.quoted) if draft is not None else ()
     return Answer(question, 'not_found', text, citations=citations, verified=True,
-                  warnings=warnings + (tuple(draft.warnings) if draft else ()), method='not_found', quoted=quoted)
+                  warnings=warnings + (tuple(draft.warnings) if draft else ()), method='not_found', quoted=quoted,
+                  figures=tuple(draft.figures) if draft is not None else ())
 
 
 def clarify(question: str, candidates: tuple[str, ...], reason: str) -> Answer:
@@ -83,6 +90,11 @@ def clarify(question: str, candidates: tuple[str, ...], reason: str) -> Answer:
 
 
 # ---- phrasing ---------------------------------------------------------------------------
+
+def printed(f: BudgetFact) -> str:
+    """The figure with the precision the document printed it with: 13.80, 75,592."""
+    return format_amount(f.value)
+
 
 def amount(f: BudgetFact, value=None) -> str:
     op = next((flag[3:] for flag in f.flags if flag.startswith('op:')), '')

@@ -25,6 +25,24 @@ class Citation:
 
 
 @dataclass(frozen=True)
+class Figure:
+    """One stored figure an answer uses, as printed in the document, with the citation it stands on."""
+    org: str
+    year: int | None
+    table: int | None
+    row: str
+    column: str
+    value: str                   # as printed ('13.80', '75,592' stays as the document wrote it)
+    unit: str
+    project: str = ''
+    citation: int = 0            # 1-based index into Answer.citations
+
+    def to_json(self) -> dict:
+        return {'org': self.org, 'year': self.year, 'table': self.table, 'row': self.row, 'column': self.column,
+                'value': self.value, 'unit': self.unit, 'project': self.project, 'citation': self.citation}
+
+
+@dataclass(frozen=True)
 class Answer:
     question: str
     status: str
@@ -40,10 +58,11 @@ class Answer:
     quoted: tuple[str, ...] = field(default=(), compare=False, repr=False)  # names and labels taken from facts
     id: str | None = field(default=None, compare=False)
     plan: dict | None = field(default=None, compare=False, repr=False)   # how the question was understood
+    figures: tuple[Figure, ...] = field(default=(), compare=False, repr=False)   # the stored figures used
 
     def to_json(self) -> dict:
         return {'id': self.id, 'question': self.question, 'status': self.status, 'answer': self.answer,
                 'value': self.value, 'unit': self.unit, 'verified': self.verified,
                 'citations': [c.to_json() for c in self.citations], 'warnings': list(self.warnings),
                 'candidates': list(self.candidates), 'unverified_numbers': list(self.unverified_numbers),
-                'method': self.method, 'plan': self.plan}
+                'method': self.method, 'plan': self.plan, 'figures': [f.to_json() for f in self.figures]}

@@ -280,6 +280,8 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
         reading.units = units
     if kind == 'lookup' and units and set(units) <= {'个', '项'}:
         kind = 'count'
+    if kind == 'lookup' and len(base.orgs) >= 2:
+        kind = 'compare'                        # 'A和B的三公经费是多少': each organisation's figure, side by side
     orgs = base.orgs or tuple({d.org_key for d in reading.docs}) if len({d.org_key for d in reading.docs}) == 1 else base.orgs
     return replace(base, kind=kind, question=norm[start:end], orgs=orgs, items=tuple(items), scope=scope, units=units, unit_asked=shown,
                    qualifiers=qualifiers_in(text), reading=reading)

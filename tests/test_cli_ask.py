@@ -61,3 +61,28 @@ def test_search_json_and_batch(data_dir, tmp_path):
     rows = [json.loads(l) for l in run_cli('search', '--batch', str(batch), '--k', '5', '--json',
                                            data_dir=data_dir).stdout.splitlines()]
     assert rows[0]['id'] == 'q1' and any(h['line_start'] <= 76 <= h['line_end'] for h in rows[0]['hits'])
+
+
+def test_ask_session_carries_organisation_year_and_item_between_calls(data_dir, tmp_path):
+    session = tmp_path / 'conversation.json'
+    turns = [('克州工信局2024年三公经费是多少', '10.00', None), ('那2025年呢？', '13.80', ['单位', '事项']),
+             ('它的公务接待费呢？', '3.00', ['单位', '年份']), ('去年呢', '3.00', ['单位', '年份', '事项'])]
+    for question, value, carried in turns:
+        result = run_cli('ask', question, '--json', '--session', str(session), data_dir=data_dir)
+        payload = json.loads(result.stdout)
+        assert payload['value'] == value, (question, payload['answer'])
+        assert payload['plan'].get('carried') == carried
+    assert payload['plan']['years'] == [2024] and payload['plan']['items'] == ['公务接待费']
+    without = json.loads(run_cli('ask', '那2025年呢？', '--json', data_dir=data_dir).stdout)
+    assert without['status'] != 'answered' or without['value'] != '13.80'   # no session: nothing to lean on
+
+
+def test_a_question_of_its_own_carries_nothing(data_dir, tmp_path):
+    session = tmp_path / 'conversation.json'
+    run_cli('ask', '克州工信局2024年三公经费是多少', '--session', str(session), data_dir=data_dir)
+    payload = json.loads(run_cli('ask', '州政府办2024年编制多少人', '--json', '--session', str(session),
+                                 data_dir=data_dir).stdout)
+    assert payload['value'] == '61' and 'carried' not in payload['plan']
+    across = json.loads(run_cli('ask', '哪个单位三公经费最多', '--json', '--session', str(session),
+                                data_dir=data_dir).stdout)
+    assert across['plan']['kind'] == 'rank' and len({f['org'] for f in across['figures']}) >= 3
