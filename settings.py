@@ -31,6 +31,7 @@ class Settings:
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
+    admin_password_hash: str | None = field(default=None, repr=False)   # 'scrypt$…' (qa admin password --hash)
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> 'Settings':
@@ -48,6 +49,7 @@ class Settings:
             llm_base_url=env.get('BUDGETQA_LLM_BASE_URL') or None,
             llm_model=env.get('BUDGETQA_LLM_MODEL') or None,
             llm_api_key=env.get('BUDGETQA_LLM_API_KEY') or None,
+            admin_password_hash=env.get('BUDGETQA_ADMIN_PASSWORD_HASH') or None,
         )
 
     @property
@@ -57,6 +59,18 @@ class Settings:
     @property
     def embedding_cache_path(self) -> Path:
         return self.embedding_cache or self.data_dir / 'embeddings.db'
+
+    @property
+    def admin_file(self) -> Path:
+        return self.data_dir / 'admin.json'
+
+    @property
+    def feedback_file(self) -> Path:
+        return self.data_dir / 'feedback.jsonl'
+
+    @property
+    def uploads_dir(self) -> Path:
+        return self.data_dir / 'uploads'
 
     @property
     def alias_files(self) -> tuple[Path, ...]:

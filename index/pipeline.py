@@ -189,6 +189,20 @@ def _fault(point: str):
     return fire
 
 
+def remove_document(store: FactStore, doc: str, vectors=None, uploads: Path | None = None) -> bool:
+    """Remove a document's facts, chunks and vectors; a file uploaded through the page (under `uploads`) goes too.
+    False when no document has that name."""
+    stored = next((d for d in store.documents() if d.doc == doc), None)
+    if stored is None or not store.remove(doc):
+        return False
+    if vectors is not None:
+        sync_vectors(store, vectors, removed=[doc])
+    path = Path(stored.path)
+    if uploads is not None and path.parent.resolve() == Path(uploads).resolve():
+        path.unlink(missing_ok=True)
+    return True
+
+
 def sync_vectors(store: FactStore, vectors, progress: Callable[[str], None] = lambda message: None,
                  docs: list[str] | None = None, removed: list[str] = (),
                  on_vectors: Callable[[int, int], None] = lambda done, total: None) -> dict:

@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from index.facts_store import FactStore, StoreError
 from index.runtime import open_index, open_vectors
-from index.pipeline import IngestFailed, ingest_paths, sync_vectors
+from index.pipeline import IngestFailed, ingest_paths, remove_document
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
 from qa.answer import Context, answer, explain, retrieve
@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     ask.add_argument('--batch', type=Path, metavar='FILE.jsonl',
                      help='answer every line {"id": …, "question": …}; one JSON answer per line, same order')
     ask.add_argument('--json', action='store_true', help='print the answer as JSON')
+    ask.add_argument('--session', type=Path, metavar='FILE.json',
+                     help='a conversation: a question that leaves out the organisation, year or item takes them '
+                          'from the previous answer kept in FILE (created if missing)')
     ask.add_argument('--explain', action='store_true',
                      help='print how the question was read: the plan, and the candidate facts with scores and reasons')
     ask.set_defaults(handler=cmd_ask)
@@ -104,6 +107,17 @@ def build_parser() -> argparse.ArgumentParser:
     remove = commands.add_parser('remove', help='remove a stored document (by file name)')
     remove.add_argument('doc')
     remove.set_defaults(handler=cmd_remove)
+
+    admin = commands.add_parser('admin', help="the page's admin password (uploading and removing documents)")
+    admin.add_argument('action', choices=('password',))
+    admin.add_argument('--hash', action='store_true',
+                       help='print the hash for BUDGETQA_ADMIN_PASSWORD_HASH instead of writing <data dir>/admin.json')
+    admin.add_argument('--stdin', action='store_true', help='read the password from standard input (scripts)')
+    admin.set_defaults(handler=cmd_admin)
+
+    feedback = commands.add_parser('feedback', help="readers' 👍/👎 on answers, with question, plan and sources")
+    feedback.add_argument('--format', choices=('csv', 'jsonl'), default='csv')
+    feedback.set_defaults(handler=cmd_feedback)
     return parser
 
 
@@ -125,6 +139,10 @@ def cmd_ingest(args, settings: Settings) -> int:
         return EXIT_BAD_INPUT
     for outcome in outcomes:
         print(format_summary(outcome.doc, outcome.status, outcome.summary))
+    ingested = [o.doc for o in outcomes if o.status == 'ingested']
+    if ingested:      # the page's document list shows these counts; the 核对 view lists the same findings
+        from .audit import audit_counts
+        audit_counts(store, ingested)
     total = time.perf_counter() - started
     parse = sum(o.summary.get('parse_seconds', 0) for o in outcomes if o.status == 'ingested')
     print(f'{len(outcomes)} documents ({sum(o.status == "ingested" for o in outcomes)} ingested, '
@@ -215,14 +233,54 @@ def cmd_ask(args, settings: Settings) -> int:
         return EXIT_BAD_INPUT
     questions = _read_batch(args.batch) if args.batch else [(None, args.question)]
     ctx = open_context(settings)
+    previous = _read_session(args.session)
     for question_id, text in questions:
         if args.explain:
             print(explain(text, ctx))
-        result = answer(text, ctx, question_id)
+        result = answer(text, ctx, question_id, previous=previous if args.session else None)
+        if args.session and result.status != 'ambiguous':
+            previous = result.plan
+            _write_session(args.session, result)
         if args.json:
             print(json.dumps(result.to_json(), ensure_ascii=False), flush=True)
         else:
             print(format_answer(result))
+    return 0
+
+
+def _read_session(path: Path | None) -> dict | None:
+    if path is None or not path.exists():
+        return None
+    try:
+        return json.loads(path.read_text(encoding='utf-8')).get('plan')
+    except (json.JSONDecodeError, AttributeError):
+        raise ValueError(f'{path}: not a session file written by `qa ask --session`; delete it to start again') from None
+
+
+def _write_session(path: Path, result) -> None:
+    path.write_text(json.dumps({'question': result.question, 'plan': result.plan}, ensure_ascii=False),
+                    encoding='utf-8')
+
+
+def cmd_admin(args, settings: Settings) -> int:
+    import getpass
+    from .admin import hash_password, set_password
+    if args.stdin:
+        password = sys.stdin.readline().rstrip('\n')
+    else:
+        password = getpass.getpass('新的管理员密码：')
+        if getpass.getpass('再输入一次：') != password:
+            raise ValueError('两次输入的密码不一致')
+    if args.hash:
+        print(hash_password(password))
+    else:
+        print(f'admin password set in {set_password(settings, password)}')
+    return 0
+
+
+def cmd_feedback(args, settings: Settings) -> int:
+    from .feedback import export
+    sys.stdout.write(export(settings, args.format))
     return 0
 
 
@@ -356,11 +414,10 @@ def cmd_documents(args, settings: Settings) -> int:
 
 def cmd_remove(args, settings: Settings) -> int:
     store = FactStore(settings.facts_db)
-    if not store.remove(args.doc):
+    vectors = open_vectors(settings) if (settings.data_dir / 'chroma').exists() or settings.chroma_host else None
+    if not remove_document(store, args.doc, vectors, settings.uploads_dir):
         stored = ', '.join(d.doc for d in store.documents()) or '(nothing stored)'
         print(f"error: no stored document named '{args.doc}'; stored: {stored}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    if (settings.data_dir / 'chroma').exists() or settings.chroma_host:
-        sync_vectors(store, open_vectors(settings), removed=[args.doc])
     print(f'removed {args.doc}')
     return 0

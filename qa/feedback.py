@@ -1,0 +1,57 @@
+"""Readers' 👍/👎 on answers, kept with the question, the plan, the answer and its citations, so the helpdesk can
+review wrong answers and turn them into test questions.
+
+    record(settings, answer, 'down', '年份错了')
+    export(settings, 'csv')       # python -m qa feedback --format csv
+"""
+from __future__ import annotations
+
+import csv
+import fcntl
+import io
+import json
+from datetime import datetime, timezone
+
+from .models import Answer
+
+RATINGS = ('up', 'down')
+MAX_COMMENT = 2000
+
+
+def record(settings, answer: Answer, rating: str, comment: str = '') -> dict:
+    if rating not in RATINGS:
+        raise ValueError(f'rating must be one of {RATINGS}, got {rating!r}')
+    entry = {'at': datetime.now(timezone.utc).isoformat(timespec='seconds'), 'rating': rating,
+             'comment': comment.strip()[:MAX_COMMENT], 'question': answer.question, 'status': answer.status,
+             'answer': answer.answer, 'value': answer.value, 'unit': answer.unit, 'plan': answer.plan,
+             'citations': [c.to_json() for c in answer.citations]}
+    path = settings.feedback_file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open('a', encoding='utf-8') as f:
+        fcntl.flock(f, fcntl.LOCK_EX)          # several page sessions append at once
+        f.write(json.dumps(entry, ensure_ascii=False) + '\n')
+    return entry
+
+
+def entries(settings) -> list[dict]:
+    path = settings.feedback_file
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding='utf-8').splitlines() if line.strip()]
+
+
+CSV_COLUMNS = ('at', 'rating', 'comment', 'question', 'status', 'value', 'unit', 'understood', 'answer', 'sources')
+
+
+def export(settings, fmt: str = 'csv') -> str:
+    rows = entries(settings)
+    if fmt == 'jsonl':
+        return ''.join(json.dumps(r, ensure_ascii=False) + '\n' for r in rows)
+    out = io.StringIO()
+    writer = csv.DictWriter(out, CSV_COLUMNS)
+    writer.writeheader()
+    for r in rows:
+        writer.writerow({**{k: r.get(k) for k in CSV_COLUMNS if k in r},
+                         'understood': (r.get('plan') or {}).get('describe', ''),
+                         'sources': '; '.join(f"{c['doc']}:{c['line_start']}-{c['line_end']}" for c in r['citations'])})
+    return out.getvalue()
