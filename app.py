@@ -1,32 +1,41 @@
 """预算公开问答 — the Streamlit page. Layout only: every piece of logic lives in qa/, index/, ingest/.
 
     .venv/bin/streamlit run app.py
+
+Readers ask, browse and download; uploading and removing documents need the
+admin password (`python -m qa admin password`). Questions typed while one is
+being answered wait in a queue; a question that leaves out the organisation,
+year or item takes them from the previous answer.
 """
 from __future__ import annotations
 
 import time
+import uuid
+from urllib.parse import quote
 
 import streamlit as st
 
 from index.facts_store import FactStore
-from index.pipeline import IngestFailed, ingest_paths, sync_vectors
+from index.pipeline import IngestFailed, ingest_paths, remove_document
 from index.runtime import open_index, open_vectors
 from ingest.reader import IngestError
+from qa.admin import is_admin, stored_hash
 from qa.answer import Context, answer
-from qa.audit import KIND_TITLES, audit
+from qa.audit import KIND_TITLES, audit, audit_counts
+from qa.feedback import record
 from qa.llm import chat_model
-from qa.views import (CHART_ITEMS, corpus_overview, example_questions, facts_frame, item_series, rate_text, save_upload,
-                      source_lines,
-                      table_frame, to_xlsx)
+from qa.present import (badges, copy_text, document_labels, figure_rows, first_sentence, headline, plain,
+                        short_names, understood_line)
+from qa.views import (CHART_ITEMS, chinese_error, example_questions, facts_frame, item_series, rate_text, save_upload,
+                      source_lines, table_frame, to_xlsx)
 from settings import Settings
 
-BADGES = {'verified': ('✅ 已核对', 'green'), 'unverified': ('⚠️ 含未核实数字', 'orange'),
-          'not_found': ('🔍 文件中没有', 'gray'), 'ambiguous': ('❓ 需要指明单位', 'blue')}
+MAX_QUESTION = 500
 
 st.set_page_config(page_title='预算公开问答', page_icon='📊', layout='wide')
 
 
-@st.cache_resource(show_spinner='正在加载数据库、嵌入模型和检索索引…')
+@st.cache_resource(show_spinner='正在加载数据库和检索索引…')
 def resources(data_dir: str):
     settings = Settings.from_env()
     store = FactStore(settings.facts_db)
@@ -48,44 +57,82 @@ def shared_context(data_dir: str) -> Context:
     return Context.from_store(store, search=engine.search, llm=chat_model(settings))
 
 
-def badge(result) -> str:
-    if result.status == 'answered':
-        key = 'verified' if result.verified else 'unverified'
+def loaded(store) -> dict:
+    """The documents as the page names them, re-read when the store changes."""
+    return _loaded(str(store.path), store.generation())
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _loaded(path: str, generation: int) -> dict:
+    store = FactStore(path)
+    documents = store.documents()
+    return {'documents': documents, 'labels': document_labels(documents), 'short': short_names(documents),
+            'counts': audit_counts(store)}
+
+
+# ---- one answer -----------------------------------------------------------------------------
+
+def show_answer(item: dict, turn: int, names: dict) -> None:
+    result = item['answer']
+    removed = any(c.doc not in names['labels'] for c in result.citations)
+    short = lambda org: names['short'].get(org, org)     # noqa: E731
+    line = understood_line(result.plan)
+    if line:
+        st.caption(plain(line))
+    st.markdown(' '.join(f':{color}-badge[{label}]' for label, color in badges(result, removed)))
+    head = headline(result, short)
+    if head and not removed:
+        st.metric(head[0], head[1])
+    opening = first_sentence(result.answer)
+    st.markdown(plain(opening))
+    rows = figure_rows(result, short)
+    if rows and not removed:
+        st.dataframe(rows, hide_index=True, width='stretch')
+    rest = result.answer[len(opening):].strip()
+    if rest:
+        st.markdown(plain(rest))
+    warnings(result)
+    if result.status == 'ambiguous':
+        cols = st.columns(len(result.candidates))
+        for col, org in zip(cols, result.candidates):
+            if col.button(names['short'].get(org, org), key=f'pick-{turn}-{org}', help=org):
+                st.session_state.queue.append({'question': item['question'], 'orgs': (org,)})
+                st.rerun()
+    if removed:
+        st.caption('这条答案引用的文件已被删除，出处无法打开。')
     else:
-        key = result.status
-    label, color = BADGES[key]
-    return f':{color}-badge[{label}]'
+        sources(result, names)
+    share(result, item)
+    feedback(item, turn)
 
 
-def show_answer(result, turn: int) -> None:
-    st.markdown(badge(result))
-    if result.value is not None and result.status == 'answered':
-        st.metric('答案', f'{result.value} {result.unit or ""}'.strip())
-    st.markdown(result.answer)
+def warnings(result) -> None:
     if 'document_contradiction' in result.warnings:
         st.warning('文件前后不一致：答案中给出了两处数字及各自的出处。')
     if 'template_unfilled' in result.warnings:
         st.info('文件中这一段是没有填写的模板。')
-    if result.status == 'ambiguous':
-        cols = st.columns(len(result.candidates))
-        for col, org in zip(cols, result.candidates):
-            if col.button(org, key=f'pick-{turn}-{org}'):
-                st.session_state.pending = (st.session_state.history[turn]['question'], org)
-                st.rerun()
+    if 'part_not_found' in result.warnings:
+        st.info('问题的一部分在文件中没有，见上文。')
+    if 'different_years' in result.warnings:
+        st.info('比较的数字来自不同年份的文件。')
+
+
+def sources(result, names) -> None:
     for i, c in enumerate(result.citations, 1):
         where = f'表{c.table} ' if c.table else ''
         lines = f'第{c.line_start}行' if c.line_start == c.line_end else f'第{c.line_start}-{c.line_end}行'
         lines = (f'第{c.page}页 ' if c.page else '') + lines
-        with st.expander(f'[{i}] {c.doc} {lines} {where}{c.row}{("/" + c.column) if c.column else ""}'):
-            show_source(c)
+        cell = f'{c.row}{("/" + c.column) if c.column else ""}'
+        with st.expander(f'[{i}] {names["labels"].get(c.doc, c.doc)} {lines} {where}{cell}'):
+            show_source(c, names)
 
 
-def show_source(c) -> None:
-    _, store, _, _ = resources(str(Settings.from_env().data_dir))
+def show_source(c, names) -> None:
+    store = context().store
+    st.caption(f'文件：{c.doc}')
     view = table_frame(store, c.doc, c.table, c.line_start) if c.table else None
     if view is not None and not view.frame.empty:
-        org = next((d for d in store.documents() if d.doc == c.doc), None)
-        st.caption(f'{view.title}（单位：{view.unit}）— {org.org if org else ""} {org.year if org else ""}年')
+        st.caption(f'{view.title}（单位：{view.unit}）— {names["labels"].get(c.doc, c.doc)}')
         styled = view.frame.style.apply(
             lambda row: ['background-color: #fff3b0' if row.name == view.highlight else '' for _ in row], axis=1)
         st.dataframe(styled, hide_index=True, width='stretch')
@@ -94,23 +141,129 @@ def show_source(c) -> None:
     st.code(text, language=None)
 
 
-def sidebar(ctx: Context):
-    settings, store, vectors, _ = resources(str(Settings.from_env().data_dir))
-    st.sidebar.header('文件')
-    overview = corpus_overview(store)
-    st.sidebar.dataframe(overview[['单位', '年度', '表格', '矛盾', '警告']], hide_index=True)
-    orgs = sorted({d.org_key for d in store.documents()})
-    chosen_org = st.sidebar.selectbox('只问这个单位', ['（全部）'] + orgs, key='filter_org')
-    years = sorted({d.year for d in store.documents() if d.year})
+def share(result, item) -> None:
+    with st.expander('复制答案 / 分享链接'):
+        st.caption('右上角的按钮复制答案和出处（纯文本）：')
+        st.code(copy_text(result), language=None)
+        st.markdown(f'[打开同一个问题的链接](?q={quote(item["question"])})')
+
+
+def feedback(item: dict, turn: int) -> None:
+    if item.get('feedback'):
+        st.caption(f'已收到反馈：{item["feedback"]}，谢谢。')
+        return
+    c1, c2, c3 = st.columns([1, 1, 4])
+    comment = c3.text_input('意见（可选）', key=f'comment-{item["id"]}', label_visibility='collapsed',
+                            placeholder='意见（可选）：哪里不对？', max_chars=2000)
+    for col, rating, label in ((c1, 'up', '👍 有用'), (c2, 'down', '👎 有误')):
+        if col.button(label, key=f'feedback-{rating}-{item["id"]}'):
+            settings = Settings.from_env()
+            try:
+                record(settings, item['answer'], rating, comment)
+                item['feedback'] = label
+            except OSError:
+                st.error('反馈没有保存（数据目录不可写），请告诉管理员。')
+            st.rerun()
+
+
+# ---- the conversation -----------------------------------------------------------------------
+
+def chat_tab(ctx: Context, names: dict, orgs, years) -> None:
+    history = st.session_state.setdefault('history', [])
+    queue = st.session_state.setdefault('queue', [])
+    shared = st.query_params.get('q')
+    if shared and st.session_state.get('shared') != shared:
+        st.session_state.shared = shared                 # a link that reopens a question asks it once
+        queue.append({'question': shared[:MAX_QUESTION]})
+    examples = example_questions(ctx.documents)
+    cols = st.columns(len(examples) + 1)
+    for col, example in zip(cols, examples):
+        if col.button(example, key=f'example-{example}'):
+            queue.append({'question': example})
+    if cols[-1].button('清空记录', key='clear'):
+        history.clear()
+    conversation = st.container()
+    typed = st.chat_input('问一个关于预算公开的问题：单位、年份和想知道的数字，例如“某单位某年三公经费是多少”',
+                          max_chars=MAX_QUESTION)
+    if typed is not None:
+        if typed.strip():
+            queue.append({'question': typed.strip()})      # kept before anything else runs: no question is lost
+        else:
+            st.toast('问题是空的，请输入要问的内容。')
+    with conversation:
+        for turn, item in enumerate(history):
+            with st.chat_message('user'):
+                st.markdown(plain(item['question']))
+            with st.chat_message('assistant'):
+                show_answer(item, turn, names)
+        for i, waiting in enumerate(queue):
+            with st.chat_message('user'):
+                st.markdown(plain(waiting['question']))
+                st.caption('正在回答…' if i == 0 else f'排队中（前面还有{i}个问题）')
+        if queue:
+            answer_next(ctx, history, queue, orgs, years)
+
+
+def answer_next(ctx, history, queue, orgs, years) -> None:
+    """Answer the first queued question; the rest wait for the next run. The answer is added and the question
+    removed together, so a run interrupted by a new question loses neither."""
+    waiting = queue[0]
+    previous = next((h['answer'].plan for h in reversed(history) if h['answer'].status != 'ambiguous'), None)
+    with st.spinner('正在回答…'):
+        result = answer(waiting['question'], ctx, orgs=tuple(waiting.get('orgs') or orgs), years=years,
+                        previous=previous)
+        history.append({'question': waiting['question'], 'answer': result, 'id': uuid.uuid4().hex[:12]})
+        queue.pop(0)
+    st.rerun()
+
+
+# ---- documents: list, filters, upload and removal (admin) ----------------------------------
+
+def sidebar(ctx: Context, names: dict):
+    settings = Settings.from_env()
+    st.sidebar.header('已载入的文件')
+    documents = names['documents']
+    rows = [{'文件': names['labels'][d.doc], '单位全称': d.org, '表格': len(d.summary.get('tables_found', [])),
+             '矛盾': names['counts'].get(d.doc, {}).get('contradiction', 0),
+             '警告': len(d.summary.get('warnings', []))} for d in documents]
+    st.sidebar.dataframe(rows, hide_index=True, key='documents_list')
+    st.sidebar.caption(f'{len(documents)} 份文件。“矛盾”与“核对”页列出的文件前后不一致处相同。')
+    orgs = sorted({d.org_key for d in documents})
+    chosen_org = st.sidebar.selectbox('只问这个单位', ['（全部）'] + orgs, key='filter_org',
+                                      format_func=lambda o: o if o == '（全部）' else names['short'].get(o, o))
+    years = sorted({d.year for d in documents if d.year})
     chosen_year = st.sidebar.selectbox('只问这一年', ['（全部）'] + [str(y) for y in years], key='filter_year')
-    upload(settings, store, vectors)
-    remove(store, vectors)
-    llm = f'{settings.llm_model} @ {settings.llm_base_url}' if settings.llm_model else '未配置（答案直接由数据生成）'
-    st.sidebar.caption(f'嵌入模型：{vectors.embeddings.name}\n\n语言模型：{llm}\n\n数据目录：{settings.data_dir}')
+    admin_panel(settings, names)
+    llm = settings.llm_model or '未配置（答案直接由数据生成）'
+    st.sidebar.caption(f'语言模型：{llm}')
     return (() if chosen_org == '（全部）' else (chosen_org,)), (() if chosen_year == '（全部）' else (int(chosen_year),))
 
 
-def upload(settings, store, vectors) -> None:
+def admin_panel(settings, names) -> None:
+    st.sidebar.divider()
+    if not st.session_state.get('admin'):
+        st.sidebar.caption('上传和删除文件需要管理员登录；读者可以提问、浏览和下载。')
+        with st.sidebar.form('login', clear_on_submit=True):
+            password = st.text_input('管理员密码', type='password', key='admin_password')
+            if st.form_submit_button('登录'):
+                if stored_hash(settings) is None:
+                    st.error('还没有设置管理员密码：在服务器上运行 python -m qa admin password')
+                elif is_admin(settings, password):
+                    st.session_state.admin = True
+                    st.rerun()
+                else:
+                    st.error('密码不对。')
+        return
+    st.sidebar.success('已作为管理员登录')
+    if st.sidebar.button('退出登录', key='logout'):
+        st.session_state.admin = False
+        st.rerun()
+    upload(settings)
+    remove(settings, names)
+
+
+def upload(settings) -> None:
+    _, store, vectors, _ = resources(str(settings.data_dir))
     files = st.sidebar.file_uploader('上传预算公开文件（.txt .md .pdf .docx .xlsx，不超过20MB）', accept_multiple_files=True,
                                      key='uploads')
     if not files or not st.sidebar.button('读取上传的文件', key='do_upload'):
@@ -119,7 +272,7 @@ def upload(settings, store, vectors) -> None:
     saved = []
     started = time.perf_counter()
     try:
-        saved = [save_upload(f.name, f.getvalue(), settings.data_dir / 'uploads') for f in files]
+        saved = [save_upload(f.name, f.getvalue(), settings.uploads_dir) for f in files]
         outcomes = ingest_paths(saved, store, settings.alias_files, vectors=vectors,
                                 on_document=lambda done, total: progress.progress(
                                     done / max(total, 1) / 2, text=rate_text('读取', done, total, started)),
@@ -128,63 +281,43 @@ def upload(settings, store, vectors) -> None:
     except (IngestError, IngestFailed) as error:
         for path in saved:
             path.unlink(missing_ok=True)
-        st.sidebar.error(f'没有读取任何文件：{error}')
+        errors = error.errors if isinstance(error, IngestFailed) else [error]
+        st.sidebar.error('没有读取任何文件，已存的数据没有改变。\n\n' + '\n\n'.join(chinese_error(e) for e in errors))
         return
     progress.progress(1.0, text='完成')
     for o in outcomes:
         s = o.summary
-        st.sidebar.success(f'{o.doc}：{s.get("org")} {s.get("year")}年，{s.get("facts")}个事实，'
+        st.sidebar.success(f'{o.doc}：{s.get("org")} {s.get("year")}年，{s.get("facts")}个数字，'
                            f'{len(s.get("warnings", []))}条警告（{"新读取" if o.status == "ingested" else "未变化"}）')
-    resources.clear()
 
 
-def remove(store, vectors) -> None:
-    docs = [d.doc for d in store.documents()]
-    doc = st.sidebar.selectbox('删除文件', ['（不删除）'] + docs, key='remove_doc')
+def remove(settings, names) -> None:
+    _, store, vectors, _ = resources(str(settings.data_dir))
+    docs = [d.doc for d in names['documents']]
+    doc = st.sidebar.selectbox('删除文件', ['（不删除）'] + docs, key='remove_doc',
+                               format_func=lambda d: names['labels'].get(d, d))
     if doc != '（不删除）' and st.sidebar.button('确认删除', key='do_remove'):
-        store.remove(doc)
-        sync_vectors(store, vectors, removed=[doc])
-        resources.clear()
-        st.sidebar.success(f'已删除 {doc}')
+        if remove_document(store, doc, vectors, settings.uploads_dir):
+            st.sidebar.success(f'已删除 {names["labels"].get(doc, doc)}')
+        else:
+            st.sidebar.error('这个文件已经不在了。')
 
 
-def chat_tab(ctx: Context, orgs, years) -> None:
-    history = st.session_state.setdefault('history', [])
-    examples = example_questions(ctx.documents)
-    cols = st.columns(len(examples) + 1)
-    for col, example in zip(cols, examples):
-        if col.button(example, key=f'example-{example}'):
-            st.session_state.pending = (example, None)
-    if cols[-1].button('清空记录', key='clear'):
-        history.clear()
-    for turn, item in enumerate(history):
-        with st.chat_message('user'):
-            st.markdown(item['question'])
-        with st.chat_message('assistant'):
-            show_answer(item['answer'], turn)
-    typed = st.chat_input('问一个关于预算公开的问题：单位、年份和想知道的数字，例如“某单位某年三公经费是多少”')
-    pending = st.session_state.pop('pending', None)
-    question, org = (typed, None) if typed else (pending if pending else (None, None))
-    if question:
-        with st.spinner('查找中…'):
-            result = answer(question, ctx, orgs=(org,) if org else orgs, years=years)
-        history.append({'question': question, 'answer': result})
-        st.rerun()
+# ---- browsing ------------------------------------------------------------------------------
 
-
-def facts_tab(store) -> None:
-    documents = store.documents()
+def facts_tab(store, names) -> None:
+    documents = names['documents']
     orgs = sorted({d.org_key for d in documents})
     if not orgs:
         st.info('还没有读取任何文件。')
         return
     c1, c2, c3 = st.columns(3)
-    org = c1.selectbox('单位', orgs, key='facts_org')           # one organisation at a time: a province has millions
+    org = c1.selectbox('单位', orgs, key='facts_org', format_func=lambda o: names['short'].get(o, o))
     year = c2.selectbox('年度', ['（全部）'] + sorted({str(d.year) for d in documents if d.org_key == org}),
                         key='facts_year')
     table = c3.selectbox('表', ['（全部）'] + [str(n) for n in range(1, 12)], key='facts_table')
     frame = facts_frame(store, org, None if year == '（全部）' else int(year), None if table == '（全部）' else int(table))
-    st.caption(f'{len(frame)} 条事实')
+    st.caption(f'{org}：{len(frame)} 条数字')
     st.dataframe(frame, hide_index=True, width='stretch')
     d1, d2 = st.columns(2)
     d1.download_button('下载 CSV', frame.to_csv(index=False).encode('utf-8-sig'), 'facts.csv', 'text/csv')
@@ -192,45 +325,50 @@ def facts_tab(store) -> None:
                        'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet')
 
 
-def chart_tab(store) -> None:
+def chart_tab(store, names) -> None:
     item = st.selectbox('项目', list(CHART_ITEMS), key='chart_item')
-    orgs = sorted({d.org_key for d in store.documents()})
-    chosen = st.multiselect('单位', orgs, default=orgs[:10], key='chart_orgs')
+    orgs = sorted({d.org_key for d in names['documents']})
+    chosen = st.multiselect('单位', orgs, default=orgs[:10], key='chart_orgs',
+                            format_func=lambda o: names['short'].get(o, o))
     series = item_series(store, item, chosen)
     if series.empty:
         st.info('没有这一项的数字。')
         return
-    st.bar_chart(series, x='标签', y='数值')
+    series['标签'] = [f'{names["short"].get(o, o)} {y}年' for o, y in zip(series['单位'], series['年度'])]
+    st.bar_chart(series, x='标签', y='数值', x_label='单位和年度', y_label=f'{item}（{series["单位名称"].iloc[0]}）')
     for _, row in series.iterrows():
-        st.markdown(f'- {row["标签"]}：{row["数值"]:,.2f} {row["单位名称"]} — 出处：{row["文件"]} 第{row["行"]}行')
+        st.markdown(plain(f'- {row["标签"]}：{row["数值"]:,.2f} {row["单位名称"]} — 出处：'
+                          f'{names["labels"].get(row["文件"], row["文件"])} 第{row["行"]}行'))
 
 
-def audit_tab(store) -> None:
-    docs = [d.doc for d in store.documents()]
-    doc = st.selectbox('文件', docs, key='audit_doc')
+def audit_tab(store, names) -> None:
+    docs = [d.doc for d in names['documents']]
+    doc = st.selectbox('文件', docs, key='audit_doc', format_func=lambda d: names['labels'].get(d, d))
     levels = st.multiselect('类别', ['contradiction', 'rounding', 'completeness'], default=['contradiction'],
-                            key='audit_levels')
+                            key='audit_levels', format_func={'contradiction': '前后不一致', 'rounding': '尾数差异',
+                                                             'completeness': '完整性'}.get)
     found = [f for f in audit(store, [doc]) if f.severity in levels]
     st.caption(f'{len(found)} 条发现')
     for f in found:
         where = '；'.join(f'第{c.line_start}' + (f'-{c.line_end}' if c.line_end != c.line_start else '') + '行'
                          for c in f.citations)
-        st.markdown(f'- **{KIND_TITLES[f.kind]}** {f.title}：{f.figures}（{where}）')
+        st.markdown(f'- **{KIND_TITLES[f.kind]}** ' + plain(f'{f.title}：{f.figures}（{where}）'))
 
 
 def main() -> None:
     st.title('预算公开问答')
     ctx = context()
-    orgs, years = sidebar(ctx)
+    names = loaded(ctx.store)
+    orgs, years = sidebar(ctx, names)
     chat, facts, chart, checks = st.tabs(['问答', '数据浏览', '图表', '核对'])
     with chat:
-        chat_tab(ctx, orgs, years)
+        chat_tab(ctx, names, orgs, years)
     with facts:
-        facts_tab(ctx.store)
+        facts_tab(ctx.store, names)
     with chart:
-        chart_tab(ctx.store)
+        chart_tab(ctx.store, names)
     with checks:
-        audit_tab(ctx.store)
+        audit_tab(ctx.store, names)
 
 
 main()

@@ -110,6 +110,34 @@ def item_series(store: FactStore, item: str, orgs: list[str] | None = None) -> p
     return pd.DataFrame(out)
 
 
+# what the reader and the parser say, for the page: in Chinese, naming the file, never a server path
+CHINESE_ERRORS = (
+    (r"unsupported file type '([^']*)'", '不支持的文件类型“{0}”，请上传 .txt .md .pdf .docx .xlsx 文件'),
+    (r'file is empty', '文件是空的，请重新导出预算公开的文本'),
+    (r'over the (\d+) MiB limit|over the (\d+) MiB', '文件太大，超过了上传上限'),
+    (r'binary data', '这不是文本文件（含有二进制内容），请导出为文本、PDF 或 Word 后再上传'),
+    (r'neither UTF-8 nor GBK', '文件编码无法识别（既不是 UTF-8 也不是 GBK），请另存为 UTF-8 文本'),
+    (r'invalid bytes', '文件中有无法解码的字节，请另存为 UTF-8 文本'),
+    (r'no organisation found', '文件中找不到单位名称（没有“编制单位”行、标题或“概况”），这可能不是预算公开文件'),
+    (r'no budget tables', '文件中找不到预算表格（表1…表10）或“万元”数字，这可能不是预算公开文件'),
+    (r'same name', '这一批里有两个同名文件，请改名后再上传'),
+)
+
+
+def chinese_error(error: Exception) -> str:
+    """'文件 X：原因' for the page, without any server path."""
+    message = getattr(error, 'message', str(error))
+    name = Path(getattr(error, 'path', '') or '').name
+    for pattern, text in CHINESE_ERRORS:
+        m = re.search(pattern, message)
+        if m:
+            reason = text.format(*[g for g in m.groups() if g]) if m.groups() else text
+            break
+    else:
+        reason = '无法读取这个文件，请确认它是预算公开的文本、PDF、Word 或 Excel 文件'
+    return f'文件“{name}”：{reason}' if name else reason
+
+
 def save_upload(name: str, data: bytes, folder: Path) -> Path:
     """Check an upload and keep it under a safe, unique name; raise IngestError naming the file otherwise."""
     suffix = Path(name).suffix.lower()
