@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from index.facts_store import FactStore
+from ingest.numbers import format_amount
 from ingest.reader import MAX_BYTES, SUPPORTED_SUFFIXES, IngestError
 
 SAFE_NAME = re.compile(r'[^\w\u4e00-\u9fff.（）()-]+')
@@ -38,7 +39,7 @@ def table_frame(store: FactStore, doc: str, table_no: int, cited_line: int | Non
         key = (f.line_start if not f.row_code and f.row in ('合计', '总计') else _row_key(f))
         row = rows.setdefault(key, {'行': f.line_start, '编码': f.row_code, '科目/项目': f.row,
                                     **({'项目名称': f.project} if f.project else {})})
-        row[f.column] = float(f.value)
+        row[f.column] = format_amount(f.value)        # as printed: 13.80, not 13.800000
         row['行'] = min(row['行'], f.line_start)
     frame = pd.DataFrame(sorted(rows.values(), key=lambda r: r['行']))
     highlight = None

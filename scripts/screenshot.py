@@ -32,7 +32,7 @@ def main() -> None:
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, chromium_sandbox=False)
-            page = browser.new_page(viewport={'width': 1366, 'height': 900})
+            page = browser.new_page(viewport={'width': 1366, 'height': 1500})
             for _ in range(60):
                 try:
                     page.goto(f'http://127.0.0.1:{port}', wait_until='domcontentloaded')
@@ -47,6 +47,8 @@ def main() -> None:
                 page.get_by_text(figure).first.wait_for(timeout=120_000)
             page.locator('[data-testid="stExpander"] summary').filter(has_text='克州工信局 2025年').first.click()
             page.wait_for_timeout(1500)
+            page.evaluate("document.querySelectorAll('section, div').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
+            page.wait_for_timeout(500)
             out = REPO / 'docs' / 'screenshot.png'
             page.screenshot(path=str(out), full_page=True)
             browser.close()

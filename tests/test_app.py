@@ -259,3 +259,11 @@ def test_admin_password_command_stores_only_a_salted_hash(tmp_path):
     assert PASSWORD not in stored and stored.count('scrypt$') == 1
     settings = index_settings(data)
     assert is_admin(settings, PASSWORD) and not is_admin(settings, PASSWORD + 'x') and not is_admin(settings, '')
+
+
+def test_a_cited_table_shows_its_numbers_as_printed(sample_index):
+    from index.facts_store import FactStore
+    from qa.views import table_frame
+    view = table_frame(FactStore(sample_index.facts_db), '001_efa3db65107556e7.txt', 10, 704)
+    cited = view.frame.loc[view.highlight]
+    assert cited['科目/项目'] == '合计' and cited['合计'] == '13.80'
