@@ -337,7 +337,7 @@ def chart_tab(store, names) -> None:
     series['标签'] = [f'{names["short"].get(o, o)} {y}年' for o, y in zip(series['单位'], series['年度'])]
     st.bar_chart(series, x='标签', y='数值', x_label='单位和年度', y_label=f'{item}（{series["单位名称"].iloc[0]}）')
     for _, row in series.iterrows():
-        st.markdown(plain(f'- {row["标签"]}：{row["数值"]:,.2f} {row["单位名称"]} — 出处：'
+        st.markdown(plain(f'- {row["标签"]}：{row["原文数值"]} {row["单位名称"]} — 出处：'
                           f'{names["labels"].get(row["文件"], row["文件"])} 第{row["行"]}行'))
 
 
@@ -360,14 +360,16 @@ def main() -> None:
     ctx = context()
     names = loaded(ctx.store)
     orgs, years = sidebar(ctx, names)
-    chat, facts, chart, checks = st.tabs(['问答', '数据浏览', '图表', '核对'])
-    with chat:
+    # one view runs at a time (tabs would run all four on every question: the chart reads every document)
+    view = st.radio('视图', ['问答', '数据浏览', '图表', '核对'], horizontal=True, key='view',
+                    label_visibility='collapsed')
+    if view == '问答':
         chat_tab(ctx, names, orgs, years)
-    with facts:
+    elif view == '数据浏览':
         facts_tab(ctx.store, names)
-    with chart:
+    elif view == '图表':
         chart_tab(ctx.store, names)
-    with checks:
+    else:
         audit_tab(ctx.store, names)
 
 

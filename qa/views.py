@@ -107,6 +107,7 @@ def item_series(store: FactStore, item: str, orgs: list[str] | None = None) -> p
         if facts:
             f = facts[0]
             out.append({'单位': d.org, '年度': d.year, '标签': f'{d.org}（{d.year}）', '数值': float(f.value),
+                        '原文数值': format_amount(f.value),
                         '单位名称': f.unit, '文件': f.doc, '行': f.line_start})
     return pd.DataFrame(out)
 

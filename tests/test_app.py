@@ -163,6 +163,7 @@ def test_documents_are_named_by_short_name_and_year_and_counts_match_the_audit(a
     rows = app.sidebar.dataframe[0].value
     assert not any(name.startswith('00') for name in rows['文件'])
     assert '克州工信局 2025年' in set(rows['文件'])
+    app.radio(key='view').set_value('核对').run()
     app.selectbox(key='audit_doc').set_value('001_efa3db65107556e7.txt').run()
     shown = int(next(c.value for c in app.caption if c.value.endswith('条发现')).split()[0])
     store = FactStore(sample_index.facts_db)
@@ -240,6 +241,7 @@ def test_upload_errors_are_chinese_name_the_file_and_show_no_path(tmp_path):
 
 
 def test_facts_tab_filters_and_offers_downloads(app):
+    app.radio(key='view').set_value('数据浏览').run()
     app.selectbox(key='facts_org').set_value('克孜勒苏柯尔克孜自治州人民政府办公室').run()
     app.selectbox(key='facts_table').set_value('6').run()
     frame = next(d.value for d in app.dataframe if '栏目' in d.value.columns)
@@ -267,3 +269,10 @@ def test_a_cited_table_shows_its_numbers_as_printed(sample_index):
     view = table_frame(FactStore(sample_index.facts_db), '001_efa3db65107556e7.txt', 10, 704)
     cited = view.frame.loc[view.highlight]
     assert cited['科目/项目'] == '合计' and cited['合计'] == '13.80'
+
+
+def test_chart_names_organisations_by_short_name_and_year(app):
+    app.radio(key='view').set_value('图表').run()
+    assert not app.exception
+    lines = texts(app).replace('\\', '')
+    assert '克州工信局 2025年：13.80 万元' in lines and '库尔勒开发区 2024年：96 万元' in lines
