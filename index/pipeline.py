@@ -112,38 +112,95 @@ def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors) -
 
 
 def _parse_all(sources, aliases, errors, progress, on_document, total, done, workers, spill: Path):
-    """Parse and chunk in a process pool over the machine's cores (in this process for one or two files).
+    """Parse and chunk in worker processes over the machine's cores, each under a time and memory limit.
     Each parsed document is kept on disk until every file has been read: memory stays flat for a province."""
     workers = workers or min(os.cpu_count() or 1, max(1, len(sources)))
     out = []
-    if workers <= 1 or len(sources) <= 2:
-        results = (_parse_one(path, aliases) for path, _ in sources)
-    else:
-        pool = ProcessPoolExecutor(max_workers=workers, initializer=_start_worker)
-        results = pool.map(_parse_one, [path for path, _ in sources], [aliases] * len(sources), chunksize=1)
     started = time.perf_counter()
-    try:
-        for (path, _), (prepared, summary, seconds, error) in zip(sources, results):
-            done += 1
-            if error is not None:
-                errors.append(error)
-                progress(f'[{done}/{total}] {path.name}: ERROR')
-            else:
-                out.append((path, _spill(spill, len(out), prepared, summary), seconds))
-                rate = (done - (total - len(sources))) / max(time.perf_counter() - started, 1e-9)
-                progress(f'[{done}/{total}] {path.name}: parsed in {seconds:.2f}s ({rate:.1f} documents/s)')
-            on_document(done, total)
-    finally:
-        if workers > 1 and len(sources) > 2:
-            pool.shutdown()
+    for (path, _), (prepared, summary, seconds, error) in zip(sources, parse_limited([p for p, _ in sources], aliases,
+                                                                                    workers)):
+        done += 1
+        if error is not None:
+            errors.append(error)
+            progress(f'[{done}/{total}] {path.name}: ERROR')
+        else:
+            out.append((path, _spill(spill, len(out), prepared, summary), seconds))
+            rate = (done - (total - len(sources))) / max(time.perf_counter() - started, 1e-9)
+            progress(f'[{done}/{total}] {path.name}: parsed in {seconds:.2f}s ({rate:.1f} documents/s)')
+        on_document(done, total)
     return out
+
+
+PARSE_SECONDS = int(os.environ.get('BUDGETQA_PARSE_SECONDS', 120))      # per document, in a worker
+PARSE_MEMORY = int(os.environ.get('BUDGETQA_PARSE_MEMORY_MB', 2048)) * 2 ** 20   # a worker's address space
+
+
+def parse_limited(paths: list[Path], aliases, workers: int):
+    """(prepared, summary, seconds, error) per path, in order. Untrusted files are parsed in fresh worker
+    processes (spawned, so the limits cover only the parsing) with an address-space limit; a document that takes
+    longer than PARSE_SECONDS, or whose worker dies, is an IngestError and its worker is replaced."""
+    import multiprocessing
+    from concurrent.futures import TimeoutError as Timeout
+    from concurrent.futures.process import BrokenProcessPool
+    context = multiprocessing.get_context('spawn')
+    results: dict[int, tuple] = {}
+    suspects: set[int] = set()
+    cursor = 0                                         # results are yielded in the order of `paths`
+    while len(results) < len(paths):
+        pending = [i for i in range(len(paths)) if i not in results]
+        alone = pending[0] in suspects                 # a document whose worker died is retried on its own
+        batch = pending[:1] if alone else pending
+        pool = ProcessPoolExecutor(max_workers=1 if alone else workers, mp_context=context,
+                                   initializer=_start_worker, initargs=(PARSE_MEMORY,))
+        try:
+            futures = [(i, pool.submit(_parse_one, paths[i], aliases)) for i in batch]
+            for i, future in futures:
+                try:
+                    results[i] = future.result(timeout=PARSE_SECONDS)
+                except Timeout:
+                    results[i] = _failed(paths[i], f'reading it took longer than {PARSE_SECONDS} s (the limit per '
+                                                   'document); it is not a usable disclosure, or export it again')
+                    break
+                except BrokenProcessPool:
+                    if alone:
+                        results[i] = _failed(paths[i], 'the reader stopped on this file (it needs more memory or '
+                                                       'time than a document may use); export it again')
+                    else:       # the worker that died was on one of the first unfinished documents
+                        suspects.update([j for j, _ in futures if j not in results][:workers])
+                    break
+                while cursor in results:
+                    yield results[cursor]
+                    cursor += 1
+        finally:
+            _stop(pool)
+    while cursor in results:
+        yield results[cursor]
+        cursor += 1
+
+
+def _failed(path: Path, message: str) -> tuple:
+    return None, None, 0.0, IngestError(path, message)
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop a pool at once: a worker stuck on a file is killed, not waited for."""
+    processes = list(getattr(pool, '_processes', {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)
 
 
 _TOKENIZER = None
 
 
-def _start_worker() -> None:
+def _start_worker(memory: int | None = None) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C stops the parent, which stops the pool
+    if memory:
+        import resource
+        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
 
 
 def _tokenizer() -> BudgetTokenizer:
@@ -155,6 +212,8 @@ def _tokenizer() -> BudgetTokenizer:
 
 def _parse_one(path: Path, aliases):
     started = time.perf_counter()
+    if os.environ.get('BUDGETQA_FAULT') == 'parse_hangs':     # tests: a file the parser never finishes
+        time.sleep(3600)
     try:
         source = read_source(path)
         source = replace(source, content_hash=f'{source.content_hash}:{CHUNKER_VERSION}')
@@ -162,6 +221,9 @@ def _parse_one(path: Path, aliases):
         chunks = chunks_for(document, _tokenizer())
     except IngestError as error:
         return None, None, 0.0, error
+    except MemoryError:
+        return _failed(path, f'reading it needs more than {PARSE_MEMORY // 2 ** 20} MiB of memory (the limit per '
+                             'document); it is not a usable disclosure, or save the budget part alone')
     seconds = time.perf_counter() - started
     summary = summarise(document, seconds)
     summary['chunks'] = len(chunks)

@@ -22,10 +22,9 @@ class FormatError(Exception):
 
 def docx_lines(path: Path) -> tuple[list[str], list[int]]:
     import docx
-    from docx.opc.exceptions import PackageNotFoundError
     try:
         document = docx.Document(str(path))
-    except (PackageNotFoundError, zipfile.BadZipFile, KeyError, ValueError) as error:
+    except Exception as error:     # PackageNotFoundError, BadZipFile, KeyError, broken XML (lxml)…
         raise FormatError(f'not a readable Word (.docx) file ({type(error).__name__}); open it in Word or '
                           'LibreOffice and save it as .docx again') from None
     lines: list[str] = []
@@ -55,7 +54,7 @@ def xlsx_lines(path: Path) -> tuple[list[str], list[int]]:
     import openpyxl
     try:
         workbook = openpyxl.load_workbook(str(path), data_only=True, read_only=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError) as error:
+    except Exception as error:     # BadZipFile, KeyError, broken XML…
         raise FormatError(f'not a readable Excel (.xlsx) file ({type(error).__name__}); open it in Excel or '
                           'LibreOffice and save it as .xlsx again') from None
     lines: list[str] = []

@@ -17,7 +17,8 @@ from decimal import Decimal
 from .models import Block, Statement
 from .numbers import read_number
 
-NUM = r'(\d{1,3}(?:[,，]\d{3})+(?:\.\d+)?|\d+(?:\s?\.\s?\d+)?)'
+# bounded digit runs that start where a run of digits starts: a long run of digits stays linear to scan
+NUM = r'((?<![\d.])(?:\d{1,3}(?:[,，]\d{3}){1,5}(?:\.\d{1,6})?|\d{1,15}(?:\s?\.\s?\d{1,6})?))'
 SP = r'\s*'
 CHANGE = (rf'{SP}[，,]?{SP}比上年(?:预算)?(?P<dir>增加|减少|增长|下降){SP}(?P<chg>{NUM}){SP}万元'
           rf'(?:{SP}[，,]?{SP}(?P<ratedir>增长|下降|增加|减少){SP}(?P<chgpct>{NUM}){SP}%)?')
@@ -200,8 +201,9 @@ def _assets(r: _Reader, project: str) -> None:
 
 def _subjects(r: _Reader, project: str) -> None:
     """'…（类）…（款）…（项）：2024 年预算数为 388.43 万元，比上年预算减少 170.13 万元，下降 30.46%'."""
-    pattern = (rf'(?P<cls>[\u4e00-\u9fff]+)(?:支出)?[（(]类[）)](?P<kuan>[\u4e00-\u9fff（）()室]+?)[（(]款[）)]'
-               rf'(?P<xiang>[\u4e00-\u9fff（）()室]+?)[（(]项[）)][:：]{SP}20\d\d{SP}年{SP}预算{SP}数为{SP}(?P<val>{NUM}){SP}万元'
+    # bounded runs: an unbounded run before a literal backtracks over a long line (time grows with its square)
+    pattern = (rf'(?P<cls>[\u4e00-\u9fff]{{1,30}})(?:支出)?[（(]类[）)](?P<kuan>[\u4e00-\u9fff（）()室]{{1,40}}?)[（(]款[）)]'
+               rf'(?P<xiang>[\u4e00-\u9fff（）()室]{{1,40}}?)[（(]项[）)][:：]{SP}20\d\d{SP}年{SP}预算{SP}数为{SP}(?P<val>{NUM}){SP}万元'
                rf'(?:{CHANGE})?')
     for m in re.finditer(pattern, r.text.replace(' ', '').replace(',比上年', '，比上年')):
         item = f"{m.group('cls')}（类）{m.group('kuan')}（款）{m.group('xiang')}（项）"

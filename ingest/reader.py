@@ -10,6 +10,8 @@ what to do about it.
 from __future__ import annotations
 
 import hashlib
+import stat
+import zipfile
 from pathlib import Path
 
 from .formats import FormatError, docx_lines, pdf_lines, xlsx_lines
@@ -19,6 +21,9 @@ TEXT_SUFFIXES = ('.txt', '.md')
 DOCUMENT_SUFFIXES = ('.pdf', '.docx', '.xlsx')
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES + DOCUMENT_SUFFIXES
 MAX_BYTES = 20 * 1024 * 1024
+MAX_UNPACKED = 200 * 1024 * 1024       # a .docx/.xlsx is a zip: what it unpacks to, before any parser sees it
+MAX_RATIO = 100                        # unpacked / packed, per member over 1 MiB: more is a zip bomb
+MAX_LINE_CHARS = 10_000                # the samples' longest line is 1,643; parsing stays linear below this
 def _parser_version() -> str:
     """A digest of the ingest code itself: any change to parsing re-derives stored facts."""
     digest = hashlib.sha256()
@@ -43,6 +48,8 @@ class IngestError(Exception):
 
 
 def read_source(path: Path) -> SourceText:
+    """Untrusted files are read under limits: a regular file only, its size checked before reading, a zip
+    container's unpacked size and ratio checked before parsing, lines of bounded length."""
     path = Path(path)
     if not path.exists():
         raise IngestError(path, 'no such file; check the path')
@@ -50,19 +57,68 @@ def read_source(path: Path) -> SourceText:
     if suffix not in SUPPORTED_SUFFIXES:
         raise IngestError(path, f"unsupported file type '{path.suffix or '(none)'}'; "
                                 f"expected one of {', '.join(SUPPORTED_SUFFIXES)}")
-    data = path.read_bytes()
-    if len(data) > MAX_BYTES:
-        raise IngestError(path, f'file is {len(data) // 1024 // 1024} MiB, over the '
-                                f'{MAX_BYTES // 1024 // 1024} MiB limit; split it or extract the budget part')
+    data = _read_regular(path)
     if not data.strip():
         raise IngestError(path, 'file is empty; export the disclosure text again')
     digest = hashlib.sha256(PARSER_VERSION.encode() + b'\0' + data).hexdigest()
     if suffix in DOCUMENT_SUFFIXES:
+        if suffix != '.pdf':
+            check_zip(path)
         lines, pages = _document_lines(path, suffix)
-        return SourceText(path.name, tuple(lines), suffix[1:], digest, tuple(pages))
+        return SourceText(path.name, _bounded(path, lines), suffix[1:], digest, tuple(pages))
     text, encoding = decode(path, data)
     lines = tuple(text.replace('\r\n', '\n').replace('\r', '\n').split('\n'))
-    return SourceText(name=path.name, lines=lines, encoding=encoding, content_hash=digest)
+    return SourceText(name=path.name, lines=_bounded(path, lines), encoding=encoding, content_hash=digest)
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of a regular file (a symlink is followed to what it names), never more than the limit."""
+    info = path.stat()
+    if not stat.S_ISREG(info.st_mode):
+        kind = 'a folder' if stat.S_ISDIR(info.st_mode) else 'a FIFO' if stat.S_ISFIFO(info.st_mode) else \
+            'a device' if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else 'not a regular file'
+        raise IngestError(path, f'this is {kind}, not a file; give the exported disclosure file itself')
+    if info.st_size > MAX_BYTES:
+        raise IngestError(path, _too_big(info.st_size))
+    with path.open('rb') as f:
+        data = f.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:                 # grew while being read
+        raise IngestError(path, _too_big(len(data)))
+    return data
+
+
+def _too_big(size: int) -> str:
+    return (f'file is {size // 1024 // 1024} MiB, over the {MAX_BYTES // 1024 // 1024} MiB limit; '
+            'split it or extract the budget part')
+
+
+def check_zip(path: Path) -> None:
+    """A .docx/.xlsx is a zip: refuse one that would unpack to more than MAX_UNPACKED or compresses
+    implausibly well (a zip bomb), before a parser opens it."""
+    kind = 'Word (.docx)' if path.suffix.lower() == '.docx' else 'Excel (.xlsx)'
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise IngestError(path, f'not a readable {kind} file (not a zip container); open it in Word/Excel and '
+                                'save it again') from None
+    unpacked = sum(m.file_size for m in members)
+    if unpacked > MAX_UNPACKED:
+        raise IngestError(path, f'the {kind} file unpacks to {unpacked // 1024 // 1024} MiB, over the '
+                                f'{MAX_UNPACKED // 1024 // 1024} MiB limit; save the budget sheets alone and try again')
+    for m in members:
+        if m.file_size > 1024 * 1024 and m.file_size > MAX_RATIO * max(m.compress_size, 1):
+            raise IngestError(path, f'the {kind} file holds {m.filename!r}, which unpacks {m.file_size // max(m.compress_size, 1)} '
+                                    f'times its packed size (a zip bomb?); save the document again from Word/Excel')
+
+
+def _bounded(path: Path, lines) -> tuple[str, ...]:
+    for number, line in enumerate(lines, 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise IngestError(path, f'line is {len(line):,} characters long, over the {MAX_LINE_CHARS:,} limit; '
+                                    'this is not an exported disclosure, or the export joined its lines: export '
+                                    'it again with one paragraph or table row per line', number)
+    return tuple(lines)
 
 
 def _document_lines(path: Path, suffix: str) -> tuple[list[str], list[int]]:
@@ -71,6 +127,12 @@ def _document_lines(path: Path, suffix: str) -> tuple[list[str], list[int]]:
         return reader(path)
     except FormatError as error:
         raise IngestError(path, str(error)) from None
+    except MemoryError:
+        raise IngestError(path, 'the file needs more memory to read than a document may use; save it again '
+                                'with the budget part only') from None
+    except Exception as error:     # a damaged container the format's library did not expect
+        raise IngestError(path, f'not a readable {suffix} file ({type(error).__name__}); open it and save it '
+                                'again') from None
 
 
 def decode(path: Path, data: bytes) -> tuple[str, str]:
