@@ -224,7 +224,10 @@ def sidebar(ctx: Context, names: dict):
     st.sidebar.header('已载入的文件')
     documents = names['documents']
     rows = [{'文件': names['labels'][d.doc], '单位全称': d.org, '表格': len(d.summary.get('tables_found', [])),
+             '加入': f'{d.ingested_at[:10]} {d.summary.get("added_by", "")}'.strip(),
+             '大小': f'{d.summary.get("bytes", 0) // 1024} KB', '哈希': d.content_hash[:12],
              '矛盾': names['counts'].get(d.doc, {}).get('contradiction', 0),
+             '可疑': names['counts'].get(d.doc, {}).get('suspicious', 0),
              '警告': len(d.summary.get('warnings', []))} for d in documents]
     st.sidebar.dataframe(rows, hide_index=True, key='documents_list')
     st.sidebar.caption(f'{len(documents)} 份文件。“矛盾”与“核对”页列出的文件前后不一致处相同。')
@@ -266,6 +269,8 @@ def upload(settings) -> None:
     _, store, vectors, _ = resources(str(settings.data_dir))
     files = st.sidebar.file_uploader('上传预算公开文件（.txt .md .pdf .docx .xlsx，不超过20MB）', accept_multiple_files=True,
                                      key='uploads')
+    replace = st.sidebar.checkbox('替换同一单位同一年度的已有文件', key='replace_existing',
+                                  help='不勾选时，已载入的单位和年度再上传一份会被拒绝（防止伪造的第二份文件混入）')
     if not files or not st.sidebar.button('读取上传的文件', key='do_upload'):
         return
     progress = st.sidebar.progress(0.0, text='读取中…')
@@ -277,7 +282,8 @@ def upload(settings) -> None:
                                 on_document=lambda done, total: progress.progress(
                                     done / max(total, 1) / 2, text=rate_text('读取', done, total, started)),
                                 on_vectors=lambda done, total: progress.progress(
-                                    0.5 + done / max(total, 1) / 2, text=rate_text('嵌入', done, total, started)))
+                                    0.5 + done / max(total, 1) / 2, text=rate_text('嵌入', done, total, started)),
+                                replace=replace, added_by='管理员（网页上传）')
     except (IngestError, IngestFailed) as error:
         for path in saved:
             path.unlink(missing_ok=True)
@@ -344,9 +350,10 @@ def chart_tab(store, names) -> None:
 def audit_tab(store, names) -> None:
     docs = [d.doc for d in names['documents']]
     doc = st.selectbox('文件', docs, key='audit_doc', format_func=lambda d: names['labels'].get(d, d))
-    levels = st.multiselect('类别', ['contradiction', 'rounding', 'completeness'], default=['contradiction'],
-                            key='audit_levels', format_func={'contradiction': '前后不一致', 'rounding': '尾数差异',
-                                                             'completeness': '完整性'}.get)
+    levels = st.multiselect('类别', ['suspicious', 'contradiction', 'rounding', 'completeness'],
+                            default=['suspicious', 'contradiction'], key='audit_levels',
+                            format_func={'suspicious': '可疑文字', 'contradiction': '前后不一致', 'rounding': '尾数差异',
+                                         'completeness': '完整性'}.get)
     found = [f for f in audit(store, [doc]) if f.severity in levels]
     st.caption(f'{len(found)} 条发现')
     for f in found:

@@ -53,10 +53,12 @@ def chunks_for(doc: ParsedDocument, tokenizer) -> list[Chunk]:
     out = []
     for table in doc.tables:
         out.extend(_table_chunks(doc, table, tokenizer))
+    flagged = {s.line_start for s in doc.statements if s.kind == 'suspicious_text'}
     for block in doc.blocks:
         if block.kind == 'paragraph':
-            out.extend(_prose_chunks(doc, block, tokenizer))
-    return out
+            out.extend(c for c in _prose_chunks(doc, block, tokenizer)
+                       if not any(n in flagged for n in range(c.line_start, c.line_end + 1)))
+    return out       # text addressed to a reader or a model is never a passage to answer from
 
 
 def _make(doc, kind, table_no, section, start, end, text, tokenizer) -> Chunk:

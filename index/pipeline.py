@@ -8,6 +8,7 @@ bad file with what to do: stored data stays exactly as it was.
 """
 from __future__ import annotations
 
+import json
 import os
 import pickle
 import signal
@@ -20,7 +21,7 @@ from typing import Callable
 
 from ingest.document import parse_source
 from ingest.models import ParsedDocument
-from ingest.orgs import load_alias_file
+from ingest.orgs import load_alias_file, org_key
 from ingest.reader import SUPPORTED_SUFFIXES, IngestError, read_source
 
 from .bm25 import BudgetTokenizer
@@ -66,9 +67,12 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
                  progress: Callable[[str], None] = lambda message: None, vectors=None,
                  on_document: Callable[[int, int], None] = lambda done, total: None,
                  workers: int | None = None,
-                 on_vectors: Callable[[int, int], None] = lambda done, total: None) -> list[IngestOutcome]:
+                 on_vectors: Callable[[int, int], None] = lambda done, total: None,
+                 replace: bool = False, added_by: str = '') -> list[IngestOutcome]:
     """Read every file first (parsing in a pool of processes, one per core), then write each document in its
-    own transaction. `on_document(done, total)` reports progress for a bar."""
+    own transaction. `on_document(done, total)` reports progress for a bar. One organisation and year has one
+    disclosure: a file for one already loaded under another name is refused unless `replace` (then the old one
+    is removed once the new one is stored). `added_by` is kept with each document's provenance."""
     files, errors = collect_files(paths)
     aliases = _aliases(alias_files, errors)
     sources, unchanged = [], []
@@ -85,27 +89,64 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
     with tempfile.TemporaryDirectory(prefix='budgetqa-ingest-') as spill:
         parsed = _parse_all(sources, aliases, errors, progress, on_document, len(files), len(unchanged), workers,
                             Path(spill))
+        replaced = _collisions(store, parsed, replace, errors)
         if errors:
             raise IngestFailed(errors)
-        return _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors)
+        return _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, replaced, added_by)
 
 
-def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors) -> list[IngestOutcome]:
+def _collisions(store: FactStore, parsed, replace: bool, errors: list) -> dict[str, list[str]]:
+    """File name -> the stored documents of the same organisation and year that it replaces. Without
+    `replace`, such a file is an error naming the document it collides with (a second disclosure for one
+    organisation-year is how a forgery gets in, and answers must never choose between them by file name)."""
+    stored: dict[tuple, list[str]] = {}
+    for d in store.documents():
+        stored.setdefault((d.org_key, d.year), []).append(d.doc)
+    seen: dict[tuple, str] = {}
+    replaced = {}
+    for path, _, _, key, year in parsed:
+        if year is None:
+            continue
+        if (key, year) in seen:
+            errors.append(IngestError(path, f'{key} {year}年 is also in {seen[(key, year)]} in this batch; '
+                                            'give one disclosure per organisation and year'))
+            continue
+        seen[(key, year)] = path.name
+        others = [doc for doc in stored.get((key, year), []) if doc != path.name]
+        if others and replace:
+            replaced[path.name] = others
+        elif others:
+            errors.append(IngestError(path, f'{key} {year}年 is already loaded from {", ".join(others)}; a second '
+                                            'disclosure for the same organisation and year is refused. If this file '
+                                            'replaces it, ingest again with --replace (on the page: tick 替换)'))
+    return replaced
+
+
+def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, replaced=None,
+               added_by: str = '') -> list[IngestOutcome]:
     """Every file was read: write each document in its own transaction, then its vectors."""
     _check_duplicate_names([(path, None, 0) for path in files])
     stored = {d.doc: d.summary for d in store.documents()} if unchanged else {}
     outcomes = [IngestOutcome(path.name, str(path), 'unchanged', stored.get(path.name, {})) for path in unchanged]
-    for path, spilled, seconds in parsed:
+    removed = []
+    for path, spilled, seconds, _, _ in parsed:
         prepared, summary = _unspill(spilled)
+        summary['added_by'] = added_by
+        summary['replaces'] = (replaced or {}).get(prepared.name, [])
+        prepared = _with_summary(prepared, summary)
         store.write_prepared(prepared, fault=_fault('in_fact_write'))
         _fault('after_facts')()
+        for old in summary['replaces']:
+            store.remove(old)
+            removed.append(old)
         outcomes.append(IngestOutcome(prepared.name, str(path), 'ingested', summary))
     order = {str(path): i for i, path in enumerate(files)}
     outcomes.sort(key=lambda o: order.get(o.path, 0))
     if parsed:
         store.checkpoint()
     if vectors is not None:
-        synced = sync_vectors(store, vectors, progress, docs=[p.name for p, *_ in parsed], on_vectors=on_vectors)
+        synced = sync_vectors(store, vectors, progress, docs=[p.name for p, *_ in parsed], removed=removed,
+                              on_vectors=on_vectors)
         progress(f"vectors: {synced['added']} chunks embedded and written, {synced['removed']} removed, "
                  f"{synced['seconds']}s")
     return outcomes
@@ -124,7 +165,7 @@ def _parse_all(sources, aliases, errors, progress, on_document, total, done, wor
             errors.append(error)
             progress(f'[{done}/{total}] {path.name}: ERROR')
         else:
-            out.append((path, _spill(spill, len(out), prepared, summary), seconds))
+            out.append((path, _spill(spill, len(out), prepared, summary), seconds, summary['org_key'], summary['year']))
             rate = (done - (total - len(sources))) / max(time.perf_counter() - started, 1e-9)
             progress(f'[{done}/{total}] {path.name}: parsed in {seconds:.2f}s ({rate:.1f} documents/s)')
         on_document(done, total)
@@ -226,9 +267,16 @@ def _parse_one(path: Path, aliases):
                              'document); it is not a usable disclosure, or save the budget part alone')
     seconds = time.perf_counter() - started
     summary = summarise(document, seconds)
-    summary['chunks'] = len(chunks)
+    summary.update(chunks=len(chunks), bytes=path.stat().st_size, org_key=org_key(document.org))
     # the rows the store writes are made here, in the worker: the writing process only inserts them
     return prepare_document(document, path.resolve(), summary, chunks), summary, seconds, None
+
+
+def _with_summary(prepared, summary: dict):
+    """The document row with its summary (provenance added after parsing) in place."""
+    document = list(prepared.document)
+    document[9] = json.dumps(summary, ensure_ascii=False)
+    return replace(prepared, document=tuple(document))
 
 
 def _spill(folder: Path, number: int, prepared, summary) -> Path:

@@ -18,6 +18,7 @@ from .models import Block, BudgetFact, Check, ParsedDocument, SourceText, Statem
 from .narrative import TextFact, read_narrative
 from .orgs import derive_aliases, detect_org, detect_year
 from .reader import IngestError, read_source
+from .suspicious import garbled_amounts, suspicious_lines
 from .tables import read_tables
 from .units import read_units
 
@@ -45,9 +46,29 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     facts = _table_facts(source.name, org, year, tables, checks) + _text_facts(source.name, org, year, text_facts)
     statements += _empty_table_statements(tables) + _blank_row_statements(tables)
     statements += read_glossary(lines) + read_units(lines)
+    facts, flagged = _without_suspicious(facts, lines)
+    statements += flagged
+    garbled = garbled_amounts(lines)
+    if not facts:
+        example = f'; line {garbled[0][0]} has "{garbled[0][1]}"' if garbled else ''
+        raise IngestError(source.name, 'no readable amount: the tables hold no number and no sentence gives one'
+                                       f'{example}. This is not a usable disclosure; export it again from the original')
     warnings += _warnings(tables, statements)
+    warnings += [f'line {n}: "{text}" is not a readable amount; left out' for n, text in garbled]
+    warnings += [f'line {s.line_start}: text addressed to a reader or a model ("{s.text[:60]}"); kept as text, '
+                 'no figures read from it' for s in flagged]
     return ParsedDocument(source, org, year, derive_aliases(org, extra_aliases), tuple(sorted(blocks, key=lambda b: b.line_start)),
                           tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings))
+
+
+def _without_suspicious(facts: list[BudgetFact], lines) -> tuple[list[BudgetFact], list[Statement]]:
+    """Instructions inside a document are data, never facts: the lines that carry them give no figures."""
+    flagged = suspicious_lines(lines)
+    if not flagged:
+        return facts, []
+    numbers = {n for n, _ in flagged}
+    kept = [f for f in facts if not any(n in numbers for n in range(f.line_start, f.line_end + 1))]
+    return kept, [Statement('suspicious_text', '可疑文字', text[:300], n, n) for n, text in flagged]
 
 
 def _has_budget_prose(lines: list[str]) -> bool:

@@ -7,7 +7,7 @@
 Kinds: table arithmetic, between tables, text against tables, stated changes
 (the rate against the amounts, and the implied previous figure against last
 year's disclosure when it is loaded), projects against their 绩效目标表 and
-表7, and completeness. Severity: contradiction, rounding (≤ 0.05) or
+表7, completeness, and text addressed to a reader or a model. Severity: suspicious, contradiction, rounding (≤ 0.05) or
 completeness, so rounding noise does not bury real contradictions.
 """
 from __future__ import annotations
@@ -26,14 +26,15 @@ from .models import Citation
 ROUNDING = Decimal('0.05')
 RATE_ROUNDING = Decimal('0.05')
 KIND_TITLES = {'table_arithmetic': '表内运算', 'cross_table': '表与表', 'text_vs_table': '文字与表格',
-               'stated_change': '比上年增减', 'project': '项目', 'completeness': '完整性'}
+               'stated_change': '比上年增减', 'project': '项目', 'completeness': '完整性',
+               'suspicious': '可疑文字'}
 
 
 @dataclass(frozen=True)
 class Finding:
     doc: str
     kind: str
-    severity: str          # 'contradiction' | 'rounding' | 'completeness'
+    severity: str          # 'suspicious' | 'contradiction' | 'rounding' | 'completeness'
     title: str
     figures: str
     citations: tuple[Citation, ...]
@@ -95,7 +96,7 @@ def audit(store: FactStore, docs: list[str] | None = None) -> list[Finding]:
                                           if d.org_key == info.org_key and d.year == (info.year or 0) - 1])
         findings += _projects(doc)
         findings += _completeness(store, doc)
-    order = {'contradiction': 0, 'rounding': 1, 'completeness': 2}
+    order = {'suspicious': 0, 'contradiction': 1, 'rounding': 2, 'completeness': 3}
     return sorted(findings, key=lambda f: (f.doc, order[f.severity], f.kind, f.citations[0].line_start if f.citations else 0))
 
 
@@ -128,7 +129,7 @@ def audit_counts(store: FactStore, docs: list[str] | None = None) -> dict[str, d
     return out
 
 
-SEVERITIES = ('contradiction', 'rounding', 'completeness')
+SEVERITIES = ('suspicious', 'contradiction', 'rounding', 'completeness')
 
 
 def _basis(d, by_key) -> list[str]:
@@ -314,6 +315,9 @@ def _completeness(store: FactStore, doc: _Doc) -> list[Finding]:
         out.append(Finding(doc.info.doc, 'completeness', 'completeness', '缺少标准表格',
                            '没有找到：' + '、'.join(f'表{n}' for n in summary['tables_missing']), ()))
     for s in store.statements(doc.info.doc):
+        if s['kind'] == 'suspicious_text':     # instructions to a reader or a model: kept as text, no figures
+            out.append(Finding(doc.info.doc, 'suspicious', 'suspicious', '可疑文字（像是写给读者或模型的指令）',
+                               f'“{s["text"][:80]}”', (doc.cite_lines(s['line_start'], s['line_end']),)))
         if s['kind'] == 'template_unfilled':
             out.append(Finding(doc.info.doc, 'completeness', 'completeness', '模板没有填写', f'“{s["subject"]}”',
                                (doc.cite_lines(s['line_start'], s['line_end']),)))
@@ -346,9 +350,11 @@ def to_markdown(findings: list[Finding]) -> str:
     lines = []
     for doc in sorted({f.doc for f in findings}):
         own = [f for f in findings if f.doc == doc]
-        counts = {s: sum(f.severity == s for f in own) for s in ('contradiction', 'rounding', 'completeness')}
+        counts = {s: sum(f.severity == s for f in own) for s in SEVERITIES}
         lines.append(f'## {doc}\n')
-        lines.append(f'{counts["contradiction"]} 处矛盾，{counts["rounding"]} 处尾差，{counts["completeness"]} 处不完整\n')
+        suspicious = f'{counts["suspicious"]} 处可疑文字，' if counts['suspicious'] else ''
+        lines.append(f'{suspicious}{counts["contradiction"]} 处矛盾，{counts["rounding"]} 处尾差，'
+                     f'{counts["completeness"]} 处不完整\n')
         for f in own:
             where = '；'.join(f'{c.doc} 第{c.line_start}' + (f'-{c.line_end}' if c.line_end != c.line_start else '') + '行'
                              for c in f.citations)

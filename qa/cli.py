@@ -50,6 +50,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     ingest = commands.add_parser('ingest', help='read disclosure files (or folders of them) into the stores')
     ingest.add_argument('paths', nargs='+', type=Path, metavar='PATH')
+    ingest.add_argument('--replace', action='store_true',
+                        help='a file for an organisation and year already loaded replaces that document '
+                             '(without it, such a file is refused: one disclosure per organisation and year)')
     ingest.add_argument('--no-vectors', action='store_true',
                         help='store facts and keyword chunks only; embed later with the next ingest')
     ingest.set_defaults(handler=cmd_ingest)
@@ -131,7 +134,8 @@ def cmd_ingest(args, settings: Settings) -> int:
         outcomes = ingest_paths(args.paths, store, settings.alias_files,
                                 progress=lambda message: tqdm.write(message, file=sys.stderr), vectors=vectors,
                                 on_document=lambda done, total: _advance(documents, done, total),
-                                on_vectors=lambda done, total: _advance(embedded, done, total))
+                                on_vectors=lambda done, total: _advance(embedded, done, total),
+                                replace=args.replace, added_by=f'{_user()}（命令行）')
     except IngestFailed as failure:
         for error in failure.errors:
             print(f'error: {error}', file=sys.stderr)
@@ -149,6 +153,14 @@ def cmd_ingest(args, settings: Settings) -> int:
           f'{sum(o.status == "unchanged" for o in outcomes)} unchanged) in {total:.2f}s '
           f'(parsing {parse:.2f}s) -> {settings.facts_db}')
     return 0
+
+
+def _user() -> str:
+    import getpass
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return 'unknown'
 
 
 def _advance(bar, done: int, total: int) -> None:
@@ -401,13 +413,14 @@ def cmd_documents(args, settings: Settings) -> int:
     store = FactStore(settings.facts_db)
     for d in store.documents():
         row = {'doc': d.doc, 'org': d.org, 'year': d.year, 'path': d.path, 'hash': d.content_hash.split(':')[0][:16],
-               'ingested_at': d.ingested_at, 'facts': d.summary.get('facts'),
+               'bytes': d.summary.get('bytes'), 'ingested_at': d.ingested_at, 'added_by': d.summary.get('added_by', ''),
+               'replaces': d.summary.get('replaces', []), 'facts': d.summary.get('facts'),
                'contradictions': d.summary.get('checks_failed', {}).get('contradiction', 0)}
         if args.format == 'json':
             print(json.dumps(row, ensure_ascii=False))
         else:
             print(f"{d.doc}\t{d.org}\t{d.year}\t{row['facts']} facts\t{row['contradictions']} contradictions\t"
-                  f"{row['hash']}\t{d.ingested_at}")
+                  f"{row['hash']}\t{row['bytes']} bytes\t{d.ingested_at}\t{row['added_by'] or '-'}")
     print(f'{store.document_count()} documents', file=sys.stderr)
     return 0
 

@@ -123,6 +123,14 @@ CHINESE_ERRORS = (
     (r'no organisation found', '文件中找不到单位名称（没有“编制单位”行、标题或“概况”），这可能不是预算公开文件'),
     (r'no budget tables', '文件中找不到预算表格（表1…表10）或“万元”数字，这可能不是预算公开文件'),
     (r'same name', '这一批里有两个同名文件，请改名后再上传'),
+    (r'is already loaded from (\S+);', '同一单位同一年度的预算公开已经载入（{0}）；如果这份是替换它的，请勾选“替换同一单位同一年度的已有文件”'),
+    (r'is also in (\S+) in this batch', '这一批里另一个文件（{0}）是同一单位同一年度的预算公开，一次只能上传一份'),
+    (r'line is ([\d,]+) characters long', '有一行长达{0}个字符，超过上限；请按段落或表格行重新导出'),
+    (r'unpacks to|zip bomb', '文件解压后过大（可能是压缩炸弹），请从 Word/Excel 重新保存'),
+    (r'this is (a folder|a FIFO|a device|not a regular file)', '这不是普通文件，请上传导出的文件本身'),
+    (r'took longer than', '读取这个文件超过了时间上限，请重新导出'),
+    (r'more than \d+ MiB of memory|reader stopped', '读取这个文件需要的内存超过了上限，请只保存预算部分后再上传'),
+    (r'no readable amount', '文件中没有能识读的金额（数字可能在导出时损坏了），请从原件重新导出'),
 )
 
 
