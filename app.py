@@ -92,6 +92,11 @@ def show_answer(item: dict, turn: int, names: dict) -> None:
     if rest:
         st.markdown(plain(rest))
     warnings(result)
+    if result.model_reply:
+        with st.expander('语言模型的改写（未核对：它不只是复述上面核对过的答案，未采用）'):
+            st.markdown(plain(result.model_reply))
+    if any(w.startswith('language model unavailable') for w in result.warnings):
+        st.caption('语言模型没有及时回答；这是直接根据文件数据生成的答案。')
     if result.status == 'ambiguous':
         cols = st.columns(len(result.candidates))
         for col, org in zip(cols, result.candidates):

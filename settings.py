@@ -31,6 +31,7 @@ class Settings:
     llm_base_url: str | None = None
     llm_model: str | None = None
     llm_api_key: str | None = field(default=None, repr=False)
+    llm_timeout: float = 15.0                      # seconds for the whole model call; then the checked answer alone
     admin_password_hash: str | None = field(default=None, repr=False)   # 'scrypt$…' (qa admin password --hash)
 
     @classmethod
@@ -49,6 +50,7 @@ class Settings:
             llm_base_url=env.get('BUDGETQA_LLM_BASE_URL') or None,
             llm_model=env.get('BUDGETQA_LLM_MODEL') or None,
             llm_api_key=env.get('BUDGETQA_LLM_API_KEY') or None,
+            llm_timeout=float(env.get('BUDGETQA_LLM_TIMEOUT') or 15),
             admin_password_hash=env.get('BUDGETQA_ADMIN_PASSWORD_HASH') or None,
         )
 

@@ -316,6 +316,11 @@ def format_answer(result) -> str:
     lines.append(result.answer)
     if result.status == 'answered' and not result.verified:
         lines.append(f'（未能核实的数字：{"、".join(result.unverified_numbers)}）')
+    if result.model_reply:
+        lines.append(f'（语言模型的改写不只是复述核对过的答案，未采用，未核对：{result.model_reply}）')
+    for warning in result.warnings:
+        if warning.startswith('language model unavailable'):
+            lines.append(f'（语言模型没有回答（{warning.split(": ", 1)[-1]}），以上是直接根据文件数据生成的答案）')
     for i, c in enumerate(result.citations, 1):
         where = f'表{c.table} ' if c.table else ''
         cell = f' {c.row}/{c.column}' if c.row else ''

@@ -4,14 +4,20 @@
     final = with_language_model(draft_answer, model)
 
 The model sees the question, the deterministic answer and the cited lines,
-numbered [1], [2] …, inside a block marked as data.  Every number of its reply
-is checked against those lines; a reply with a number that cannot be traced
-is shown as unverified, with the deterministic answer beside it.
+numbered [1], [2] …, inside a block marked as data. Its reply may only restate
+the checked answer: every number in it must be one of the checked answer's
+figures, and the headline figure must be there. Otherwise the checked answer
+is shown, with the reply beside it marked 未核对 (Answer.model_reply). The
+model has a total time budget (settings.llm_timeout, 15 s by default); after
+it, the checked answer is shown with a note.
 """
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import TimeoutError as Timeout
 from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
@@ -30,8 +36,11 @@ def chat_model(settings) -> BaseChatModel | None:
     if not (settings.llm_base_url and settings.llm_model):
         return None
     from langchain_openai import ChatOpenAI
-    return ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model,
-                      api_key=settings.llm_api_key or 'not-needed', temperature=0, timeout=60, max_retries=1)
+    model = ChatOpenAI(base_url=settings.llm_base_url, model=settings.llm_model,
+                       api_key=settings.llm_api_key or 'not-needed', temperature=0, timeout=settings.llm_timeout,
+                       max_retries=0)
+    model.metadata = {'budget_seconds': settings.llm_timeout}
+    return model
 
 
 def answer_chain(model: BaseChatModel, retriever: BaseRetriever | None = None):
@@ -61,21 +70,43 @@ def _with_sources(x: dict) -> dict:
     return {**x, 'sources': text, 'source_texts': [body for *_, body in sources]}
 
 
+_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix='llm')
+
+
 def with_language_model(draft: Answer, model: BaseChatModel | None, retriever: BaseRetriever | None = None) -> Answer:
     if model is None or draft.status != 'answered':
         return draft
+    budget = float((model.metadata or {}).get('budget_seconds', 15))
+    call = _POOL.submit(answer_chain(model, retriever).invoke, {'question': draft.question, 'draft': draft.answer,
+                                                                 'citations': draft.citations})
     try:
-        result = answer_chain(model, retriever).invoke({'question': draft.question, 'draft': draft.answer,
-                                                        'citations': draft.citations})
+        result = call.result(timeout=budget)
+    except Timeout:
+        return replace(draft, warnings=draft.warnings + (f'language model unavailable: no reply within {budget:g} s',))
     except Exception as error:   # the endpoint is optional: its failure must not lose the checked answer
         return replace(draft, warnings=draft.warnings + (f'language model unavailable: {type(error).__name__}',))
     reply = result['reply'].strip()
-    missing = unverified_numbers(_without_marks(reply), result['source_texts'] + [draft.answer])
-    if missing:
-        text = (f'{reply}\n\n（语言模型的回答中有无法在文件中核实的数字：{"、".join(missing)}。'
-                f'以下是直接根据文件数据生成的答案：）\n{draft.answer}')
-        return replace(draft, answer=text, verified=False, unverified_numbers=tuple(missing), method='llm')
-    return replace(draft, answer=reply, verified=True, method='llm')
+    added = unverified_numbers(_without_marks(reply), [draft.answer])     # only the checked answer's figures
+    headline_left_out = draft.value is not None and not _mentions(reply, draft.value)
+    if added or headline_left_out or not reply:
+        return replace(draft, model_reply=reply, unverified_numbers=tuple(added),
+                       warnings=draft.warnings + ('model_reply_unchecked',))
+    return replace(draft, answer=reply, method='llm')
+
+
+def _mentions(text: str, value: str) -> bool:
+    """Does the reply state the headline figure (13.8 and 13.80, 1,407.47 and 1407.47 are the same)?"""
+    try:
+        wanted = Decimal(value)
+    except InvalidOperation:
+        return value in text
+    for m in re.finditer(r'\d[\d,，]*(?:\.\d+)?', _without_marks(text)):
+        try:
+            if Decimal(m.group(0).replace(',', '').replace('，', '')) == wanted:
+                return True
+        except InvalidOperation:
+            continue
+    return False
 
 
 def _data(text: str) -> str:

@@ -59,10 +59,13 @@ class Answer:
     id: str | None = field(default=None, compare=False)
     plan: dict | None = field(default=None, compare=False, repr=False)   # how the question was understood
     figures: tuple[Figure, ...] = field(default=(), compare=False, repr=False)   # the stored figures used
+    model_reply: str = ''                     # a language model's reply that did not only restate the checked
+                                              # answer: shown beside it as 未核对, never instead of it
 
     def to_json(self) -> dict:
         return {'id': self.id, 'question': self.question, 'status': self.status, 'answer': self.answer,
                 'value': self.value, 'unit': self.unit, 'verified': self.verified,
                 'citations': [c.to_json() for c in self.citations], 'warnings': list(self.warnings),
                 'candidates': list(self.candidates), 'unverified_numbers': list(self.unverified_numbers),
-                'method': self.method, 'plan': self.plan, 'figures': [f.to_json() for f in self.figures]}
+                'method': self.method, 'plan': self.plan, 'figures': [f.to_json() for f in self.figures],
+                'model_reply': self.model_reply}

@@ -34,6 +34,8 @@ def badges(a: Answer, removed: bool = False) -> list[tuple[str, str]]:
         out.append(BADGES['contradiction'])
     if 'part_not_found' in a.warnings:
         out.append(BADGES['partly'])
+    if a.model_reply and BADGES['unchecked'] not in out:
+        out.append(BADGES['unchecked'])          # the model's reply, shown beside the checked answer
     return out
 
 
@@ -135,6 +137,8 @@ def copy_text(a: Answer, short=lambda org: org) -> str:
     if head:
         lines.append(f'{head[0]}：{head[1]}')
     lines.append(f'答：{a.answer}')
+    if a.model_reply:
+        lines.append(f'（语言模型的改写，未核对，未采用：{a.model_reply}）')
     marks = '、'.join(label for label, _ in badges(a))
     lines.append(f'标记：{marks}')
     lines.append('出处：')
