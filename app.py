@@ -9,13 +9,14 @@ year or item takes them from the previous answer.
 """
 from __future__ import annotations
 
+import logging
 import time
 import uuid
 from urllib.parse import quote
 
 import streamlit as st
 
-from index.facts_store import FactStore
+from index.facts_store import FactStore, StoreError
 from index.pipeline import IngestFailed, ingest_paths, remove_document
 from index.runtime import open_index, open_vectors
 from ingest.reader import IngestError
@@ -82,7 +83,7 @@ def show_answer(item: dict, turn: int, names: dict) -> None:
     st.markdown(' '.join(f':{color}-badge[{label}]' for label, color in badges(result, removed)))
     head = headline(result, short)
     if head and not removed:
-        st.metric(head[0], head[1])
+        st.metric(plain(head[0]), head[1])
     opening = first_sentence(result.answer)
     st.markdown(plain(opening))
     rows = figure_rows(result, short)
@@ -100,7 +101,7 @@ def show_answer(item: dict, turn: int, names: dict) -> None:
     if result.status == 'ambiguous':
         cols = st.columns(len(result.candidates))
         for col, org in zip(cols, result.candidates):
-            if col.button(names['short'].get(org, org), key=f'pick-{turn}-{org}', help=org):
+            if col.button(plain(names['short'].get(org, org)), key=f'pick-{turn}-{org}', help=plain(org)):
                 st.session_state.queue.append({'question': item['question'], 'orgs': (org,)})
                 st.rerun()
     if removed:
@@ -128,16 +129,16 @@ def sources(result, names) -> None:
         lines = f'第{c.line_start}行' if c.line_start == c.line_end else f'第{c.line_start}-{c.line_end}行'
         lines = (f'第{c.page}页 ' if c.page else '') + lines
         cell = f'{c.row}{("/" + c.column) if c.column else ""}'
-        with st.expander(f'[{i}] {names["labels"].get(c.doc, c.doc)} {lines} {where}{cell}'):
+        with st.expander(plain(f'[{i}] {names["labels"].get(c.doc, c.doc)} {lines} {where}{cell}')):
             show_source(c, names)
 
 
 def show_source(c, names) -> None:
     store = context().store
-    st.caption(f'文件：{c.doc}')
+    st.caption(plain(f'文件：{c.doc}'))
     view = table_frame(store, c.doc, c.table, c.line_start) if c.table else None
     if view is not None and not view.frame.empty:
-        st.caption(f'{view.title}（单位：{view.unit}）— {names["labels"].get(c.doc, c.doc)}')
+        st.caption(plain(f'{view.title}（单位：{view.unit}）— {names["labels"].get(c.doc, c.doc)}'))
         styled = view.frame.style.apply(
             lambda row: ['background-color: #fff3b0' if row.name == view.highlight else '' for _ in row], axis=1)
         st.dataframe(styled, hide_index=True, width='stretch')
@@ -289,17 +290,23 @@ def upload(settings) -> None:
                                 on_vectors=lambda done, total: progress.progress(
                                     0.5 + done / max(total, 1) / 2, text=rate_text('嵌入', done, total, started)),
                                 replace=replace, added_by='管理员（网页上传）')
-    except (IngestError, IngestFailed) as error:
+    except (IngestError, IngestFailed, StoreError, OSError) as error:
         for path in saved:
             path.unlink(missing_ok=True)
         errors = error.errors if isinstance(error, IngestFailed) else [error]
-        st.sidebar.error('没有读取任何文件，已存的数据没有改变。\n\n' + '\n\n'.join(chinese_error(e) for e in errors))
+        st.sidebar.error('没有读取任何文件，已存的数据没有改变。\n\n' + '\n\n'.join(plain(chinese_error(e)) for e in errors))
+        return
+    except Exception:                  # never a traceback on the page, never a file left behind
+        for path in saved:
+            path.unlink(missing_ok=True)
+        logging.getLogger('budgetqa').exception('upload failed')
+        st.sidebar.error('没有读取任何文件，已存的数据没有改变：读取时出现了意外错误，已记录在服务器日志中。')
         return
     progress.progress(1.0, text='完成')
     for o in outcomes:
         s = o.summary
-        st.sidebar.success(f'{o.doc}：{s.get("org")} {s.get("year")}年，{s.get("facts")}个数字，'
-                           f'{len(s.get("warnings", []))}条警告（{"新读取" if o.status == "ingested" else "未变化"}）')
+        st.sidebar.success(plain(f'{o.doc}：{s.get("org")} {s.get("year")}年，{s.get("facts")}个数字，'
+                                 f'{len(s.get("warnings", []))}条警告（{"新读取" if o.status == "ingested" else "未变化"}）'))
 
 
 def remove(settings, names) -> None:
@@ -308,8 +315,13 @@ def remove(settings, names) -> None:
     doc = st.sidebar.selectbox('删除文件', ['（不删除）'] + docs, key='remove_doc',
                                format_func=lambda d: names['labels'].get(d, d))
     if doc != '（不删除）' and st.sidebar.button('确认删除', key='do_remove'):
-        if remove_document(store, doc, vectors, settings.uploads_dir):
-            st.sidebar.success(f'已删除 {names["labels"].get(doc, doc)}')
+        try:
+            removed = remove_document(store, doc, vectors, settings.uploads_dir)
+        except StoreError as error:
+            st.sidebar.error(plain(chinese_error(error)))
+            return
+        if removed:
+            st.sidebar.success(plain(f'已删除 {names["labels"].get(doc, doc)}'))
         else:
             st.sidebar.error('这个文件已经不在了。')
 

@@ -175,7 +175,9 @@ class FactStore:
 
     def __init__(self, path: Path):
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.parent.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.read_only = not _writable(self.path.parent)   # a read-only data directory: answers still work
         self._local = threading.local()
         self._migrate()
 
@@ -183,12 +185,30 @@ class FactStore:
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, 'db', None)
         if connection is None:
-            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
+            connection = self._connect_read_only() if self.read_only else \
+                sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
             connection.row_factory = sqlite3.Row
-            connection.execute('PRAGMA journal_mode=WAL')
-            connection.execute('PRAGMA synchronous=NORMAL')
+            if not self.read_only:
+                connection.execute('PRAGMA journal_mode=WAL')
+                connection.execute('PRAGMA synchronous=NORMAL')
             self._local.db = connection
         return connection
+
+    def _connect_read_only(self) -> sqlite3.Connection:
+        """Read-only: as is when SQLite can share the write-ahead log; else the file as it stands (immutable:
+        nobody can write in a read-only directory, and ingest folds the log into the file after each batch)."""
+        if not self.path.exists():
+            raise StoreError(f'{self.path.parent} is read-only and holds no facts.db; ingest into a writable '
+                             'BUDGETQA_DATA_DIR first')
+        for options in ('mode=ro', 'mode=ro&immutable=1'):
+            try:
+                connection = sqlite3.connect(f'{self.path.as_uri()}?{options}', uri=True, timeout=30,
+                                             isolation_level=None, check_same_thread=False)
+                connection.execute('SELECT COUNT(*) FROM sqlite_master').fetchone()
+                return connection
+            except sqlite3.OperationalError:
+                continue
+        raise StoreError(f'{self.path} cannot be opened read-only; make the data directory writable')
 
     def close(self) -> None:
         connection = getattr(self._local, 'db', None)
@@ -205,6 +225,9 @@ class FactStore:
                              f'{SCHEMA_VERSION}); upgrade budget-qa or use another BUDGETQA_DATA_DIR')
         if version == SCHEMA_VERSION:
             return
+        if self.read_only:
+            raise StoreError(f'{self.path} was written by an older budget-qa and its directory is read-only; '
+                             'make it writable and ingest again')
         with self.transaction() as db:
             # everything here is derived from the files: an older layout is dropped and re-derived by the next
             # ingest; the paths it was read from are kept so the user is told what to ingest again
@@ -219,15 +242,23 @@ class FactStore:
 
     @contextmanager
     def transaction(self):
+        if self.read_only:
+            raise StoreError(f'the data directory {self.path.parent} is read-only: answers and browsing work, '
+                             'changes do not; make it writable (or use another BUDGETQA_DATA_DIR) to ingest or remove')
         self.db.execute('BEGIN IMMEDIATE')
         try:
             yield self.db
-        except BaseException:
-            if self.db.in_transaction:
-                self.db.execute('ROLLBACK')
-            raise
-        else:
             self.db.execute('COMMIT')
+        except BaseException as error:
+            if self.db.in_transaction:
+                try:
+                    self.db.execute('ROLLBACK')
+                except sqlite3.Error:          # SQLite may have rolled back already (disk full)
+                    pass
+            if _disk_full(error):
+                raise StoreError(f'the disk holding {self.path.parent} is full: nothing was changed; free some space '
+                                 'there (or set BUDGETQA_DATA_DIR to a larger disk) and run again') from None
+            raise
 
     @contextmanager
     def snapshot(self):
@@ -603,6 +634,22 @@ def _previous_paths(db) -> list[str]:
 def _document(r: sqlite3.Row) -> DocumentInfo:
     return DocumentInfo(r['doc'], r['path'], r['content_hash'], r['org'], r['org_key'], r['year'],
                         tuple(json.loads(r['aliases'])), json.loads(r['summary']), r['ingested_at'])
+
+
+def _writable(folder: Path) -> bool:
+    """Can files be created here? (os.access says yes to root on a read-only mount: try it.)"""
+    import tempfile
+    try:
+        with tempfile.TemporaryFile(dir=folder):
+            return True
+    except OSError:
+        return False
+
+
+def _disk_full(error: BaseException) -> bool:
+    import errno
+    return (isinstance(error, sqlite3.OperationalError) and 'full' in str(error)) or \
+        (isinstance(error, OSError) and error.errno == errno.ENOSPC)
 
 
 def _next_id(db, table: str) -> int:

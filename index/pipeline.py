@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import os
 import pickle
-import signal
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -19,14 +18,12 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from ingest.document import parse_source
-from ingest.models import ParsedDocument
-from ingest.orgs import load_alias_file, org_key
+from ingest.orgs import load_alias_file
 from ingest.reader import SUPPORTED_SUFFIXES, IngestError, read_source
 
-from .bm25 import BudgetTokenizer
-from .chunks import CHUNKER_VERSION, chunks_for
-from .facts_store import FactStore, prepare_document
+from .chunks import CHUNKER_VERSION
+from .facts_store import FactStore
+from .parse_worker import PARSE_MEMORY, PARSE_SECONDS, failed, parse_one, start_worker, summarise  # noqa: F401
 from .vectors import stored_ids
 
 EMBED_BATCH = 256
@@ -172,18 +169,16 @@ def _parse_all(sources, aliases, errors, progress, on_document, total, done, wor
     return out
 
 
-PARSE_SECONDS = int(os.environ.get('BUDGETQA_PARSE_SECONDS', 120))      # per document, in a worker
-PARSE_MEMORY = int(os.environ.get('BUDGETQA_PARSE_MEMORY_MB', 2048)) * 2 ** 20   # a worker's address space
-
-
 def parse_limited(paths: list[Path], aliases, workers: int):
     """(prepared, summary, seconds, error) per path, in order. Untrusted files are parsed in fresh worker
-    processes (spawned, so the limits cover only the parsing) with an address-space limit; a document that takes
+    processes (forked from a small server process, so the limits cover only the parsing) with an address-space
+    limit; a document that takes
     longer than PARSE_SECONDS, or whose worker dies, is an IngestError and its worker is replaced."""
     import multiprocessing
     from concurrent.futures import TimeoutError as Timeout
     from concurrent.futures.process import BrokenProcessPool
-    context = multiprocessing.get_context('spawn')
+    context = multiprocessing.get_context('forkserver')     # workers fork from a small server, not from this
+    context.set_forkserver_preload(['index.parse_preload'])   # process (which may hold a model and a page)
     results: dict[int, tuple] = {}
     suspects: set[int] = set()
     cursor = 0                                         # results are yielded in the order of `paths`
@@ -192,19 +187,19 @@ def parse_limited(paths: list[Path], aliases, workers: int):
         alone = pending[0] in suspects                 # a document whose worker died is retried on its own
         batch = pending[:1] if alone else pending
         pool = ProcessPoolExecutor(max_workers=1 if alone else workers, mp_context=context,
-                                   initializer=_start_worker, initargs=(PARSE_MEMORY,))
+                                   initializer=start_worker, initargs=(PARSE_MEMORY,))
         try:
-            futures = [(i, pool.submit(_parse_one, paths[i], aliases)) for i in batch]
+            futures = [(i, pool.submit(parse_one, paths[i], aliases)) for i in batch]
             for i, future in futures:
                 try:
                     results[i] = future.result(timeout=PARSE_SECONDS)
                 except Timeout:
-                    results[i] = _failed(paths[i], f'reading it took longer than {PARSE_SECONDS} s (the limit per '
+                    results[i] = failed(paths[i], f'reading it took longer than {PARSE_SECONDS} s (the limit per '
                                                    'document); it is not a usable disclosure, or export it again')
                     break
                 except BrokenProcessPool:
                     if alone:
-                        results[i] = _failed(paths[i], 'the reader stopped on this file (it needs more memory or '
+                        results[i] = failed(paths[i], 'the reader stopped on this file (it needs more memory or '
                                                        'time than a document may use); export it again')
                     else:       # the worker that died was on one of the first unfinished documents
                         suspects.update([j for j, _ in futures if j not in results][:workers])
@@ -219,57 +214,16 @@ def parse_limited(paths: list[Path], aliases, workers: int):
         cursor += 1
 
 
-def _failed(path: Path, message: str) -> tuple:
-    return None, None, 0.0, IngestError(path, message)
-
-
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop a pool at once: a worker stuck on a file is killed, not waited for."""
-    processes = list(getattr(pool, '_processes', {}).values())
+    processes = list((getattr(pool, '_processes', None) or {}).values())
     pool.shutdown(wait=False, cancel_futures=True)
     for process in processes:
         if process.is_alive():
             process.kill()
     for process in processes:
         process.join(timeout=5)
-
-
-_TOKENIZER = None
-
-
-def _start_worker(memory: int | None = None) -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C stops the parent, which stops the pool
-    if memory:
-        import resource
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
-
-
-def _tokenizer() -> BudgetTokenizer:
-    global _TOKENIZER
-    if _TOKENIZER is None:
-        _TOKENIZER = BudgetTokenizer()
-    return _TOKENIZER
-
-
-def _parse_one(path: Path, aliases):
-    started = time.perf_counter()
-    if os.environ.get('BUDGETQA_FAULT') == 'parse_hangs':     # tests: a file the parser never finishes
-        time.sleep(3600)
-    try:
-        source = read_source(path)
-        source = replace(source, content_hash=f'{source.content_hash}:{CHUNKER_VERSION}')
-        document = parse_source(source, aliases)
-        chunks = chunks_for(document, _tokenizer())
-    except IngestError as error:
-        return None, None, 0.0, error
-    except MemoryError:
-        return _failed(path, f'reading it needs more than {PARSE_MEMORY // 2 ** 20} MiB of memory (the limit per '
-                             'document); it is not a usable disclosure, or save the budget part alone')
-    seconds = time.perf_counter() - started
-    summary = summarise(document, seconds)
-    summary.update(chunks=len(chunks), bytes=path.stat().st_size, org_key=org_key(document.org))
-    # the rows the store writes are made here, in the worker: the writing process only inserts them
-    return prepare_document(document, path.resolve(), summary, chunks), summary, seconds, None
+    pool.shutdown(wait=True)
 
 
 def _with_summary(prepared, summary: dict):
@@ -391,26 +345,3 @@ def _check_duplicate_names(parsed) -> None:
             raise IngestFailed([IngestError(path, f'another file with the same name is in this batch '
                                                   f'({seen[path.name]}); rename one of them')])
         seen[path.name] = path
-
-
-def summarise(document: ParsedDocument, seconds: float) -> dict:
-    numbers = {t.number for t in document.tables if t.number}
-    failed = [c for c in document.checks if not c.ok]
-    return {
-        'org': document.org,
-        'year': document.year,
-        'encoding': document.source.encoding,
-        'tables_found': sorted(numbers),
-        'tables_empty': sorted(t.number for t in document.tables if t.empty and t.number),
-        'tables_missing': [n for n in range(1, 11) if n not in numbers],
-        'performance_tables': sum(1 for t in document.tables if t.number is None),
-        'facts': len(document.facts),
-        'table_facts': sum(1 for f in document.facts if f.source == 'table'),
-        'text_facts': sum(1 for f in document.facts if f.source == 'text'),
-        'checks': len(document.checks),
-        'checks_failed': {severity: sum(1 for c in failed if c.severity == severity)
-                          for severity in ('contradiction', 'rounding', 'completeness')},
-        'statements': len(document.statements),
-        'warnings': list(document.warnings),
-        'parse_seconds': round(seconds, 3),
-    }

@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 from .embeddings import make_embeddings
-from .facts_store import FactStore
+from .facts_store import FactStore, StoreError
 from .retriever import HybridSearch
 from .vectors import open_vector_store
 
@@ -16,6 +16,18 @@ def open_vectors(settings):
 
 
 def open_index(settings, with_vectors: bool = True):
+    """On a read-only data directory the embedded vector store cannot open (it writes as it opens): answers then
+    come from facts and the keyword index; a Chroma server is still used."""
     store = FactStore(settings.facts_db)
-    vectors = open_vectors(settings) if with_vectors else None
+    usable = with_vectors and (not store.read_only or settings.chroma_host)
+    vectors = open_vectors(settings) if usable else None
     return store, vectors, HybridSearch.open(store, vectors)
+
+
+def writable_store(settings) -> FactStore:
+    """The fact store for a command that changes it: a clear refusal on a read-only data directory."""
+    store = FactStore(settings.facts_db)
+    if store.read_only:
+        raise StoreError(f'the data directory {settings.data_dir} is read-only: answers and browsing work, changes '
+                         'do not; make it writable (or set BUDGETQA_DATA_DIR to a writable folder) and run again')
+    return store

@@ -31,6 +31,9 @@ def parse_document(path: Path, extra_aliases: dict[str, list[str]] | None = None
 
 def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None = None) -> ParsedDocument:
     lines = list(source.lines)
+    flagged = suspicious_lines(lines)
+    for number, _ in flagged:          # instructions inside a document are data: no reader ever sees them as text
+        lines[number - 1] = ''         # to read figures from (the line stays in the source, and is cited as such)
     org, year = detect_org(lines), detect_year(lines)
     if not org:
         raise IngestError(source.name, 'no organisation found (no 编制单位/编制部门 line, title or 概况 heading); '
@@ -46,7 +49,7 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     facts = _table_facts(source.name, org, year, tables, checks) + _text_facts(source.name, org, year, text_facts)
     statements += _empty_table_statements(tables) + _blank_row_statements(tables)
     statements += read_glossary(lines) + read_units(lines)
-    facts, flagged = _without_suspicious(facts, lines)
+    flagged = [Statement('suspicious_text', '可疑文字', text[:300], n, n) for n, text in flagged]
     statements += flagged
     garbled = garbled_amounts(lines)
     if not facts:
@@ -59,16 +62,6 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
                  'no figures read from it' for s in flagged]
     return ParsedDocument(source, org, year, derive_aliases(org, extra_aliases), tuple(sorted(blocks, key=lambda b: b.line_start)),
                           tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings))
-
-
-def _without_suspicious(facts: list[BudgetFact], lines) -> tuple[list[BudgetFact], list[Statement]]:
-    """Instructions inside a document are data, never facts: the lines that carry them give no figures."""
-    flagged = suspicious_lines(lines)
-    if not flagged:
-        return facts, []
-    numbers = {n for n, _ in flagged}
-    kept = [f for f in facts if not any(n in numbers for n in range(f.line_start, f.line_end + 1))]
-    return kept, [Statement('suspicious_text', '可疑文字', text[:300], n, n) for n, text in flagged]
 
 
 def _has_budget_prose(lines: list[str]) -> bool:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from .vocabulary import VOCABULARY_DIR
 
-GARBLED = re.compile(r'(?<![\d.,，])([A-Za-z?？#*＊\uFFFD]{1,12})\s*万元')
+GARBLED = re.compile(r'(?<![\d.,，A-Za-z?？#*＊\uFFFD])([A-Za-z?？#*＊\uFFFD]{1,12})\s*万元')
 
 
 @lru_cache(maxsize=1)

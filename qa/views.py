@@ -130,6 +130,9 @@ CHINESE_ERRORS = (
     (r'this is (a folder|a FIFO|a device|not a regular file)', '这不是普通文件，请上传导出的文件本身'),
     (r'took longer than', '读取这个文件超过了时间上限，请重新导出'),
     (r'more than \d+ MiB of memory|reader stopped', '读取这个文件需要的内存超过了上限，请只保存预算部分后再上传'),
+    (r'is read-only', '数据目录是只读的：可以提问和浏览，不能上传或删除文件；请管理员把数据目录改为可写'),
+    (r'is full', '服务器磁盘已满，没有做任何改动；请管理员清理磁盘空间后再试'),
+    (r'No space left', '服务器磁盘已满，没有做任何改动；请管理员清理磁盘空间后再试'),
     (r'no readable amount', '文件中没有能识读的金额（数字可能在导出时损坏了），请从原件重新导出'),
 )
 
@@ -158,6 +161,7 @@ def save_upload(name: str, data: bytes, folder: Path) -> Path:
     if len(data) > MAX_BYTES:
         raise IngestError(name, f'file is over the {MAX_BYTES // 1024 // 1024} MiB limit')
     safe = SAFE_NAME.sub('_', Path(name).name).strip('._') or 'upload.txt'
+    safe = Path(safe).stem[:80] + suffix          # a file name fits every file system (255 bytes)
     folder.mkdir(parents=True, exist_ok=True)
     target = folder / safe
     if target.exists() and target.read_bytes() != data:

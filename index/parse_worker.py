@@ -1,0 +1,100 @@
+"""Parsing one untrusted file in a worker process, under limits (used by index/pipeline.py parse_limited).
+
+Imports only what parsing needs (no vector store): index/parse_preload.py loads it, with the word segmenter,
+into the forkserver that workers fork from, so a worker costs a fork, not a start-up.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from ingest.document import parse_source
+from ingest.models import ParsedDocument
+from ingest.orgs import org_key
+from ingest.reader import IngestError, read_source
+
+from .bm25 import BudgetTokenizer
+from .chunks import CHUNKER_VERSION, chunks_for
+from .facts_store import prepare_document
+
+PARSE_SECONDS = int(os.environ.get('BUDGETQA_PARSE_SECONDS', 120))      # per document, in a worker
+PARSE_MEMORY = int(os.environ.get('BUDGETQA_PARSE_MEMORY_MB', 2048)) * 2 ** 20   # a worker's growth while parsing
+
+
+def failed(path: Path, message: str) -> tuple:
+    return None, None, 0.0, IngestError(path, message)
+
+
+_TOKENIZER = None
+
+
+def start_worker(memory: int | None = None) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)     # Ctrl-C stops the parent, which stops the pool
+    if memory:                                       # `memory` more than the worker's address space at start
+        import resource
+        limit = _address_space() + memory
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _address_space() -> int:
+    try:
+        for line in Path('/proc/self/status').read_text().splitlines():
+            if line.startswith('VmSize:'):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return 0
+
+
+def _tokenizer() -> BudgetTokenizer:
+    global _TOKENIZER
+    if _TOKENIZER is None:
+        _TOKENIZER = BudgetTokenizer()
+    return _TOKENIZER
+
+
+def parse_one(path: Path, aliases):
+    started = time.perf_counter()
+    if os.environ.get('BUDGETQA_FAULT') == 'parse_hangs':     # tests: a file the parser never finishes
+        time.sleep(3600)
+    try:
+        source = read_source(path)
+        source = replace(source, content_hash=f'{source.content_hash}:{CHUNKER_VERSION}')
+        document = parse_source(source, aliases)
+        chunks = chunks_for(document, _tokenizer())
+    except IngestError as error:
+        return None, None, 0.0, error
+    except MemoryError:
+        return failed(path, f'reading it needs more than {PARSE_MEMORY // 2 ** 20} MiB of memory (the limit per '
+                             'document); it is not a usable disclosure, or save the budget part alone')
+    seconds = time.perf_counter() - started
+    summary = summarise(document, seconds)
+    summary.update(chunks=len(chunks), bytes=path.stat().st_size, org_key=org_key(document.org))
+    # the rows the store writes are made here, in the worker: the writing process only inserts them
+    return prepare_document(document, path.resolve(), summary, chunks), summary, seconds, None
+
+
+def summarise(document: ParsedDocument, seconds: float) -> dict:
+    numbers = {t.number for t in document.tables if t.number}
+    failed = [c for c in document.checks if not c.ok]
+    return {
+        'org': document.org,
+        'year': document.year,
+        'encoding': document.source.encoding,
+        'tables_found': sorted(numbers),
+        'tables_empty': sorted(t.number for t in document.tables if t.empty and t.number),
+        'tables_missing': [n for n in range(1, 11) if n not in numbers],
+        'performance_tables': sum(1 for t in document.tables if t.number is None),
+        'facts': len(document.facts),
+        'table_facts': sum(1 for f in document.facts if f.source == 'table'),
+        'text_facts': sum(1 for f in document.facts if f.source == 'text'),
+        'checks': len(document.checks),
+        'checks_failed': {severity: sum(1 for c in failed if c.severity == severity)
+                          for severity in ('contradiction', 'rounding', 'completeness')},
+        'statements': len(document.statements),
+        'warnings': list(document.warnings),
+        'parse_seconds': round(seconds, 3),
+    }
