@@ -6,7 +6,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-$(shell cksum requirements.txt | cut -d' ' -f1)
 
-.PHONY: venv run test browser clean
+.PHONY: venv run api test browser clean
 
 venv: $(STAMP)
 
@@ -23,6 +23,10 @@ run: venv
 	$(PY) -m qa ingest data/samples
 	$(PY) -m streamlit run app.py --server.address 127.0.0.1 --server.port 8501 \
 		--server.headless true --browser.gatherUsageStats false
+
+api: venv
+	$(PY) -m qa ingest data/samples
+	$(PY) -m qa serve --host 127.0.0.1 --port 8000
 
 test: venv browser
 	$(PY) -m pytest -q

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import errno
 import json
-import signal
+import os
 import sys
 import time
 from decimal import Decimal
@@ -19,7 +20,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from index.facts_store import FactStore, StoreError
-from index.runtime import open_index, open_vectors
+from index.runtime import open_index, open_vectors, writable_store
 from index.pipeline import IngestFailed, ingest_paths, remove_document
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
@@ -33,14 +34,22 @@ EXIT_BAD_INPUT = 2
 
 
 def main(argv: list[str] | None = None) -> int:
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)   # `| head` ends output quietly
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         settings = Settings.from_env()
         return args.handler(args, settings)
+    except BrokenPipeError:            # `| head` ends output quietly (SIGPIPE stays ignored: a killed parser
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # worker must not end this process)
+        return 0
     except (StoreError, ValueError) as error:
         print(f'error: {error}', file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except OSError as error:
+        if error.errno != errno.ENOSPC:
+            raise
+        print(f'error: the disk is full ({error.filename or "writing"}); nothing was changed: free some space and '
+              'run again', file=sys.stderr)
         return EXIT_BAD_INPUT
 
 
@@ -118,6 +127,17 @@ def build_parser() -> argparse.ArgumentParser:
     admin.add_argument('--stdin', action='store_true', help='read the password from standard input (scripts)')
     admin.set_defaults(handler=cmd_admin)
 
+    serve = commands.add_parser('serve', help='the helpdesk API (FastAPI on uvicorn); OpenAPI docs at /docs')
+    serve.add_argument('--host', default='127.0.0.1')
+    serve.add_argument('--port', type=int, default=8000)
+    serve.set_defaults(handler=cmd_serve)
+
+    token = commands.add_parser('token', help='API tokens: `token create --admin` prints one once (only its hash is kept)')
+    token.add_argument('action', choices=('create',))
+    token.add_argument('--admin', action='store_true', required=True,
+                       help='may upload and remove documents through the API')
+    token.set_defaults(handler=cmd_token)
+
     feedback = commands.add_parser('feedback', help="readers' 👍/👎 on answers, with question, plan and sources")
     feedback.add_argument('--format', choices=('csv', 'jsonl'), default='csv')
     feedback.set_defaults(handler=cmd_feedback)
@@ -125,7 +145,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_ingest(args, settings: Settings) -> int:
-    store = FactStore(settings.facts_db)
+    store = writable_store(settings)
     started = time.perf_counter()
     vectors = None if args.no_vectors else open_vectors(settings)
     documents = tqdm(total=0, unit='doc', desc='reading', file=sys.stderr, disable=None, leave=False)
@@ -290,6 +310,21 @@ def cmd_admin(args, settings: Settings) -> int:
     return 0
 
 
+def cmd_serve(args, settings: Settings) -> int:
+    from .api import serve
+    open_context(settings)             # refuse to start on an empty or outdated store, with the reason
+    print(f'budget-qa API on http://{args.host}:{args.port} (docs: /docs)', file=sys.stderr, flush=True)
+    serve(settings, args.host, args.port)
+    return 0
+
+
+def cmd_token(args, settings: Settings) -> int:
+    from .api import create_token
+    print(create_token(settings, admin=args.admin))
+    print('keep it: it is shown once; only its hash is stored in the data directory', file=sys.stderr)
+    return 0
+
+
 def cmd_feedback(args, settings: Settings) -> int:
     from .feedback import export
     sys.stdout.write(export(settings, args.format))
@@ -431,7 +466,7 @@ def cmd_documents(args, settings: Settings) -> int:
 
 
 def cmd_remove(args, settings: Settings) -> int:
-    store = FactStore(settings.facts_db)
+    store = writable_store(settings)
     vectors = open_vectors(settings) if (settings.data_dir / 'chroma').exists() or settings.chroma_host else None
     if not remove_document(store, args.doc, vectors, settings.uploads_dir):
         stored = ', '.join(d.doc for d in store.documents()) or '(nothing stored)'

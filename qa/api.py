@@ -1,0 +1,282 @@
+"""The helpdesk API: the same checked answers over HTTP, with the stores loaded once.
+
+    python -m qa serve --host 127.0.0.1 --port 8000        # OpenAPI docs at /docs
+
+    curl -s http://127.0.0.1:8000/ask -H 'Content-Type: application/json' -d '{"question": "…"}'
+
+Readers: /ask, /search, /documents (GET), /facts, /audit, /compare, /feedback.
+Admins (a token from `python -m qa token create --admin`, sent as
+`Authorization: Bearer …`): POST /documents (upload), DELETE /documents/{doc}.
+Errors are JSON: {"error": {"code": …, "message": 中文}}; no stack trace reaches a client.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import secrets
+import threading
+import time
+from collections import OrderedDict, deque
+
+from fastapi import Body, FastAPI, File, Header, Query, Request, UploadFile
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+
+from index.facts_store import StoreError
+from ingest.vocabulary import vocabulary_table
+from index.pipeline import IngestFailed, ingest_paths, remove_document
+from index.runtime import open_index
+from ingest.reader import IngestError
+
+from .answer import Context, answer
+from .audit import audit
+from .export import compare
+from .feedback import record
+from .llm import chat_model
+from .views import chinese_error, save_upload
+
+EXAMPLES = {name: values[0] for name, values in vocabulary_table('api_examples')}   # for /docs, kept as data
+MAX_BODY = 256 * 1024            # bytes of a JSON request; uploads have the document limit (20 MiB)
+MAX_QUESTION = 500               # characters
+RATE = int(os.environ.get('BUDGETQA_API_RATE', 30))   # requests per second per client address
+log = logging.getLogger('budgetqa.api')
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, code: str, message: str):
+        self.status, self.code, self.message = status, code, message
+
+
+class AskRequest(BaseModel):
+    question: str = Field(..., min_length=1, max_length=MAX_QUESTION, examples=[EXAMPLES['question']])
+    orgs: list[str] = Field(default=[], max_length=20, description='只问这些单位（全称）')
+    years: list[int] = Field(default=[], max_length=10, examples=[[2024]])
+    session: str | None = Field(default=None, max_length=64,
+                                description='会话：同一会话里的追问（“那2025年呢？”）沿用上一问的单位、年份和事项')
+
+
+class SearchRequest(BaseModel):
+    query: str = Field(..., min_length=1, max_length=MAX_QUESTION, examples=[EXAMPLES['search']])
+    k: int = Field(default=5, ge=1, le=50)
+    orgs: list[str] = Field(default=[], max_length=20)
+    years: list[int] = Field(default=[], max_length=10)
+
+
+class FeedbackRequest(BaseModel):
+    answer_id: str = Field(..., min_length=1, max_length=64, description='/ask 返回的 id')
+    rating: str = Field(..., pattern='^(up|down)$', examples=['down'])
+    comment: str = Field(default='', max_length=2000, examples=[EXAMPLES['comment']])
+
+
+# ---- tokens --------------------------------------------------------------------------------
+
+def create_token(settings, admin: bool = True) -> str:
+    """A new token, printed once; only its hash is kept (<data dir>/tokens.json)."""
+    token = 'bqa_' + secrets.token_urlsafe(24)
+    path = settings.data_dir / 'tokens.json'
+    tokens = json.loads(path.read_text(encoding='utf-8')) if path.exists() else []
+    tokens.append({'sha256': hashlib.sha256(token.encode()).hexdigest(), 'admin': admin,
+                   'created': time.strftime('%Y-%m-%dT%H:%M:%S')})
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix('.tmp')
+    tmp.write_text(json.dumps(tokens, indent=1), encoding='utf-8')
+    os.chmod(tmp, 0o600)
+    tmp.replace(path)
+    return token
+
+
+def _is_admin(settings, authorization: str | None) -> bool:
+    if not authorization or not authorization.startswith('Bearer '):
+        return False
+    path = settings.data_dir / 'tokens.json'
+    if not path.exists():
+        return False
+    digest = hashlib.sha256(authorization[7:].strip().encode()).hexdigest()
+    return any(secrets.compare_digest(t['sha256'], digest) and t.get('admin')
+               for t in json.loads(path.read_text(encoding='utf-8')))
+
+
+# ---- the app -------------------------------------------------------------------------------
+
+class _State:
+    """What every request shares: the stores, one answering context, recent answers and sessions."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.store, self.vectors, self.engine = open_index(settings)
+        self.ctx = Context.from_store(self.store, search=self.engine.search, llm=chat_model(settings))
+        self.answers: OrderedDict[str, object] = OrderedDict()     # id -> Answer, for feedback
+        self.sessions: OrderedDict[str, dict] = OrderedDict()      # session -> previous plan
+        self.lock = threading.Lock()
+        self.hits: dict[str, deque] = {}
+
+    def remember(self, table: OrderedDict, key: str, value, limit: int = 10_000) -> None:
+        with self.lock:
+            table[key] = value
+            table.move_to_end(key)
+            while len(table) > limit:
+                table.popitem(last=False)
+
+    def allow(self, client: str) -> bool:
+        now = time.monotonic()
+        with self.lock:
+            recent = self.hits.setdefault(client, deque())
+            while recent and now - recent[0] > 1:
+                recent.popleft()
+            if len(recent) >= RATE:
+                return False
+            recent.append(now)
+            return True
+
+
+def create_app(settings) -> FastAPI:
+    app = FastAPI(title='预算公开问答 API', version='1',
+                  description='部门/单位预算公开的问答：每个数字都来自文件中的表格或文字，并给出文件、行号和表格。')
+    state = _State(settings)
+    app.state.budget = state
+
+    @app.middleware('http')
+    async def limits(request: Request, call_next):
+        size = int(request.headers.get('content-length') or 0)
+        limit = 21 * 1024 * 1024 if request.url.path == '/documents' else MAX_BODY
+        if size > limit:
+            return _error(413, 'too_large', f'请求太大（{size // 1024} KB），上限是 {limit // 1024} KB')
+        if not state.allow(request.client.host if request.client else '-'):
+            return _error(429, 'rate_limited', f'请求太频繁：每个地址每秒最多 {RATE} 个请求')
+        try:
+            return await call_next(request)
+        except Exception:                 # never a stack trace to a client
+            log.exception('request failed')
+            return _error(500, 'internal', '服务器内部错误，已记录；请稍后再试')
+
+    @app.exception_handler(ApiError)
+    async def api_error(request, error: ApiError):
+        return _error(error.status, error.code, error.message)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(request, error: RequestValidationError):
+        where = '、'.join('.'.join(str(x) for x in e['loc'] if x != 'body') or '请求' for e in error.errors()[:3])
+        return _error(422, 'invalid_request', f'请求格式不对：{where}（问题不能为空，最长 {MAX_QUESTION} 字；'
+                                              '年份是数字；列表里是文字）')
+
+    @app.exception_handler(HTTPException)
+    async def http_error(request, error: HTTPException):
+        messages = {404: '没有这个地址', 405: '这个地址不支持这种请求方法'}
+        return _error(error.status_code, 'http', messages.get(error.status_code, '请求无法处理'))
+
+    @app.post('/ask', summary='提问：返回核对过的答案、出处和理解')
+    def ask(request: AskRequest = Body(..., examples=[{'question': EXAMPLES['question']},
+                                                      {'question': EXAMPLES['follow_up'], 'session': 'ticket-42'}])):
+        if not request.question.strip():
+            raise ApiError(422, 'empty_question', '问题是空的')
+        previous = state.sessions.get(request.session) if request.session else None
+        result = answer(request.question, state.ctx, question_id=secrets.token_hex(6), orgs=tuple(request.orgs),
+                        years=tuple(request.years), previous=previous)
+        state.remember(state.answers, result.id, result)
+        if request.session and result.status != 'ambiguous':
+            state.remember(state.sessions, request.session, result.plan)
+        return {**result.to_json(), 'session': request.session}
+
+    @app.post('/search', summary='检索：与问题最相关的段落和表格行')
+    def search(request: SearchRequest):
+        hits = state.ctx.search(request.query, tuple(request.orgs), tuple(request.years), k=request.k)
+        return {'hits': [h.to_json() for h in hits]}
+
+    @app.get('/documents', summary='已载入的文件：单位、年度、文件、哈希、加入时间、核对')
+    def documents():
+        return {'documents': [{'doc': d.doc, 'org': d.org, 'year': d.year, 'hash': d.content_hash.split(':')[0][:16],
+                               'bytes': d.summary.get('bytes'), 'ingested_at': d.ingested_at,
+                               'added_by': d.summary.get('added_by', ''), 'facts': d.summary.get('facts'),
+                               'checks_failed': d.summary.get('checks_failed', {})} for d in state.store.documents()]}
+
+    @app.get('/facts', summary='数字：按单位、年度、表筛选（与 qa facts 相同）')
+    def facts(org: str | None = Query(None, max_length=100, examples=[EXAMPLES['org']]), year: int | None = None,
+              table: int | None = Query(None, ge=1, le=11), source: str | None = Query(None, pattern='^(table|text)$'),
+              limit: int = Query(1000, ge=1, le=10_000)):
+        from .cli import fact_json, resolve_org
+        try:
+            key = resolve_org(state.store, org)
+        except ValueError:
+            raise ApiError(404, 'unknown_org', f'没有和“{org}”对应的单位（或对应多个单位），请用全称') from None
+        rows = state.store.facts(org=key, year=year, table_no=table, source=source)
+        return {'facts': [fact_json(f) for f in rows[:limit]], 'total': len(rows)}
+
+    @app.get('/audit', summary='核对：文件前后不一致之处，两处出处')
+    def audit_view(doc: str | None = Query(None, max_length=200)):
+        known = {d.doc for d in state.store.documents()}
+        if doc and doc not in known:
+            raise ApiError(404, 'unknown_document', f'没有名为“{doc}”的文件')
+        return {'findings': [f.to_json() for f in audit(state.store, [doc] if doc else None)]}
+
+    @app.get('/compare', summary='比较：一个事项在各单位、各年度的数字')
+    def compare_view(item: str = Query(..., min_length=1, max_length=50, examples=[EXAMPLES['item']]),
+                     orgs: list[str] = Query([]), years: list[int] = Query([])):
+        rows = compare(state.ctx, item, tuple(orgs), tuple(years))
+        return {'rows': [{'org': f.org, 'year': f.year, 'value': str(f.value), 'unit': f.unit, 'doc': f.doc,
+                          'line_start': f.line_start, 'line_end': f.line_end, 'table': f.table_no, 'row': f.row,
+                          'column': f.column} for f in rows]}
+
+    @app.post('/feedback', summary='反馈：对某个答案点赞或指出错误')
+    def feedback(request: FeedbackRequest):
+        result = state.answers.get(request.answer_id)
+        if result is None:
+            raise ApiError(404, 'unknown_answer', '没有这个答案 id（只保留最近的一万个答案）')
+        try:
+            record(settings, result, request.rating, request.comment)
+        except OSError:
+            raise ApiError(503, 'not_stored', '反馈没有保存（数据目录不可写）') from None
+        return {'stored': True}
+
+    @app.post('/documents', summary='上传文件（需要管理员 token）')
+    def upload(file: UploadFile = File(...), replace: bool = False,
+               authorization: str | None = Header(None)):
+        _require_admin(settings, authorization)
+        data = file.file.read(21 * 1024 * 1024)
+        saved = None
+        try:
+            saved = save_upload(file.filename or 'upload.txt', data, settings.uploads_dir)
+            outcomes = ingest_paths([saved], state.store, settings.alias_files, vectors=state.vectors,
+                                    replace=replace, added_by='管理员（API）')
+        except (IngestError, IngestFailed, StoreError) as error:
+            if saved is not None:
+                saved.unlink(missing_ok=True)
+            errors = error.errors if isinstance(error, IngestFailed) else [error]
+            raise ApiError(400, 'refused', '没有读取任何文件，已存的数据没有改变：' +
+                           '；'.join(chinese_error(e) for e in errors)) from None
+        return {'documents': [{'doc': o.doc, 'status': o.status, 'org': o.summary.get('org'),
+                               'year': o.summary.get('year'), 'facts': o.summary.get('facts')} for o in outcomes]}
+
+    @app.delete('/documents/{doc}', summary='删除文件（需要管理员 token）')
+    def delete(doc: str, authorization: str | None = Header(None)):
+        _require_admin(settings, authorization)
+        try:
+            removed = remove_document(state.store, doc, state.vectors, settings.uploads_dir)
+        except StoreError as error:
+            raise ApiError(503, 'read_only', chinese_error(error)) from None
+        if not removed:
+            raise ApiError(404, 'unknown_document', f'没有名为“{doc}”的文件')
+        return {'removed': doc}
+
+    return app
+
+
+def _require_admin(settings, authorization: str | None) -> None:
+    if not _is_admin(settings, authorization):
+        raise ApiError(401, 'admin_only', '上传和删除文件需要管理员 token（Authorization: Bearer …，'
+                                          '由 python -m qa token create --admin 生成）')
+
+
+def _error(status: int, code: str, message: str) -> JSONResponse:
+    return JSONResponse({'error': {'code': code, 'message': message}}, status_code=status)
+
+
+def serve(settings, host: str = '127.0.0.1', port: int = 8000) -> None:
+    import uvicorn
+    uvicorn.run(create_app(settings), host=host, port=port, log_level='warning', access_log=False)
+
+
+__all__ = ['create_app', 'create_token', 'serve']
