@@ -13,6 +13,7 @@ import os
 import pickle
 import tempfile
 import time
+from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -177,8 +178,10 @@ def parse_limited(paths: list[Path], aliases, workers: int):
     import multiprocessing
     from concurrent.futures import TimeoutError as Timeout
     from concurrent.futures.process import BrokenProcessPool
-    context = multiprocessing.get_context('forkserver')     # workers fork from a small server, not from this
-    context.set_forkserver_preload(['index.parse_preload'])   # process (which may hold a model and a page)
+    forkserver = multiprocessing.get_context('forkserver')  # workers fork from a small server, not from this
+    forkserver.set_forkserver_preload(['index.parse_preload'])   # process (which may hold a model and a page)
+    spawned: set[int] = set()          # documents already retried in a spawned worker
+    use_spawn = False                  # the forkserver failed a document on its own: spawn fresh workers instead
     results: dict[int, tuple] = {}
     suspects: set[int] = set()
     cursor = 0                                         # results are yielded in the order of `paths`
@@ -186,10 +189,12 @@ def parse_limited(paths: list[Path], aliases, workers: int):
         pending = [i for i in range(len(paths)) if i not in results]
         alone = pending[0] in suspects                 # a document whose worker died is retried on its own
         batch = pending[:1] if alone else pending
+        context = multiprocessing.get_context('spawn') if use_spawn else forkserver
         pool = ProcessPoolExecutor(max_workers=1 if alone else workers, mp_context=context,
                                    initializer=start_worker, initargs=(PARSE_MEMORY,))
         try:
-            futures = [(i, pool.submit(parse_one, paths[i], aliases)) for i in batch]
+            with _plain_main():
+                futures = [(i, pool.submit(parse_one, paths[i], aliases)) for i in batch]
             for i, future in futures:
                 try:
                     results[i] = future.result(timeout=PARSE_SECONDS)
@@ -198,7 +203,10 @@ def parse_limited(paths: list[Path], aliases, workers: int):
                                                    'document); it is not a usable disclosure, or export it again')
                     break
                 except BrokenProcessPool:
-                    if alone:
+                    if alone and i not in spawned:
+                        spawned.add(i)         # once more, in a spawned worker, before the file is blamed
+                        use_spawn = True
+                    elif alone:
                         results[i] = failed(paths[i], 'the reader stopped on this file (it needs more memory or '
                                                        'time than a document may use); export it again')
                     else:       # the worker that died was on one of the first unfinished documents
@@ -212,6 +220,20 @@ def parse_limited(paths: list[Path], aliases, workers: int):
     while cursor in results:
         yield results[cursor]
         cursor += 1
+
+
+@contextmanager
+def _plain_main():
+    """Workers start without re-running this process's main script (multiprocessing imports it in each new
+    worker: under Streamlit's AppTest that script is the page)."""
+    import sys
+    import types
+    main = sys.modules.get('__main__')
+    sys.modules['__main__'] = types.ModuleType('__main__')
+    try:
+        yield
+    finally:
+        sys.modules['__main__'] = main
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
