@@ -24,7 +24,7 @@ from ingest.reader import SUPPORTED_SUFFIXES, IngestError, read_source
 
 from .chunks import CHUNKER_VERSION
 from .facts_store import FactStore
-from .parse_worker import PARSE_MEMORY, PARSE_SECONDS, failed, parse_one, start_worker, summarise  # noqa: F401
+from .parse_worker import PARSE_MEMORY, PARSE_SECONDS, failed, parse_one, start_worker
 from .vectors import stored_ids
 
 EMBED_BATCH = 256
@@ -173,8 +173,8 @@ def _parse_all(sources, aliases, errors, progress, on_document, total, done, wor
 def parse_limited(paths: list[Path], aliases, workers: int):
     """(prepared, summary, seconds, error) per path, in order. Untrusted files are parsed in fresh worker
     processes (forked from a small server process, so the limits cover only the parsing) with an address-space
-    limit; a document that takes
-    longer than PARSE_SECONDS, or whose worker dies, is an IngestError and its worker is replaced."""
+    limit; a document that takes longer than PARSE_SECONDS, or whose worker dies (twice), is an IngestError and
+    its worker is replaced."""
     import multiprocessing
     from concurrent.futures import TimeoutError as Timeout
     from concurrent.futures.process import BrokenProcessPool

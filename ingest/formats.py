@@ -12,7 +12,6 @@ removed, a damaged file to be exported again.
 """
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 

@@ -20,7 +20,7 @@ from index.retriever import HybridRetriever
 
 from .catalogue import canonical, exact_spans, names_for, synonym_classes
 from .normalize import name_key
-from .compose import Draft, NOT_FOUND, clarify, refusal
+from .compose import Draft, clarify, refusal
 from .context import Context
 from .followup import FollowUp, follow_up
 from .gate import gate, verified

@@ -34,7 +34,7 @@ from ingest.reader import IngestError
 
 from .answer import Context, answer
 from .audit import audit
-from .export import compare
+from .export import compare, compare_row, fact_json, resolve_org
 from .feedback import record
 from .llm import chat_model
 from .views import chinese_error, save_upload
@@ -197,7 +197,6 @@ def create_app(settings) -> FastAPI:
     def facts(org: str | None = Query(None, max_length=100, examples=[EXAMPLES['org']]), year: int | None = None,
               table: int | None = Query(None, ge=1, le=11), source: str | None = Query(None, pattern='^(table|text)$'),
               limit: int = Query(1000, ge=1, le=10_000)):
-        from .cli import fact_json, resolve_org
         try:
             key = resolve_org(state.store, org)
         except ValueError:
@@ -216,9 +215,7 @@ def create_app(settings) -> FastAPI:
     def compare_view(item: str = Query(..., min_length=1, max_length=50, examples=[EXAMPLES['item']]),
                      orgs: list[str] = Query([]), years: list[int] = Query([])):
         rows = compare(state.ctx, item, tuple(orgs), tuple(years))
-        return {'rows': [{'org': f.org, 'year': f.year, 'value': str(f.value), 'unit': f.unit, 'doc': f.doc,
-                          'line_start': f.line_start, 'line_end': f.line_end, 'table': f.table_no, 'row': f.row,
-                          'column': f.column} for f in rows]}
+        return {'rows': [compare_row(f) for f in rows]}
 
     @app.post('/feedback', summary='反馈：对某个答案点赞或指出错误')
     def feedback(request: FeedbackRequest):

@@ -26,7 +26,7 @@ from ingest.models import BudgetFact
 from ingest.numbers import format_amount
 from qa.answer import Context, answer, explain, retrieve
 from qa.audit import audit, to_jsonl, to_markdown
-from qa.export import FORMATS, compare, export
+from qa.export import FORMATS, compare, compare_row, export, fact_json, resolve_org
 from qa.llm import chat_model
 from settings import Settings
 
@@ -213,18 +213,6 @@ def _nums(numbers) -> str:
     return ','.join(f'表{n}' for n in numbers) if numbers else '-'
 
 
-def resolve_org(store: FactStore, name: str | None) -> str | None:
-    if name is None:
-        return None
-    matches = store.orgs_matching(name)
-    if not matches:
-        known = ', '.join(sorted({d.org for d in store.documents()})) or '(nothing ingested yet)'
-        raise ValueError(f"no organisation matches '{name}'; stored: {known}")
-    if len(matches) > 1:
-        raise ValueError(f"'{name}' fits {len(matches)} organisations: {'; '.join(matches)} — give one of them")
-    return matches[0]
-
-
 def cmd_facts(args, settings: Settings) -> int:
     store = FactStore(settings.facts_db)
     facts = store.facts(org=resolve_org(store, args.org), year=args.year, table_no=args.table, source=args.source)
@@ -242,14 +230,6 @@ def cmd_facts(args, settings: Settings) -> int:
             print(fact_line(fact))
         print(f'{len(facts)} facts', file=sys.stderr)
     return 0
-
-
-def fact_json(f: BudgetFact) -> dict:
-    return {'doc': f.doc, 'org': f.org, 'year': f.year, 'source': f.source, 'table': f.table_no,
-            'table_title': f.table_title, 'row_code': f.row_code, 'row': f.row, 'column': f.column,
-            'value': str(f.value), 'unit': f.unit, 'raw': f.raw, 'line_start': f.line_start, 'line_end': f.line_end,
-            'item': f.item, 'project': f.project, 'checks_passed': list(f.checks_passed),
-            'checks_failed': list(f.checks_failed), 'flags': list(f.flags)}
 
 
 def fact_line(f: BudgetFact) -> str:
@@ -422,9 +402,7 @@ def cmd_compare(args, settings: Settings) -> int:
     ctx = open_context(settings)
     orgs = tuple(resolve_org(ctx.store, o) for o in args.orgs)
     facts = compare(ctx, args.item, orgs, tuple(args.years))
-    rows = [{'org': f.org, 'year': f.year, 'value': str(f.value), 'unit': f.unit, 'doc': f.doc,
-             'line_start': f.line_start, 'line_end': f.line_end, 'table': f.table_no, 'row': f.row,
-             'column': f.column} for f in facts]
+    rows = [compare_row(f) for f in facts]
     if args.format == 'json':
         for row in rows:
             print(json.dumps(row, ensure_ascii=False))

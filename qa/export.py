@@ -117,3 +117,29 @@ def compare(ctx: Context, item: str, orgs: tuple[str, ...] = (), years: tuple[in
     if not out:
         raise ValueError(f"'{item}' is not an item the stored documents hold; try 三公经费, 人员经费, 公用经费, 基本支出, 项目支出")
     return out
+
+
+def resolve_org(store: FactStore, name: str | None) -> str | None:
+    if name is None:
+        return None
+    matches = store.orgs_matching(name)
+    if not matches:
+        known = ', '.join(sorted({d.org for d in store.documents()})) or '(nothing ingested yet)'
+        raise ValueError(f"no organisation matches '{name}'; stored: {known}")
+    if len(matches) > 1:
+        raise ValueError(f"'{name}' fits {len(matches)} organisations: {'; '.join(matches)} — give one of them")
+    return matches[0]
+
+
+def fact_json(f: BudgetFact) -> dict:
+    return {'doc': f.doc, 'org': f.org, 'year': f.year, 'source': f.source, 'table': f.table_no,
+            'table_title': f.table_title, 'row_code': f.row_code, 'row': f.row, 'column': f.column,
+            'value': str(f.value), 'unit': f.unit, 'raw': f.raw, 'line_start': f.line_start, 'line_end': f.line_end,
+            'item': f.item, 'project': f.project, 'checks_passed': list(f.checks_passed),
+            'checks_failed': list(f.checks_failed), 'flags': list(f.flags)}
+
+
+def compare_row(f: BudgetFact) -> dict:
+    """One figure of `compare`, with where it stands."""
+    return {'org': f.org, 'year': f.year, 'value': str(f.value), 'unit': f.unit, 'doc': f.doc,
+            'line_start': f.line_start, 'line_end': f.line_end, 'table': f.table_no, 'row': f.row, 'column': f.column}

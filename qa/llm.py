@@ -17,7 +17,6 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as Timeout
 from dataclasses import replace
-from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from langchain_core.language_models import BaseChatModel
@@ -87,26 +86,16 @@ def with_language_model(draft: Answer, model: BaseChatModel | None, retriever: B
         return replace(draft, warnings=draft.warnings + (f'language model unavailable: {type(error).__name__}',))
     reply = result['reply'].strip()
     added = unverified_numbers(_without_marks(reply), [draft.answer])     # only the checked answer's figures
-    headline_left_out = draft.value is not None and not _mentions(reply, draft.value)
+    headline_left_out = draft.value is not None and not _mentions(reply, draft.value, draft.unit)
     if added or headline_left_out or not reply:
         return replace(draft, model_reply=reply, unverified_numbers=tuple(added),
                        warnings=draft.warnings + ('model_reply_unchecked',))
     return replace(draft, answer=reply, method='llm')
 
 
-def _mentions(text: str, value: str) -> bool:
+def _mentions(text: str, value: str, unit: str | None) -> bool:
     """Does the reply state the headline figure (13.8 and 13.80, 1,407.47 and 1407.47 are the same)?"""
-    try:
-        wanted = Decimal(value)
-    except InvalidOperation:
-        return value in text
-    for m in re.finditer(r'\d[\d,，]*(?:\.\d+)?', _without_marks(text)):
-        try:
-            if Decimal(m.group(0).replace(',', '').replace('，', '')) == wanted:
-                return True
-        except InvalidOperation:
-            continue
-    return False
+    return not unverified_numbers(f'{value}{unit or ""}', [_without_marks(text)])
 
 
 def _data(text: str) -> str:

@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ingest.vocabulary import vocabulary_table
 
-from ..compose import Draft, amount, subject_phrase, who
+from ..compose import Draft, amount, who
 from ..normalize import name_key, normalise
 from ..plan import Plan
 from ..select import per_document

@@ -28,13 +28,13 @@ def run(plan: Plan, ctx):
         if present:
             lead = present[0]
             headline = headline or lead
-            draft.add(f'有。')
+            draft.add('有。')
             state(draft, lead, plan, ctx, explanation=False)
             _template_note(draft, lead, ctx)
         elif absent:
             draft.add('没有。' + absence(draft, absent[0], absent[1:]))
         elif e.kind == 'fact':
-            draft.add(f'没有（金额为0）。')
+            draft.add('没有（金额为0）。')
             state(draft, e, plan, ctx, breakdown=False, explanation=False)
     if headline is None:
         return draft.finish(plan.question, None, None, 'facts')

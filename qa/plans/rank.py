@@ -13,7 +13,6 @@ import re
 
 from ..compose import Draft, amount, subject_phrase, who
 from ..plan import Plan
-from ..select import TABLE_ORDER
 from .common import figures
 
 LOWEST = re.compile(r'(最少|最低|最小|倒数)')
