@@ -83,6 +83,7 @@ def summarise(document: ParsedDocument, seconds: float) -> dict:
     return {
         'org': document.org,
         'year': document.year,
+        'kind': document.kind,
         'encoding': document.source.encoding,
         'tables_found': sorted(numbers),
         'tables_empty': sorted(t.number for t in document.tables if t.empty and t.number),

@@ -14,9 +14,9 @@ from pathlib import Path
 from .blocks import split_blocks
 from .glossary import read_glossary
 from .checks import table_checks
-from .models import Block, BudgetFact, Check, ParsedDocument, SourceText, Statement, Table
+from .models import Block, BudgetFact, Check, Declared, ParsedDocument, SourceText, Statement, Table
 from .narrative import TextFact, read_narrative
-from .orgs import derive_aliases, detect_org, detect_year
+from .orgs import derive_aliases, detect_kind, detect_org, detect_year
 from .reader import IngestError, read_source
 from .suspicious import garbled_amounts, suspicious_lines
 from .tables import read_tables
@@ -25,19 +25,25 @@ from .units import read_units
 STANDARD_TABLES = tuple(range(1, 11))
 
 
-def parse_document(path: Path, extra_aliases: dict[str, list[str]] | None = None) -> ParsedDocument:
-    return parse_source(read_source(Path(path)), extra_aliases)
+def parse_document(path: Path, extra_aliases: dict[str, list[str]] | None = None,
+                   declared: Declared | None = None) -> ParsedDocument:
+    return parse_source(read_source(Path(path)), extra_aliases, declared)
 
 
-def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None = None) -> ParsedDocument:
+def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None = None,
+                 declared: Declared | None = None) -> ParsedDocument:
+    declared = declared or Declared()
     lines = list(source.lines)
     flagged = suspicious_lines(lines)
     for number, _ in flagged:          # instructions inside a document are data: no reader ever sees them as text
         lines[number - 1] = ''         # to read figures from (the line stays in the source, and is cited as such)
-    org, year = detect_org(lines), detect_year(lines)
+    org = declared.org or detect_org(lines)
+    year = declared.year or detect_year(lines)
+    kind = declared.kind or detect_kind(lines)
     if not org:
         raise IngestError(source.name, 'no organisation found (no 编制单位/编制部门 line, title or 概况 heading); '
-                                       'is this a 预算公开 document? Add the organisation name as its first line')
+                                       'is this a 预算公开 document? Give its name with --org NAME (on the page: '
+                                       'the 单位 field of the upload form)')
     tables, warnings = read_tables(lines)
     if not any(t.number for t in tables) and not _has_budget_prose(lines):
         raise IngestError(source.name, 'no budget tables (表1…表10) and no 万元 figures found; '
@@ -61,7 +67,7 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     warnings += [f'line {s.line_start}: text addressed to a reader or a model ("{s.text[:60]}"); kept as text, '
                  'no figures read from it' for s in flagged]
     return ParsedDocument(source, org, year, derive_aliases(org, extra_aliases), tuple(sorted(blocks, key=lambda b: b.line_start)),
-                          tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings))
+                          tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings), kind)
 
 
 def _has_budget_prose(lines: list[str]) -> bool:

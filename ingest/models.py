@@ -149,6 +149,16 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class Declared:
+    """What the user says of a file the document does not name itself (qa ingest --org/--year, the upload form).
+    A printed organisation or year wins over a declared one only where none is declared: the user's word is
+    the tie-breaker for documents that print none, never silently the file name."""
+    org: str = ''
+    year: int | None = None
+    kind: str = ''               # '预算' | '决算' | '' (read from the document)
+
+
+@dataclass(frozen=True)
 class ParsedDocument:
     source: SourceText
     org: str
@@ -160,6 +170,7 @@ class ParsedDocument:
     checks: tuple[Check, ...]
     statements: tuple[Statement, ...]
     warnings: tuple[str, ...] = field(default=())
+    kind: str = '预算'           # '预算' | '决算': which disclosure this is, from its title
 
     @property
     def name(self) -> str:

@@ -62,6 +62,15 @@ def detect_year(lines: list[str]) -> int | None:
     return years.most_common(1)[0][0] if years else None
 
 
+def detect_kind(lines: list[str]) -> str:
+    """'决算' when the document's titles call it a 决算, else '预算'."""
+    titles = Counter()
+    for line in lines[:400]:
+        for m in re.finditer(r'(预算|决算)(?:公开|情况说明|报表|表|总表)', line.replace(' ', '')):
+            titles[m.group(1)] += 1
+    return '决算' if titles['决算'] > titles['预算'] else '预算'
+
+
 def derive_aliases(full_name: str, extra: dict[str, list[str]] | None = None) -> tuple[str, ...]:
     base = re.sub(r'^中共', '', full_name)
     place, body = split_org(base)
