@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .blocks import split_blocks
 from .glossary import read_glossary
+from .grids import read_grids, sangong_item
 from .checks import table_checks
 from .models import Block, BudgetFact, Check, Declared, ParsedDocument, SourceText, Statement, Table
 from .narrative import TextFact, read_narrative
@@ -45,8 +46,10 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
                                        'is this a 预算公开 document? Give its name with --org NAME (on the page: '
                                        'the 单位 field of the upload form)')
     tables, warnings = read_tables(lines)
-    if not any(t.number for t in tables) and not _has_budget_prose(lines):
-        raise IngestError(source.name, 'no budget tables (表1…表10) and no 万元 figures found; '
+    if not any(t.number for t in tables):             # not the 表1…表10 template: tables by what they are
+        tables = _by_structure(lines, tables)
+    if not any(t.rows for t in tables) and not _has_budget_prose(lines):
+        raise IngestError(source.name, 'no budget tables and no 万元 figures found; '
                                        'this does not look like a 预算公开 document')
     blocks = split_blocks(lines, [(t.line_start, t.line_end) for t in tables])
     blocks += [Block('table', t.title, t.line_start, t.line_end, (), t.number) for t in tables]
@@ -70,6 +73,13 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
                           tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings), kind)
 
 
+def _by_structure(lines: list[str], template_tables: list[Table]) -> list[Table]:
+    """Tables read from their title, header and rows; 绩效目标表 forms as the template reader reads them."""
+    forms = [t for t in template_tables if t.kind in ('performance', 'overall_performance')]
+    grids = read_grids(lines, tuple((t.line_start, t.line_end) for t in forms))
+    return sorted(forms + grids, key=lambda t: t.line_start)
+
+
 def _has_budget_prose(lines: list[str]) -> bool:
     return sum('万元' in line for line in lines) >= 3
 
@@ -89,7 +99,7 @@ def _table_facts(doc, org, year, tables: list[Table], checks: list[Check]) -> li
                     doc=doc, org=org, year=year, source='table', table_no=table.number, table_title=table.title,
                     row_code=row.code, row=row.label, column=cell.column, value=cell.value,
                     unit=_unit(table, row), raw=cell.raw, line_start=cell.line, line_end=cell.line,
-                    item=_table_item(table, row), project=row.project, section=row.side,
+                    item=_table_item(table, row, cell), project=row.project, section=row.side,
                     checks_passed=tuple(sorted({c.name for c in related if c.ok})),
                     checks_failed=tuple(sorted({c.name for c in related if not c.ok})),
                     flags=tuple(cell.flags) + tuple(f for f in row.flags if not f.startswith('label_continued'))))
@@ -103,7 +113,9 @@ def _unit(table: Table, row) -> str:
     return table.unit
 
 
-def _table_item(table: Table, row) -> str:
+def _table_item(table: Table, row, cell) -> str:
+    if table.kind == '三公经费表':
+        return sangong_item(table.title, row.label, cell.column)
     if table.kind == 't10':
         return '三公经费' if row.label == '合计' else row.label
     if table.kind in ('performance', 'overall_performance'):
@@ -143,7 +155,7 @@ def _warnings(tables: list[Table], statements: list[Statement]) -> list[str]:
     out = []
     present = {t.number for t in tables if t.number}
     missing = [n for n in STANDARD_TABLES if n not in present]
-    if missing:
+    if missing and present:
         out.append('standard tables not found: ' + ', '.join(f'表{n}' for n in missing))
     for t in tables:
         if t.empty and t.number and not t.note:
