@@ -14,6 +14,7 @@ from pathlib import Path
 from .blocks import split_blocks
 from .glossary import read_glossary
 from .grids import read_grids, sangong_item
+from .schemas import schema_for_title
 from .checks import table_checks
 from .models import Block, BudgetFact, Check, Declared, ParsedDocument, SourceText, Statement, Table
 from .narrative import TextFact, read_narrative
@@ -46,7 +47,7 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
                                        'is this a 预算公开 document? Give its name with --org NAME (on the page: '
                                        'the 单位 field of the upload form)')
     tables, warnings = read_tables(lines)
-    if not any(t.number for t in tables):             # not the 表1…表10 template: tables by what they are
+    if not _template_fits(lines, tables):             # not the 表1…表10 template: tables by what they are
         tables = _by_structure(lines, tables)
     if not any(t.rows for t in tables) and not _has_budget_prose(lines):
         raise IngestError(source.name, 'no budget tables and no 万元 figures found; '
@@ -71,6 +72,16 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
                  'no figures read from it' for s in flagged]
     return ParsedDocument(source, org, year, derive_aliases(org, extra_aliases), tuple(sorted(blocks, key=lambda b: b.line_start)),
                           tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings), kind)
+
+
+def _template_fits(lines: list[str], tables: list[Table]) -> bool:
+    """The document prints the standard template's titles (部门收支总体情况表 …) over at least three tables; a
+    number alone ('表01' over '2026年市级部门收支预算总表') is not the template."""
+    printed = 0
+    for t in tables:
+        if t.number and any(schema_for_title(line) for line in lines[t.line_start - 1:t.line_start + 2]):
+            printed += 1
+    return printed >= 3
 
 
 def _by_structure(lines: list[str], template_tables: list[Table]) -> list[Table]:

@@ -31,6 +31,8 @@ TITLE_TAIL = re.compile(r'\s*(?:(?:编制|预算|填报)?(?:单位|部门)(?:名
 CODE = re.compile(r'^\d{2,9}$')
 CODE_LABEL = re.compile(r'^(\d{3,9})\s*[-－—:：\s]\s*(\S.*)$')
 SENTENCE = re.compile(r'[。；;，,]\S')
+NUMBER_ONLY = re.compile(r'^[\u4e00-\u9fff]{0,2}\s*\d{0,3}\s*表\s*[\d一二三四五六七八九十]{0,4}[:：]?$')
+SPACED = re.compile(r'(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])')
 PAGE_MARK = re.compile(r'^[-—–\s\d第页/共]*$')
 CODE_HEADERS = ('编码', '代码', '科目编码')
 CODE_LEVELS = ('类', '款', '项')
@@ -134,7 +136,9 @@ def _merge_continuations(grids: list[Grid]) -> list[Grid]:
     for grid in grids:
         previous = out[-1] if out else None
         own_title = grid.context_title or _inner_title(grid)
-        if previous is not None and not own_title and _width(grid) == _width(previous):
+        same_title = own_title and previous is not None and _title_key(grid.title or _inner_title(grid)) == \
+            _title_key(previous.title or _inner_title(previous))
+        if previous is not None and (not own_title or same_title) and _width(grid) == _width(previous):
             repeated = _header_signature(previous)
             for line, cells in grid.rows:
                 if repeated and _signature(cells) in repeated:
@@ -143,6 +147,12 @@ def _merge_continuations(grids: list[Grid]) -> list[Grid]:
             continue
         out.append(grid)
     return out
+
+
+def _title_key(title: str) -> str:
+    """A title without its number or spaces: '表01 2026年…总表' and '2026年…总表' (printed again) are one."""
+    text = re.sub(r'\s+', '', title)
+    return re.sub(r'^[\u4e00-\u9fff]{0,2}\d{0,3}表[\d一二三四五六七八九十]{0,4}[:：]?(?=.)', '', text)
 
 
 def _width(grid: Grid) -> int:
@@ -174,7 +184,9 @@ def build_grid_table(grid: Grid) -> Table | None:
     title, unit = grid.title, grid.unit
     while rows and _meta_row(rows[0][1]):             # title and unit rows inside the table
         text = ' '.join(c for c in rows[0][1] if c)
-        title = title or title_text(text)
+        inner = title_text(text)
+        if inner and (not title or NUMBER_ONLY.match(title.replace(' ', ''))) and inner != title:
+            title = f'{title} {inner}'.strip()           # '表一' above, '收支预算总表' inside
         unit = unit or _unit_of(text)
         rows = rows[1:]
     first = _first_data_row([cells for _, cells in rows])
@@ -229,12 +241,13 @@ def _code_like(text: str) -> bool:
 
 
 def _column_numbers(cells: list[str]) -> bool:
-    """'栏次 1 2 3 …' or '1 2 3 4': a row numbering the columns."""
+    """'栏次 1 2 3 …', '** 1 2 3' or '1 2 3 4': a row numbering the columns."""
     numbers = [c for c in cells if c]
     if any(c in ('栏次', '行次') for c in numbers):
         return True
     digits = [c for c in numbers if c.isdigit()]
-    return len(digits) >= 3 and len(digits) == len(numbers) and \
+    others = [c for c in numbers if not c.isdigit()]
+    return len(digits) >= 3 and len(others) <= 2 and all(len(c) <= 2 for c in others) and \
         [int(d) for d in digits] == list(range(int(digits[0]), int(digits[0]) + len(digits)))
 
 
@@ -333,14 +346,14 @@ def _rows_of(line: int, cells: list[str], paths, kinds, segments, groups: dict[i
             if not text:
                 continue
             m = CODE_LABEL.match(text)
-            if kinds[c] == 'code' or (_code_like(text) and not labels):
+            if _code_like(text) and not labels:
                 codes.append(text)
             elif m and not labels:
                 codes.append(m.group(1))
                 labels.append((c, m.group(2).strip()))
             else:
                 labels.append((c, text))
-        label = _label_path(labels, start, values, groups)
+        label = _label_path([(c, SPACED.sub('', t)) for c, t in labels], start, values, groups)
         row_cells = []
         flags = []
         for c in range(values, end):
@@ -354,10 +367,11 @@ def _rows_of(line: int, cells: list[str], paths, kinds, segments, groups: dict[i
                     flags.append(f'unreadable_number:{text}@{line}')
                 continue
             row_cells.append(Cell(column, text, reading.value, line, reading.flags))
-        if not (row_cells or label or codes):
-            continue
         if not row_cells and not label:
             continue
+        if row_cells and not label and not codes and out and not out[-1].cells and out[-1].label:
+            lonely = out.pop()                       # '支出合计 | (empty) | | 9,146.79': the label's cell spans
+            label, codes = lonely.label, [lonely.code] if lonely.code else []
         out.append(TableRow(''.join(codes), label, tuple(row_cells), line, line,
                             side=_side(paths, start, values), flags=tuple(flags)))
     return out

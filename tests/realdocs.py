@@ -38,7 +38,7 @@ def load_keyfacts() -> dict[str, list[dict]]:
 
 
 def squash(text: str) -> str:
-    return re.sub(r'[\s“”"‘’（）()、，,：:。]', '', text or '')
+    return re.sub(r'[\s“”"‘’（）()、，,：:。/]', '', text or '')
 
 
 def _row_matches(printed: str, fact, line_text: str) -> bool:
