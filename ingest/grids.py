@@ -193,7 +193,7 @@ def build_grid_table(grid: Grid) -> Table | None:
     header, data = rows[:first], rows[first:]
     for _, cells in header:                             # '金额单位：万元' in a header cell
         unit = unit or next((_unit_of(c) for c in cells if _unit_of(c)), '')
-    header = [(line, cells) for line, cells in header if not _meta_row(cells)]
+    header = [(line, cells) for line, cells in header if not _meta_row(cells) and not _column_numbers(cells)]
     if not data:
         return None
     paths = column_paths([cells for _, cells in header])

@@ -16,7 +16,7 @@ no list mentions is matched by its own words.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -157,7 +157,38 @@ def scope_names(scope: str) -> tuple[str, ...]:
 
 # ---- entries ------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset:
+    return frozenset(name_key(n) for head, others in vocabulary_table('generic_columns') for n in (head,) + others)
+
+
+def _leaf(path: str) -> str:
+    """The last part of a printed header path that names something: '支出预算/基本支出/合计' -> '基本支出'."""
+    for part in reversed([p for p in path.split('/') if p]):
+        key = re.sub(r'^\d{4}年(度)?', '', name_key(part))
+        if key and key not in generic_words():
+            return part
+    return ''
+
+
+def _grid_fact(f: BudgetFact) -> BudgetFact:
+    """A fact of a table read by its structure, with its row and column reduced to what they name (the printed
+    path stays in the citation): a row without a label, or a 小计 row, is its table's or group's total."""
+    row = _leaf(f.row) if '/' in f.row else f.row
+    column = _leaf(f.column)
+    if not row or name_key(row) in generic_words():
+        row = '合计'
+    return replace(f, row=row, column=column or '合计')
+
+
+def is_grid_fact(f: BudgetFact) -> bool:
+    return f.source == 'table' and f.table_no is None and f.item not in ('绩效指标', '项目预算')
+
+
 def fact_entry(f: BudgetFact, subjects_known: frozenset = frozenset(), parents: dict | None = None) -> Entry:
+    printed = f
+    if is_grid_fact(f):
+        f = _grid_fact(f)
     aspect = _aspect(f)
     parent = _parent(f, parents or {})
     subject = _without_org(_subject(f, aspect), f.org)
@@ -181,7 +212,7 @@ def fact_entry(f: BudgetFact, subjects_known: frozenset = frozenset(), parents: 
     return Entry('fact', f.doc, f.org, f.year, canonical(subject), names, base, aspect,
                  names_for(aspect) if aspect else frozenset(),
                  scope, part, _context_names(scope, part, table, f.table_title) | ({parent} if parent else set()),
-                 f.project, project_total, parent, table, f.unit, fact=f)
+                 f.project, project_total, parent, table, f.unit, fact=printed)
 
 
 def statement_entry(s: dict, org: str, year: int | None) -> Entry | None:
