@@ -57,7 +57,7 @@ def compact(line: str) -> str:
 @lru_cache(maxsize=None)
 def _title_pattern() -> re.Pattern:
     """'2026年度X局单位预算', 'X局2026年度部门预算公开', 'X委员会年部门预算情况说明2026' (the year drawn apart)."""
-    return re.compile(r'(?:(?P<y1>\d{4})年度?)?(?P<org>' + NAME + r')(?:(?P<y2>\d{4})?年度?)?'
+    return re.compile(r'(?:关于)?(?:(?P<y1>\d{4})年度?)?(?P<org>' + NAME + r')(?:(?P<y2>\d{4})?年度?)?'
                       r'(?:部门|单位)?(?P<kind>预算|决算)[\u4e00-\u9fff]{0,8}?(?P<y3>\d{4})?')
 
 
@@ -100,9 +100,9 @@ def detect_org(lines: list[str]) -> str:
 
 
 @lru_cache(maxsize=None)
-def _label_pattern(separator: str) -> re.Pattern:
+def _label_pattern() -> re.Pattern:
     labels = sorted((label for label, _ in vocabulary_table('org_labels')), key=len, reverse=True)
-    return re.compile(r'(?:^|(?<=[\t表）)]))(?:' + '|'.join(labels) + r')' + separator + r'(?P<org>' + NAME + r')'
+    return re.compile(r'(?:^|(?<=[\t表）)]))(?:' + '|'.join(labels) + r')(?P<sep>[:：]\t*|\t+)(?P<org>' + NAME + r')'
                       r'(?=$|\t|单位|\d{4}年)')
 
 
@@ -112,23 +112,28 @@ def _label_endings() -> frozenset[str]:
     return frozenset(label[-1] for label, _ in vocabulary_table('org_labels'))
 
 
-def labelled_names(lines: list[str], separator: str) -> Counter:
-    pattern, endings = _label_pattern(separator), _label_endings()
-    return Counter(m.group('org') for line in lines if any(c in line for c in endings)
-                   for m in pattern.finditer(compact(line)))
+def labelled_names(lines: tuple[str, ...] | list[str]) -> tuple[Counter, Counter]:
+    """Names after a label and a colon, and names in the cell after a label cell, with how often each is printed."""
+    pattern, endings = _label_pattern(), _label_endings()
+    after_colon, in_cell = Counter(), Counter()
+    for line in lines:
+        if any(c in line for c in endings) and ('：' in line or ':' in line or '\t' in line):
+            for m in pattern.finditer(compact(line)):
+                (in_cell if m.group('sep').startswith('\t') else after_colon)[m.group('org')] += 1
+    return after_colon, in_cell
 
 
 def labelled_org(lines: list[str]) -> str:
     """'部门：X' / '预算单位：X', also glued to a table title ('收支预算总表部门：X 单位：万元'): the name
     printed most often. '单位：万元' is a unit: a name must end like an organisation."""
-    names = labelled_names(lines, r'[:：]\t*')
+    names = labelled_names(lines)[0]
     return names.most_common(1)[0][0] if names else ''
 
 
 def tabled_org(lines: list[str]) -> str:
     """'部门名称<TAB>X' in a table, when every such cell names the same body (a table listing several
     units under '预算单位' names none of them as the document's organisation)."""
-    names = labelled_names(lines, r'\t+')
+    names = labelled_names(lines)[1]
     return next(iter(names)) if len(names) == 1 else ''
 
 
@@ -138,8 +143,10 @@ def titled_org(lines: list[str]) -> str:
 
 
 def named_line_org(lines: list[str]) -> str:
-    """A cover line that is nothing but an organisation's name."""
+    """A cover line that is nothing but an organisation's name (not a table row: '部门名称<TAB>X')."""
     for line in lines[:12]:
+        if '\t' in line.strip():
+            continue
         text = re.sub(r'[#*\s]', '', line)
         if text and re.fullmatch(r'[\u4e00-\u9fff（）()]{4,40}' + ORG_SUFFIX, text):
             return text
