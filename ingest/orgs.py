@@ -23,8 +23,8 @@ from pathlib import Path
 
 from .vocabulary import vocabulary_table
 
-ORG_SUFFIX = r'(局|办公室|委员会|管理委员会|中心|院|所|厅|部|处|站|队|学校|中学|小学|馆|会|室|委)'
-NAME = r'[\u4e00-\u9fff（）()]{2,40}?' + ORG_SUFFIX + r'(?:[（(]本级[）)])?'
+ORG_SUFFIX = r'(局|办公室|委员会|管理委员会|中心|院|所|厅|部|处|站|队|学校|中学|小学|馆|会|室|委|府|校|社|园|团|联|协|台|场)'
+NAME = r'[\u4e00-\u9fff（）()]{2,40}?' + ORG_SUFFIX + r'(?:[（(][\u4e00-\u9fff、]{1,20}[）)])?'   # '(本级)' and the like
 SCOPE = re.compile(r'[（(]本级[）)]$')
 LEVEL = re.compile(r'(?:省|市|自治区|区|县|自治州|州|地区|盟|旗)$')
 PAGE_NUMBER = re.compile(r'[-—－]*第?\d{1,3}页?(?:共\d{1,3}页)?[-—－]*')
@@ -58,7 +58,7 @@ def compact(line: str) -> str:
 def _title_pattern() -> re.Pattern:
     """'2026年度X局单位预算', 'X局2026年度部门预算公开', 'X委员会年部门预算情况说明2026' (the year drawn apart)."""
     return re.compile(r'(?:关于)?(?:(?P<y1>\d{4})年度?)?(?P<org>' + NAME + r')(?:(?P<y2>\d{4})?年度?)?'
-                      r'(?:部门|单位)?(?P<kind>预算|决算)[\u4e00-\u9fff]{0,8}?(?P<y3>\d{4})?')
+                      r'(?:(?:部门|单位)(?:[（(](?:部门|单位)[）)])?)?(?P<kind>预算|决算)[\u4e00-\u9fff“”"]{0,16}?(?P<y3>\d{4})?')
 
 
 YEAR_TITLE = re.compile(r'[^\d]{0,12}?(?P<y1>\d{4})年度?[\u4e00-\u9fff]{0,12}?(?P<kind>预算|决算)[\u4e00-\u9fff]{0,8}')
@@ -189,7 +189,7 @@ def detect_year(lines: list[str]) -> int | None:
 
 
 HEADING_YEAR = re.compile(r'(20\d\d)年度?(?:(?:单位|部门|部门（单位）)?(?:(?:预算|决算)(?:公开|情况说明|公开表|表)'
-                          r'|部门概况|单位概况)|[\u4e00-\u9fff“”"]{0,16}?(?:预算|决算)表)')
+                          r'|部门概况|单位概况)|[\u4e00-\u9fff“”"]{0,16}?(?:预算|决算)[\u4e00-\u9fff]{0,2}表)')
 
 
 def heading_year(lines: list[str]) -> int | None:

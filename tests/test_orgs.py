@@ -90,3 +90,13 @@ def test_detection_is_fast_on_a_long_document():
     start = time.perf_counter()
     detect_org(lines), detect_year(lines), detect_kind(lines)
     assert time.perf_counter() - start < 1.0
+
+
+def test_township_government_and_unit_scope_in_the_title():
+    lines = ['某某县某某镇人民政府2024年部门（单位）预算公开', '目录']
+    assert (detect_org(lines), detect_year(lines)) == ('某某县某某镇人民政府', 2024)
+
+
+def test_final_accounts_year_from_table_titles_when_there_is_no_cover():
+    lines = ['收入支出决算总表', '2023年度收入支出决算总表', '编制单位：某某县财政局\t单位：万元', '2023年度财政拨款收入支出决算总表']
+    assert (detect_org(lines), detect_year(lines), detect_kind(lines)) == ('某某县财政局', 2023, '决算')
