@@ -7,7 +7,7 @@
     detect_org(['收支预算总表部门：中共江苏省委办公厅 单位：万元'])   # '中共江苏省委办公厅'
     org_key('中国共产党江苏省委员会办公厅')                          # '江苏省委办公厅'
     derive_aliases('克孜勒苏柯尔克孜自治州人民政府办公室')
-    # ('克孜勒苏柯尔克孜自治州人民政府办公厅', …, '克州政府办', '州政府办', '政府办')
+    # ('克孜勒苏柯尔克孜自治州人民政府办公厅', …, '克州政府办公室', …, '州政府办', '政府办')
 
 Everything is read from what the document prints, in this order: a label before
 the name (部门：, 预算单位：, 部门名称<TAB>…), the cover title (also split over
