@@ -353,7 +353,8 @@ def _rows_of(line: int, cells: list[str], paths, kinds, segments, groups: dict[i
                 labels.append((c, m.group(2).strip()))
             else:
                 labels.append((c, text))
-        label = _label_path([(c, SPACED.sub('', t)) for c, t in labels], start, values, groups)
+        label_columns = [c for c in range(start, values) if kinds[c] == 'label']
+        label = _label_path([(c, SPACED.sub('', t)) for c, t in labels], label_columns, groups)
         row_cells = []
         flags = []
         for c in range(values, end):
@@ -377,21 +378,18 @@ def _rows_of(line: int, cells: list[str], paths, kinds, segments, groups: dict[i
     return out
 
 
-def _label_path(labels: list[tuple[int, str]], start: int, values: int, groups: dict[int, str]) -> str:
-    """A row's label; where the segment has several label columns and the leftmost is empty, the group label
-    printed above it (a cell merged down) comes first: '一般公共预算资金/小计'."""
+def _label_path(labels: list[tuple[int, str]], label_columns: list[int], groups: dict[int, str]) -> str:
+    """A row's label; where the segment has several label columns and the row leaves the first empty, the group
+    label printed above it (a cell merged down) comes first: '一般公共预算资金/小计'."""
     if not labels:
         return ''
     first_column = labels[0][0]
+    for column in [c for c in groups if c >= first_column]:
+        del groups[column]
     for column, text in labels:
         groups[column] = text
-    for column in list(groups):
-        if column > first_column and column < values and column not in dict(labels):
-            del groups[column]
-    if first_column > start and any(start <= c < first_column for c in groups):
-        prefix = [groups[c] for c in sorted(groups) if start <= c < first_column]
-        return '/'.join(prefix + [t for _, t in labels])
-    return '/'.join(t for _, t in labels)
+    prefix = [groups[c] for c in label_columns if c < first_column and c in groups]
+    return '/'.join(prefix + [t for _, t in labels])
 
 
 def _side(paths, start, values) -> str:

@@ -83,6 +83,7 @@ class Check:
     kind: str = 'row'            # 'row' | 'column' | 'incomplete' | 'cross' | 'text'
     rows: tuple[int, ...] = ()   # first lines of the rows it reads
     columns: tuple[str, ...] = ()
+    rounding: Decimal = Decimal('0.05')   # a difference up to this is rounding (0.05 万元; a few 元 in a 元 table)
 
     @property
     def diff(self) -> Decimal:
@@ -94,7 +95,7 @@ class Check:
             return 'ok'
         if self.kind == 'incomplete':
             return 'completeness'
-        return 'rounding' if abs(self.diff) <= Decimal('0.05') else 'contradiction'
+        return 'rounding' if abs(self.diff) <= self.rounding else 'contradiction'
 
 
 @dataclass(frozen=True)

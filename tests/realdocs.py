@@ -2,7 +2,7 @@
 
     files = realdocs_files()                       # [] where ../shared is absent
     keyfacts = load_keyfacts()                     # {file name: [keyfact dict, ...]}
-    found, missing = match_keyfacts(parse_document(path), keyfacts[path.name])
+    found, missing = match_keyfacts(doc.facts, doc.source.lines, keyfacts[path.name])
 
 A key figure is stored when a fact of that file has its value as printed, its row as printed (a
 printed row may be annotated by the reader, '一、财政拨款收入（收入总计单元格空白）': either text may
@@ -61,15 +61,15 @@ def _title_matches(printed: str, fact, above: str) -> bool:
     return want in above
 
 
-def match_keyfacts(document, keyfacts: list[dict]) -> tuple[list[dict], list[dict]]:
-    lines = document.source.lines
+def match_keyfacts(facts, lines, keyfacts: list[dict]) -> tuple[list[dict], list[dict]]:
+    """`facts` of one file and its `lines` (line 1 first): the key figures found among them, and those not."""
     found, missing = [], []
     for kf in keyfacts:
         if 'value' not in kf:
             continue
         value = Decimal(kf['value'])
         ok = False
-        for fact in document.facts:
+        for fact in facts:
             if fact.value != value:
                 continue
             line_text = squash(''.join(lines[fact.line_start - 1:fact.line_end + 1]))
