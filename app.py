@@ -17,9 +17,9 @@ from urllib.parse import quote
 import streamlit as st
 
 from index.facts_store import FactStore, StoreError
-from index.pipeline import IngestFailed, ingest_paths, remove_document
+from index.pipeline import ingest_paths, remove_document
 from index.runtime import open_index, open_vectors
-from ingest.reader import IngestError
+from ingest.models import Declared
 from qa.admin import is_admin, stored_hash
 from qa.answer import Context, answer
 from qa.audit import KIND_TITLES, audit, audit_counts
@@ -27,8 +27,8 @@ from qa.feedback import record
 from qa.llm import chat_model
 from qa.present import (badges, copy_text, document_labels, figure_rows, first_sentence, headline, plain,
                         short_names, understood_line)
-from qa.views import (CHART_ITEMS, chinese_error, example_questions, facts_frame, item_series, rate_text, save_upload,
-                      source_lines, table_frame, to_xlsx)
+from qa.views import (CHART_ITEMS, chinese_error, example_questions, facts_frame, ingest_uploads, item_series, parse_year,
+                      rate_text, source_lines, table_frame, to_xlsx)
 from settings import Settings
 
 MAX_QUESTION = 500
@@ -42,7 +42,9 @@ def resources(data_dir: str):
     store = FactStore(settings.facts_db)
     if not store.documents():
         with st.spinner('首次运行：正在读取示例文件并建立索引（约需两三分钟）…'):
-            ingest_paths([settings.samples_dir], store, settings.alias_files, vectors=open_vectors(settings))
+            report = ingest_paths([settings.samples_dir], store, settings.alias_files, vectors=open_vectors(settings))
+            for error in report.refused:
+                logging.getLogger('budgetqa').warning('sample not loaded: %s', error)
     store, vectors, engine = open_index(settings)
     return settings, store, vectors, engine
 
@@ -275,38 +277,46 @@ def upload(settings) -> None:
     _, store, vectors, _ = resources(str(settings.data_dir))
     files = st.sidebar.file_uploader('上传预算公开文件（.txt .md .pdf .docx .xlsx，不超过20MB）', accept_multiple_files=True,
                                      key='uploads')
+    org = st.sidebar.text_input('单位（可选）', key='upload_org', max_chars=100,
+                                help='文件中没有写明编制单位时填写单位全称；填写后用于这次上传的每一个文件')
+    year = st.sidebar.text_input('年度（可选）', key='upload_year', max_chars=6,
+                                 help='文件中没有写明预算年度时填写，例如 2026；用于这次上传的每一个文件')
     replace = st.sidebar.checkbox('替换同一单位同一年度的已有文件', key='replace_existing',
-                                  help='不勾选时，已载入的单位和年度再上传一份会被拒绝（防止伪造的第二份文件混入）')
+                                  help='不勾选时，与已载入的同一单位同一年度文件印有同一张表或数字不一致的文件会被拒绝'
+                                       '（防止伪造的第二份文件混入）；情况说明和报表分成两份文件的，可以分别上传')
     if not files or not st.sidebar.button('读取上传的文件', key='do_upload'):
         return
+    try:
+        declared = Declared(org.strip(), parse_year(year))
+    except ValueError as error:
+        st.sidebar.error(str(error))
+        return
     progress = st.sidebar.progress(0.0, text='读取中…')
-    saved = []
     started = time.perf_counter()
     try:
-        saved = [save_upload(f.name, f.getvalue(), settings.uploads_dir) for f in files]
-        outcomes = ingest_paths(saved, store, settings.alias_files, vectors=vectors,
+        report = ingest_uploads([(f.name, f.getvalue()) for f in files], settings.uploads_dir, store, declared,
+                                alias_files=settings.alias_files, vectors=vectors,
                                 on_document=lambda done, total: progress.progress(
                                     done / max(total, 1) / 2, text=rate_text('读取', done, total, started)),
                                 on_vectors=lambda done, total: progress.progress(
                                     0.5 + done / max(total, 1) / 2, text=rate_text('嵌入', done, total, started)),
                                 replace=replace, added_by='管理员（网页上传）')
-    except (IngestError, IngestFailed, StoreError, OSError) as error:
-        for path in saved:
-            path.unlink(missing_ok=True)
-        errors = error.errors if isinstance(error, IngestFailed) else [error]
-        st.sidebar.error('没有读取任何文件，已存的数据没有改变。\n\n' + '\n\n'.join(plain(chinese_error(e)) for e in errors))
+    except (StoreError, OSError) as error:
+        st.sidebar.error('没有读取上传的文件：' + plain(chinese_error(error)))
         return
     except Exception:                  # never a traceback on the page, never a file left behind
-        for path in saved:
-            path.unlink(missing_ok=True)
         logging.getLogger('budgetqa').exception('upload failed')
-        st.sidebar.error('没有读取任何文件，已存的数据没有改变：读取时出现了意外错误，已记录在服务器日志中。')
+        st.sidebar.error('没有读取上传的文件：读取时出现了意外错误，已记录在服务器日志中。')
         return
     progress.progress(1.0, text='完成')
-    for o in outcomes:
+    for o in report.outcomes:
         s = o.summary
         st.sidebar.success(plain(f'{o.doc}：{s.get("org")} {s.get("year")}年，{s.get("facts")}个数字，'
                                  f'{len(s.get("warnings", []))}条警告（{"新读取" if o.status == "ingested" else "未变化"}）'))
+    if report.refused:
+        kept = '其余文件已读取。' if report.outcomes else '没有读取任何文件，已存的数据没有改变。'
+        st.sidebar.error(f'{len(report.refused)} 个文件没有读取；{kept}\n\n' +
+                         '\n\n'.join(plain(chinese_error(e)) for e in report.refused))
 
 
 def remove(settings, names) -> None:

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from ingest.document import parse_source
-from ingest.models import ParsedDocument
+from ingest.models import Declared, ParsedDocument
 from ingest.orgs import org_key
 from ingest.reader import IngestError, read_source
 
@@ -56,14 +56,14 @@ def _tokenizer() -> BudgetTokenizer:
     return _TOKENIZER
 
 
-def parse_one(path: Path, aliases):
+def parse_one(path: Path, aliases, declared: Declared | None = None):
     started = time.perf_counter()
     if os.environ.get('BUDGETQA_FAULT') == 'parse_hangs':     # tests: a file the parser never finishes
         time.sleep(3600)
     try:
         source = read_source(path)
         source = replace(source, content_hash=f'{source.content_hash}:{CHUNKER_VERSION}')
-        document = parse_source(source, aliases)
+        document = parse_source(source, aliases, declared)
         chunks = chunks_for(document, _tokenizer())
     except IngestError as error:
         return None, None, 0.0, error
@@ -73,6 +73,8 @@ def parse_one(path: Path, aliases):
     seconds = time.perf_counter() - started
     summary = summarise(document, seconds)
     summary.update(chunks=len(chunks), bytes=path.stat().st_size, org_key=org_key(document.org))
+    if declared and (declared.org or declared.year or declared.kind):     # provenance: the user's word, not the file's
+        summary['declared'] = {k: v for k, v in vars(declared).items() if v}
     # the rows the store writes are made here, in the worker: the writing process only inserts them
     return prepare_document(document, path.resolve(), summary, chunks), summary, seconds, None
 

@@ -1,24 +1,28 @@
-"""Ingesting files into the stores: parse every file first, then write.
+"""Ingesting files into the stores: parse every file first, then write each document in its own transaction.
 
-    outcomes = ingest_paths([Path('data/samples')], store, progress=print)
-    outcomes[0].summary['facts'], outcomes[0].status   # 363, 'ingested' | 'unchanged'
+    report = ingest_paths([Path('data/samples')], store, progress=print)
+    report.outcomes[0].summary['facts'], report.outcomes[0].status   # 363, 'ingested' | 'unchanged'
+    report.refused                   # [IngestError(file, line, what to do), …]: the files not stored
 
-If any file cannot be read, nothing is written and IngestFailed lists every
-bad file with what to do: stored data stays exactly as it was.
+A file that cannot be read is refused and the others are stored; with `all_or_nothing`, one refused file
+means nothing is written and stored data stays exactly as it was.
 """
 from __future__ import annotations
 
 import json
 import os
 import pickle
+import re
 import tempfile
 import time
 from contextlib import contextmanager
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
+from ingest.models import Declared
 from ingest.orgs import load_alias_file
 from ingest.reader import SUPPORTED_SUFFIXES, IngestError, read_source
 
@@ -38,10 +42,11 @@ class IngestOutcome:
     summary: dict
 
 
-class IngestFailed(Exception):
-    def __init__(self, errors: list[IngestError]):
-        self.errors = errors
-        super().__init__('\n'.join(str(e) for e in errors))
+@dataclass(frozen=True)
+class IngestReport:
+    """What an ingest stored (`outcomes`, in the order of the files) and what it refused, each with why."""
+    outcomes: list[IngestOutcome] = field(default_factory=list)
+    refused: list[IngestError] = field(default_factory=list)
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[IngestError]]:
@@ -58,7 +63,7 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[IngestError]]:
             files.append(path)
         else:
             errors.append(IngestError(path, 'no such file or folder; check the path'))
-    return files, errors
+    return _unique_names(files, errors), errors
 
 
 def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, ...] = (),
@@ -66,13 +71,31 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
                  on_document: Callable[[int, int], None] = lambda done, total: None,
                  workers: int | None = None,
                  on_vectors: Callable[[int, int], None] = lambda done, total: None,
-                 replace: bool = False, added_by: str = '') -> list[IngestOutcome]:
+                 replace: bool = False, added_by: str = '', declared: Declared | None = None,
+                 all_or_nothing: bool = False) -> IngestReport:
     """Read every file first (parsing in a pool of processes, one per core), then write each document in its
-    own transaction. `on_document(done, total)` reports progress for a bar. One organisation and year has one
-    disclosure: a file for one already loaded under another name is refused unless `replace` (then the old one
-    is removed once the new one is stored). `added_by` is kept with each document's provenance."""
+    own transaction. `on_document(done, total)` reports progress for a bar. Files of one organisation and year
+    are parts of one disclosure when they print different tables and no figure of one contradicts the other; a
+    file that does is a second version, refused unless `replace` (then the stored files it conflicts with are
+    removed once it is stored). `declared` (organisation, year, kind) applies to every file, for documents that
+    print none. `added_by` is kept with each document's provenance."""
     files, errors = collect_files(paths)
     aliases = _aliases(alias_files, errors)
+    sources, unchanged = _new_sources(store, files, errors)
+    with tempfile.TemporaryDirectory(prefix='budgetqa-ingest-') as spill:
+        parsed = _parse_all(sources, aliases, errors, progress, on_document, len(files), len(unchanged), workers,
+                            Path(spill), declared)
+        parsed, replaced = _conflicts(store, parsed, replace, errors)
+        if errors and all_or_nothing:
+            return IngestReport([], _in_order(errors, files))
+        outcomes = _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, replaced, added_by)
+        return IngestReport(outcomes, _in_order(errors, files))
+
+
+def _new_sources(store: FactStore, files: list[Path], errors: list) -> tuple[list, list[Path]]:
+    """The files to parse, and those already stored as they are. A file whose content is stored under another
+    name is refused (it adds nothing, and one figure must not be cited from two files)."""
+    stored = {d.content_hash: d.doc for d in store.documents()}
     sources, unchanged = [], []
     for path in files:
         try:
@@ -80,50 +103,123 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
         except IngestError as error:
             errors.append(error)
             continue
-        if store.is_current(source.name, f'{source.content_hash}:{CHUNKER_VERSION}'):
+        content_hash = f'{source.content_hash}:{CHUNKER_VERSION}'
+        if store.is_current(source.name, content_hash):
             unchanged.append(path)
+        elif stored.get(content_hash, source.name) != source.name:
+            errors.append(IngestError(path, f'already loaded as {stored[content_hash]} (the same content); nothing '
+                                            'to add. To rename it, remove that document first'))
         else:
+            stored[content_hash] = f'{source.name} in this batch'
             sources.append((path, None))          # read again by the worker that parses it: memory stays flat
-    with tempfile.TemporaryDirectory(prefix='budgetqa-ingest-') as spill:
-        parsed = _parse_all(sources, aliases, errors, progress, on_document, len(files), len(unchanged), workers,
-                            Path(spill))
-        replaced = _collisions(store, parsed, replace, errors)
-        if errors:
-            raise IngestFailed(errors)
-        return _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, replaced, added_by)
+    return sources, unchanged
 
 
-def _collisions(store: FactStore, parsed, replace: bool, errors: list) -> dict[str, list[str]]:
-    """File name -> the stored documents of the same organisation and year that it replaces. Without
-    `replace`, such a file is an error naming the document it collides with (a second disclosure for one
-    organisation-year is how a forgery gets in, and answers must never choose between them by file name)."""
+def _in_order(errors: list[IngestError], files: list[Path]) -> list[IngestError]:
+    order = {str(path): i for i, path in enumerate(files)}
+    return sorted(errors, key=lambda e: order.get(e.path, -1))
+
+
+def _unique_names(files: list[Path], errors: list) -> list[Path]:
+    """Documents are known by file name: a second file with a name already in the batch is refused."""
+    seen: dict[str, Path] = {}
+    out = []
+    for path in files:
+        if path.name in seen and seen[path.name].resolve() != path.resolve():
+            errors.append(IngestError(path, f'another file with the same name is in this batch ({seen[path.name]}); '
+                                            'rename one of them'))
+        elif path.name not in seen:
+            seen[path.name] = path
+            out.append(path)
+    return out
+
+
+def _conflicts(store: FactStore, parsed, replace: bool, errors: list) -> tuple[list, dict[str, list[str]]]:
+    """The parsed files to store, and file name -> the stored documents it replaces. Files of one organisation
+    and year (stored, or earlier in this batch) must not print the same table or give one figure two values: such
+    a file is a second version of the disclosure (how a forgery gets in, and answers must never choose between
+    versions by file name), refused with what conflicts unless `replace`, which removes the stored ones."""
     stored: dict[tuple, list[str]] = {}
     for d in store.documents():
         stored.setdefault((d.org_key, d.year), []).append(d.doc)
-    seen: dict[tuple, str] = {}
-    replaced = {}
-    for path, _, _, key, year in parsed:
-        if year is None:
-            continue
-        if (key, year) in seen:
-            errors.append(IngestError(path, f'{key} {year}年 is also in {seen[(key, year)]} in this batch; '
-                                            'give one disclosure per organisation and year'))
-            continue
-        seen[(key, year)] = path.name
-        others = [doc for doc in stored.get((key, year), []) if doc != path.name]
-        if others and replace:
-            replaced[path.name] = others
-        elif others:
-            errors.append(IngestError(path, f'{key} {year}年 is already loaded from {", ".join(others)}; a second '
-                                            'disclosure for the same organisation and year is refused. If this file '
+    batch: dict[tuple, list[tuple[str, Path]]] = {}          # org-year -> (file name, spilled) kept so far
+    kept, replaced = [], {}
+    for item in parsed:
+        path, spilled, _, key, year = item
+        earlier = batch.get((key, year), []) if year is not None else []
+        others = [doc for doc in stored.get((key, year), []) if doc != path.name] if year is not None else []
+        claims = claims_of(_unspill(spilled)[0]) if earlier or others else None
+        clash = next(((name, why) for name, theirs in earlier
+                      if (why := claims.conflict(claims_of(_unspill(theirs)[0]))) is not None), None)
+        conflicting = {doc: why for doc in others if (why := claims.conflict(stored_claims(store, doc))) is not None}
+        if clash:
+            errors.append(IngestError(path, f'{key} {year}年 is also in {clash[0]} in this batch, and {clash[1]}: '
+                                            'they are two versions of one disclosure, not its parts; give one'))
+        elif conflicting and not replace:
+            doc, why = next(iter(conflicting.items()))
+            errors.append(IngestError(path, f'{key} {year}年 is already loaded from {", ".join(conflicting)}; {why} '
+                                            f'({doc}): a second version of a disclosure is refused. If this file '
                                             'replaces it, ingest again with --replace (on the page: tick 替换)'))
-    return replaced
+        else:
+            replaced[path.name] = sorted(conflicting)
+            kept.append(item)
+            batch.setdefault((key, year), []).append((path.name, spilled))
+    return kept, replaced
+
+
+@dataclass
+class Claims:
+    """What a file says that another part of the same disclosure must not say differently: the tables it
+    prints (titles, whitespace removed) and each figure by its labels -> {value: line}."""
+    titles: set[str]
+    figures: dict[tuple, dict[Decimal, int]]
+
+    def conflict(self, other: 'Claims') -> str | None:
+        """Why this file and `other` cannot be parts of one disclosure (its line, then the other's); None if they
+        can. A figure conflicts when the labels it is printed under carry no value in common in the two files."""
+        for title in sorted(self.titles & other.titles):
+            return f'both print the table {title}'
+        for key in sorted(self.figures.keys() & other.figures.keys(), key=str):
+            mine, theirs = self.figures[key], other.figures[key]
+            if not mine.keys() & theirs.keys():
+                (value, line), (old, old_line) = min(mine.items(), key=lambda v: v[1]), min(theirs.items(), key=lambda v: v[1])
+                _, title, row, column, unit = key
+                label = ' '.join(x for x in (title, f'{row}/{column}') if x)
+                return f'line {line}: {label} is {value} {unit} here but {old} {unit} there (line {old_line})'
+        return None
+
+
+def _title(text: str | None) -> str:
+    return re.sub(r'\s+', '', text or '')
+
+
+def _claim(claims: Claims, source: str, table_title: str, row: str, column: str, value, unit: str,
+           line: int) -> None:
+    """Table figures are keyed by table title, row and column; figures from prose by row and column only (the
+    same statement may stand in either part)."""
+    key = (source, _title(table_title) if source == 'table' else '', row or '', column or '', unit or '')
+    claims.figures.setdefault(key, {}).setdefault(Decimal(str(value)), line)
+
+
+def claims_of(prepared) -> Claims:
+    """The claims of a parsed document, from the rows the store will write."""
+    claims = Claims({_title(t[2]) for t in prepared.tables if _title(t[2])}, {})
+    for table, source, _, _, row, column, value, unit, _, line, *_ in prepared.facts:
+        title = prepared.tables[table][2] if table is not None else ''
+        _claim(claims, 'text' if source else 'table', title, row, column, value, unit, line)
+    return claims
+
+
+def stored_claims(store: FactStore, doc: str) -> Claims:
+    claims = Claims({_title(t['title']) for t in store.tables(doc) if _title(t['title'])}, {})
+    for f in store.facts(doc=doc):
+        _claim(claims, f.source, f.table_title, f.row, f.column, f.value, f.unit, f.line_start)
+    return claims
 
 
 def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, replaced=None,
                added_by: str = '') -> list[IngestOutcome]:
     """Every file was read: write each document in its own transaction, then its vectors."""
-    _check_duplicate_names([(path, None, 0) for path in files])
     stored = {d.doc: d.summary for d in store.documents()} if unchanged else {}
     outcomes = [IngestOutcome(path.name, str(path), 'unchanged', stored.get(path.name, {})) for path in unchanged]
     removed = []
@@ -150,14 +246,15 @@ def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, r
     return outcomes
 
 
-def _parse_all(sources, aliases, errors, progress, on_document, total, done, workers, spill: Path):
+def _parse_all(sources, aliases, errors, progress, on_document, total, done, workers, spill: Path,
+               declared: Declared | None = None):
     """Parse and chunk in worker processes over the machine's cores, each under a time and memory limit.
     Each parsed document is kept on disk until every file has been read: memory stays flat for a province."""
     workers = workers or min(os.cpu_count() or 1, max(1, len(sources)))
     out = []
     started = time.perf_counter()
     for (path, _), (prepared, summary, seconds, error) in zip(sources, parse_limited([p for p, _ in sources], aliases,
-                                                                                    workers)):
+                                                                                    workers, declared)):
         done += 1
         if error is not None:
             errors.append(error)
@@ -170,7 +267,7 @@ def _parse_all(sources, aliases, errors, progress, on_document, total, done, wor
     return out
 
 
-def parse_limited(paths: list[Path], aliases, workers: int):
+def parse_limited(paths: list[Path], aliases, workers: int, declared: Declared | None = None):
     """(prepared, summary, seconds, error) per path, in order. Untrusted files are parsed in fresh worker
     processes (forked from a small server process, so the limits cover only the parsing) with an address-space
     limit; a document that takes longer than PARSE_SECONDS, or whose worker dies (twice), is an IngestError and
@@ -194,7 +291,7 @@ def parse_limited(paths: list[Path], aliases, workers: int):
                                    initializer=start_worker, initargs=(PARSE_MEMORY,))
         try:
             with _plain_main():
-                futures = [(i, pool.submit(parse_one, paths[i], aliases)) for i in batch]
+                futures = [(i, pool.submit(parse_one, paths[i], aliases, declared)) for i in batch]
             for i, future in futures:
                 try:
                     results[i] = future.result(timeout=PARSE_SECONDS)
@@ -358,12 +455,3 @@ def _aliases(alias_files, errors) -> dict[str, list[str]]:
         except ValueError as error:
             errors.append(IngestError(path, str(error).split(': ', 1)[-1]))
     return merged
-
-
-def _check_duplicate_names(parsed) -> None:
-    seen: dict[str, Path] = {}
-    for path, _, _ in parsed:
-        if path.name in seen and seen[path.name].resolve() != path.resolve():
-            raise IngestFailed([IngestError(path, f'another file with the same name is in this batch '
-                                                  f'({seen[path.name]}); rename one of them')])
-        seen[path.name] = path

@@ -19,8 +19,9 @@ import secrets
 import threading
 import time
 from collections import OrderedDict, deque
+from pathlib import Path
 
-from fastapi import Body, FastAPI, File, Header, Query, Request, UploadFile
+from fastapi import Body, FastAPI, File, Form, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
@@ -28,16 +29,16 @@ from starlette.exceptions import HTTPException
 
 from index.facts_store import StoreError
 from ingest.vocabulary import vocabulary_table
-from index.pipeline import IngestFailed, ingest_paths, remove_document
+from index.pipeline import remove_document
 from index.runtime import open_index
-from ingest.reader import IngestError
+from ingest.models import Declared
 
 from .answer import Context, answer
 from .audit import audit
 from .export import compare, compare_row, fact_json, resolve_org
 from .feedback import record
 from .llm import chat_model
-from .views import chinese_error, save_upload
+from .views import chinese_error, ingest_uploads
 
 EXAMPLES = {name: values[0] for name, values in vocabulary_table('api_examples')}   # for /docs, kept as data
 MAX_BODY = 256 * 1024            # bytes of a JSON request; uploads have the document limit (20 MiB)
@@ -228,24 +229,28 @@ def create_app(settings) -> FastAPI:
             raise ApiError(503, 'not_stored', '反馈没有保存（数据目录不可写）') from None
         return {'stored': True}
 
-    @app.post('/documents', summary='上传文件（需要管理员 token）')
-    def upload(file: UploadFile = File(...), replace: bool = False,
+    @app.post('/documents', summary='上传文件（需要管理员 token）：存下能读的，列出不能读的及原因')
+    def upload(file: list[UploadFile] = File(...), replace: bool = False,
+               org: str = Form('', max_length=100, description='文件中没有写明编制单位时：单位全称（用于每个文件）'),
+               year: int | None = Form(None, ge=1990, le=2100, description='文件中没有写明年度时：预算年度'),
                authorization: str | None = Header(None)):
         _require_admin(settings, authorization)
-        data = file.file.read(21 * 1024 * 1024)
-        saved = None
+        uploads = [(f.filename or 'upload.txt', f.file.read(21 * 1024 * 1024)) for f in file]
         try:
-            saved = save_upload(file.filename or 'upload.txt', data, settings.uploads_dir)
-            outcomes = ingest_paths([saved], state.store, settings.alias_files, vectors=state.vectors,
-                                    replace=replace, added_by='管理员（API）')
-        except (IngestError, IngestFailed, StoreError) as error:
-            if saved is not None:
-                saved.unlink(missing_ok=True)
-            errors = error.errors if isinstance(error, IngestFailed) else [error]
+            report = ingest_uploads(uploads, settings.uploads_dir, state.store, Declared(org.strip(), year),
+                                    alias_files=settings.alias_files, vectors=state.vectors, replace=replace,
+                                    added_by='管理员（API）')
+        except StoreError as error:
+            raise ApiError(503, 'not_stored', '没有读取上传的文件：' + chinese_error(error)) from None
+        refused = [{'file': Path(e.path).name, 'line': e.line, 'message': chinese_error(e), 'detail': e.message}
+                   for e in report.refused]
+        if refused and not report.outcomes:
             raise ApiError(400, 'refused', '没有读取任何文件，已存的数据没有改变：' +
-                           '；'.join(chinese_error(e) for e in errors)) from None
+                           '；'.join(r['message'] for r in refused))
         return {'documents': [{'doc': o.doc, 'status': o.status, 'org': o.summary.get('org'),
-                               'year': o.summary.get('year'), 'facts': o.summary.get('facts')} for o in outcomes]}
+                               'year': o.summary.get('year'), 'facts': o.summary.get('facts')}
+                              for o in report.outcomes],
+                'refused': refused}
 
     @app.delete('/documents/{doc}', summary='删除文件（需要管理员 token）')
     def delete(doc: str, authorization: str | None = Header(None)):

@@ -21,8 +21,8 @@ from tqdm import tqdm
 
 from index.facts_store import FactStore, StoreError
 from index.runtime import open_index, open_vectors, writable_store
-from index.pipeline import IngestFailed, ingest_paths, remove_document
-from ingest.models import BudgetFact
+from index.pipeline import ingest_paths, remove_document
+from ingest.models import BudgetFact, Declared
 from ingest.numbers import format_amount
 from qa.answer import Context, answer, explain, retrieve
 from qa.audit import audit, to_jsonl, to_markdown
@@ -57,11 +57,25 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog='python -m qa', description='预算公开问答 budget-qa')
     commands = parser.add_subparsers(required=True, metavar='COMMAND')
 
-    ingest = commands.add_parser('ingest', help='read disclosure files (or folders of them) into the stores')
+    ingest = commands.add_parser(
+        'ingest', help='read disclosure files (or folders of them) into the stores',
+        description='Read disclosure files into the stores. Each file is stored on its own: a file that cannot be '
+                    'read is listed with why and what to do, the others are stored, and the exit code is 2. Files '
+                    'of one organisation and year are parts of one disclosure (情况说明 + 报表) when they print '
+                    'different tables and no figure differs; otherwise the second is refused as another version.')
     ingest.add_argument('paths', nargs='+', type=Path, metavar='PATH')
     ingest.add_argument('--replace', action='store_true',
-                        help='a file for an organisation and year already loaded replaces that document '
-                             '(without it, such a file is refused: one disclosure per organisation and year)')
+                        help='a file that conflicts with documents already loaded for its organisation and year (the '
+                             'same table, or a figure with another value) replaces them; without it, it is refused')
+    ingest.add_argument('--all-or-nothing', action='store_true',
+                        help='store nothing if any file is refused (by default the good files are stored)')
+    ingest.add_argument('--org', metavar='NAME', default='',
+                        help='the organisation, for documents that print none (no 编制单位 line); applies to every '
+                             'file of this command')
+    ingest.add_argument('--year', type=_year, metavar='YYYY',
+                        help='the budget year, for documents that print none; applies to every file of this command')
+    ingest.add_argument('--kind', choices=('预算', '决算'), default='',
+                        help='预算 or 决算, where the titles do not say; applies to every file of this command')
     ingest.add_argument('--no-vectors', action='store_true',
                         help='store facts and keyword chunks only; embed later with the next ingest')
     ingest.set_defaults(handler=cmd_ingest)
@@ -144,23 +158,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _year(text: str) -> int:
+    if not text.isdigit() or not 1990 <= int(text) <= 2100:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a year; expected four digits, 1990-2100 (e.g. 2026)")
+    return int(text)
+
+
 def cmd_ingest(args, settings: Settings) -> int:
     store = writable_store(settings)
     started = time.perf_counter()
     vectors = None if args.no_vectors else open_vectors(settings)
     documents = tqdm(total=0, unit='doc', desc='reading', file=sys.stderr, disable=None, leave=False)
     embedded = tqdm(total=0, unit='doc', desc='embedding', file=sys.stderr, disable=None, leave=False)
-    try:
-        outcomes = ingest_paths(args.paths, store, settings.alias_files,
-                                progress=lambda message: tqdm.write(message, file=sys.stderr), vectors=vectors,
-                                on_document=lambda done, total: _advance(documents, done, total),
-                                on_vectors=lambda done, total: _advance(embedded, done, total),
-                                replace=args.replace, added_by=f'{_user()}（命令行）')
-    except IngestFailed as failure:
-        for error in failure.errors:
-            print(f'error: {error}', file=sys.stderr)
-        print('nothing was stored; fix the files above and run ingest again', file=sys.stderr)
-        return EXIT_BAD_INPUT
+    report = ingest_paths(args.paths, store, settings.alias_files,
+                          progress=lambda message: tqdm.write(message, file=sys.stderr), vectors=vectors,
+                          on_document=lambda done, total: _advance(documents, done, total),
+                          on_vectors=lambda done, total: _advance(embedded, done, total),
+                          replace=args.replace, added_by=f'{_user()}（命令行）',
+                          declared=Declared(args.org.strip(), args.year, args.kind),
+                          all_or_nothing=args.all_or_nothing)
+    outcomes = report.outcomes
     for outcome in outcomes:
         print(format_summary(outcome.doc, outcome.status, outcome.summary))
     ingested = [o.doc for o in outcomes if o.status == 'ingested']
@@ -169,10 +186,27 @@ def cmd_ingest(args, settings: Settings) -> int:
         audit_counts(store, ingested)
     total = time.perf_counter() - started
     parse = sum(o.summary.get('parse_seconds', 0) for o in outcomes if o.status == 'ingested')
-    print(f'{len(outcomes)} documents ({sum(o.status == "ingested" for o in outcomes)} ingested, '
-          f'{sum(o.status == "unchanged" for o in outcomes)} unchanged) in {total:.2f}s '
-          f'(parsing {parse:.2f}s) -> {settings.facts_db}')
+    refused = f', {len(report.refused)} refused' if report.refused else ''
+    print(f'{len(outcomes)} documents ({len(ingested)} ingested, '
+          f'{sum(o.status == "unchanged" for o in outcomes)} unchanged{refused}) in {total:.2f}s '
+          f'(parsing {parse:.2f}s) -> {settings.facts_db}', flush=True)
+    if report.refused:
+        _print_refused(report, args.all_or_nothing)
+        return EXIT_BAD_INPUT
     return 0
+
+
+def _print_refused(report, all_or_nothing: bool) -> None:
+    """The end of an ingest that refused files: what was stored, then each refused file with why and what to do."""
+    if outcomes := report.outcomes:
+        print(f"stored: {', '.join(o.doc for o in outcomes)}", file=sys.stderr)
+    print(f'refused {len(report.refused)} file(s):', file=sys.stderr)
+    for error in report.refused:
+        print(f'error: {error}', file=sys.stderr)
+    if all_or_nothing:
+        print('nothing was stored (--all-or-nothing); fix the files above and run ingest again', file=sys.stderr)
+    else:
+        print('the other files were stored; fix the refused ones and ingest just those again', file=sys.stderr)
 
 
 def _user() -> str:

@@ -120,11 +120,15 @@ CHINESE_ERRORS = (
     (r'binary data', '这不是文本文件（含有二进制内容），请导出为文本、PDF 或 Word 后再上传'),
     (r'neither UTF-8 nor GBK', '文件编码无法识别（既不是 UTF-8 也不是 GBK），请另存为 UTF-8 文本'),
     (r'invalid bytes', '文件中有无法解码的字节，请另存为 UTF-8 文本'),
-    (r'no organisation found', '文件中找不到单位名称（没有“编制单位”行、标题或“概况”），这可能不是预算公开文件'),
+    (r'no organisation found', '文件中找不到单位名称（没有“编制单位”行、标题或“概况”）：如果它是预算公开文件，'
+                               '请在“单位”一栏填写单位全称后再上传'),
     (r'no budget tables', '文件中找不到预算表格（表1…表10）或“万元”数字，这可能不是预算公开文件'),
     (r'same name', '这一批里有两个同名文件，请改名后再上传'),
-    (r'is already loaded from (\S+);', '同一单位同一年度的预算公开已经载入（{0}）；如果这份是替换它的，请勾选“替换同一单位同一年度的已有文件”'),
-    (r'is also in (\S+) in this batch', '这一批里另一个文件（{0}）是同一单位同一年度的预算公开，一次只能上传一份'),
+    (r'already loaded as (\S+) \(the same content\)', '内容完全相同的文件已经载入（{0}），无需再上传'),
+    (r'is already loaded from ([^;]+);', '同一单位同一年度的预算公开已经载入（{0}），这份文件与它印有同一张表或数字不一致，'
+                                       '是另一个版本；如果这份是替换它的，请勾选“替换同一单位同一年度的已有文件”'),
+    (r'is also in (\S+) in this batch', '这一批里另一个文件（{0}）是同一单位同一年度的预算公开，两份印有同一张表或数字不一致，'
+                                        '是两个版本而不是一份公开的两部分；请只上传其中一份'),
     (r'line is ([\d,]+) characters long', '有一行长达{0}个字符，超过上限；请按段落或表格行重新导出'),
     (r'unpacks to|zip bomb', '文件解压后过大（可能是压缩炸弹），请从 Word/Excel 重新保存'),
     (r'this is (a folder|a FIFO|a device|not a regular file)', '这不是普通文件，请上传导出的文件本身'),
@@ -171,6 +175,42 @@ def save_upload(name: str, data: bytes, folder: Path) -> Path:
         target = folder / f'{stem}_{n}{suffix}'
     target.write_bytes(data)
     return target
+
+
+def ingest_uploads(uploads: list[tuple[str, bytes]], folder: Path, store: FactStore, declared=None,
+                   **options):
+    """Store what can be stored of several uploaded files: (report, refused uploads as errors). Each upload is
+    checked and saved under a safe name; a file refused (by the check or by ingest) is deleted again."""
+    from index.pipeline import IngestReport, ingest_paths
+    saved, refused = [], []
+    for name, data in uploads:
+        try:
+            saved.append(save_upload(name, data, folder))
+        except IngestError as error:
+            refused.append(error)
+    try:
+        report = ingest_paths(saved, store, declared=declared, **options) if saved else IngestReport()
+    except BaseException:              # a full disk, a read-only store: no file is left behind unless it is stored
+        _drop_unstored(saved, {str(Path(d.path)) for d in store.documents()})
+        raise
+    _drop_unstored(saved, {o.path for o in report.outcomes})
+    return IngestReport(report.outcomes, refused + report.refused)
+
+
+def _drop_unstored(saved: list[Path], kept: set[str]) -> None:
+    for path in saved:
+        if str(path) not in kept and str(path.resolve()) not in kept:
+            path.unlink(missing_ok=True)
+
+
+def parse_year(text: str) -> int | None:
+    """The year typed in an upload form: empty, or four digits 1990-2100; ValueError naming the allowed ones."""
+    text = (text or '').strip().rstrip('年')
+    if not text:
+        return None
+    if not text.isdigit() or not 1990 <= int(text) <= 2100:
+        raise ValueError(f'年度“{text}”不对：请填写四位年份，例如 2026（1990—2100），或留空')
+    return int(text)
 
 
 def example_questions(documents, limit: int = 5) -> list[str]:

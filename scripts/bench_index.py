@@ -43,7 +43,7 @@ def main() -> None:
         store = FactStore(settings.facts_db)
         vectors = open_vectors(settings)
         started = time.perf_counter()
-        ingest_paths([REPO / 'data' / 'samples'], store, vectors=vectors)
+        assert not ingest_paths([REPO / 'data' / 'samples'], store, vectors=vectors).refused
         build = time.perf_counter() - started
         chunks = store.chunks()
         texts = [c.embed_text for c in chunks]
@@ -61,7 +61,7 @@ def main() -> None:
         print(f'raw model throughput   {raw:.1f} texts/s on 200 chunk texts; '
               f'pipeline {embedder.embedded / build:.1f} texts/s over the build')
         started = time.perf_counter()
-        ingest_paths([REPO / 'data' / 'samples'], store, vectors=vectors)
+        assert not ingest_paths([REPO / 'data' / 'samples'], store, vectors=vectors).refused
         print(f're-ingest, unchanged   {time.perf_counter() - started:.2f}s')
         engine = HybridSearch.open(store, vectors)
         ctx = Context.from_store(store, search=engine.search)

@@ -72,7 +72,8 @@ def ingest(folder: Path, data_dir: Path, vectors: bool) -> float:
                                   'BUDGETQA_EMBEDDING_CACHE': str(data_dir.parent / 'embeddings.db')})
     store = FactStore(settings.facts_db)
     started = time.perf_counter()
-    ingest_paths([folder], store, vectors=open_vectors(settings) if vectors else None)
+    refused = ingest_paths([folder], store, vectors=open_vectors(settings) if vectors else None).refused
+    assert not refused, refused
     return time.perf_counter() - started
 
 

@@ -54,7 +54,7 @@ def sample_index(tmp_path_factory):
     from index.runtime import open_vectors
     settings = index_settings(tmp_path_factory.mktemp('index'))
     store = FactStore(settings.facts_db)
-    ingest_paths([SAMPLES], store, vectors=open_vectors(settings))
+    assert not ingest_paths([SAMPLES], store, vectors=open_vectors(settings)).refused
     return settings
 
 
@@ -64,7 +64,7 @@ def facts_store(tmp_path_factory):
     from index.facts_store import FactStore
     from index.pipeline import ingest_paths
     store = FactStore(tmp_path_factory.mktemp('facts') / 'facts.db')
-    ingest_paths([SAMPLES], store)
+    assert not ingest_paths([SAMPLES], store).refused
     return store
 
 

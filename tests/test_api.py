@@ -119,6 +119,22 @@ def test_a_bad_upload_is_refused_and_nothing_is_stored(api):
     assert not list(settings.uploads_dir.glob('budget*')) if settings.uploads_dir.exists() else True
 
 
+def test_an_upload_of_several_files_stores_the_good_ones_and_lists_the_refused(api):
+    client, token, settings = api
+    anonymous = '\n'.join(line for line in GOOD_TEXT().replace('克孜勒苏柯尔克孜自治州人民政府办公室', '本单位').splitlines()
+                          if not line.startswith('编制单位'))
+    files = [('file', ('noorg.txt', anonymous.encode(), 'text/plain')),
+             ('file', ('budget.exe', b'MZ\x90', 'application/octet-stream'))]
+    reply = client.post('/documents', files=files, data={'org': '乌恰县人民政府办公室', 'year': '2024'},
+                        headers={'Authorization': f'Bearer {token}'})
+    assert reply.status_code == 200, reply.text
+    body = reply.json()
+    assert [(d['doc'], d['org'], d['year']) for d in body['documents']] == [('noorg.txt', '乌恰县人民政府办公室', 2024)]
+    assert [r['file'] for r in body['refused']] == ['budget.exe'] and '不支持' in body['refused'][0]['message']
+    assert not list(settings.uploads_dir.glob('budget*'))
+    assert client.delete('/documents/noorg.txt', headers={'Authorization': f'Bearer {token}'}).status_code == 200
+
+
 def test_parallel_requests_are_answered_without_errors(api):
     client, _, _ = api
     questions = ['州政府办2024年三公经费是多少', '克州工信局2025年三公经费是多少', '昌吉州工信局2023年三公经费是多少'] * 4

@@ -214,6 +214,27 @@ def test_removal_deletes_the_uploaded_file_and_old_answers_say_source_removed(mo
     assert '来源已删除' in texts(at)
 
 
+def test_upload_of_two_files_stores_the_good_one_and_lists_the_refused_one(monkeypatch, own_store):
+    from index.facts_store import FactStore
+    from qa.admin import hash_password
+    at = start(monkeypatch, own_store, BUDGETQA_ADMIN_PASSWORD_HASH=hash_password(PASSWORD))
+    at.sidebar.text_input(key='admin_password').set_value(PASSWORD)
+    at.sidebar.button[0].click().run()
+    good = (SAMPLES / '002_220f206dadf5e393.txt').read_text(encoding='utf-8')
+    good = good.replace('克孜勒苏柯尔克孜自治州人民政府办公室', '阿图什市人民政府办公室').encode()
+    at.sidebar.file_uploader(key='uploads').set_value([('atushi.txt', good, 'text/plain'),
+                                                       ('notes.txt', '会议纪要\n今天开会。\n'.encode(), 'text/plain')])
+    at.sidebar.text_input(key='upload_year').set_value('2024')
+    at.run()
+    at.sidebar.button(key='do_upload').click().run()
+    assert not at.exception, at.exception
+    assert 'atushi.txt：阿图什市人民政府办公室 2024年' in '\n'.join(s.value for s in at.sidebar.success).replace('\\', '')
+    refused = '\n'.join(e.value for e in at.sidebar.error).replace('\\', '')
+    assert '1 个文件没有读取；其余文件已读取' in refused and 'notes.txt' in refused and '“单位”一栏' in refused
+    assert 'atushi.txt' in {d.doc for d in FactStore(own_store.facts_db).documents()}
+    assert sorted(p.name for p in own_store.uploads_dir.iterdir()) == ['atushi.txt']
+
+
 def test_feedback_is_stored_with_question_plan_and_sources_and_exported(monkeypatch, own_store):
     from conftest import run_cli
     at = start(monkeypatch, own_store)

@@ -94,22 +94,43 @@ def _empty_folder(folder):
     return folder / 'emptydir'
 
 
-@pytest.mark.parametrize('make_bad, message', [
+BAD_INPUTS = [
     (lambda folder: folder / 'missing.txt', 'no such file or folder'),
     (_empty_folder, 'folder has no documents'),
     (_file('empty.txt', b''), 'file is empty'),
     (_file('binary.txt', b'\x89PNG\r\n\x00\x00'), 'binary data'),
     (_file('mixed.txt', '预算\n'.encode() + b'\xff\xfe\xfa\x81\xff'), 'neither UTF-8 nor GBK'),
     (_file('notes.txt', '会议纪要\n今天开会。\n'.encode()), 'no organisation found'),
-], ids=['missing', 'empty-folder', 'empty-file', 'binary', 'undecodable', 'not-a-budget'])
-def test_bad_input_exits_2_names_the_file_and_changes_nothing(ingested, tmp_path, make_bad, message):
+]
+BAD_IDS = ['missing', 'empty-folder', 'empty-file', 'binary', 'undecodable', 'not-a-budget']
+
+
+@pytest.mark.parametrize('make_bad, message', BAD_INPUTS, ids=BAD_IDS)
+def test_a_bad_file_in_a_batch_is_refused_with_why_and_the_others_are_stored(tmp_path, make_bad, message):
+    data_dir = tmp_path / 'data'
+    bad = make_bad(tmp_path)
+    good = SAMPLES / '000_f62fb37ef8e53f88.txt'
+    result = run_cli('ingest', '--no-vectors', str(good), str(bad), data_dir=data_dir)
+    assert result.returncode == 2, result.stderr
+    assert '1 documents (1 ingested, 0 unchanged, 1 refused)' in result.stdout
+    refused = result.stderr[result.stderr.index('refused 1 file(s):'):]
+    assert bad.name in refused and message in refused and 'Traceback' not in result.stderr
+    assert 'stored: 000_f62fb37ef8e53f88.txt' in result.stderr and 'the other files were stored' in refused
+    assert [doc for doc, _ in stored(data_dir)[0]] == [good.name]
+
+
+@pytest.mark.parametrize('make_bad, message', [BAD_INPUTS[0], BAD_INPUTS[-1]], ids=[BAD_IDS[0], BAD_IDS[-1]])
+def test_all_or_nothing_stores_nothing_if_one_file_is_bad(ingested, tmp_path, make_bad, message):
     data_dir, _ = ingested
     before = stored(data_dir)
     bad = make_bad(tmp_path)
-    result = run_cli('ingest', str(SAMPLES / '000_f62fb37ef8e53f88.txt'), str(bad), data_dir=data_dir)
+    changed = tmp_path / '002_220f206dadf5e393.txt'      # a good file that would otherwise replace its facts
+    changed.write_text((SAMPLES / changed.name).read_text(encoding='utf-8').replace('公用经费 191.06 万元',
+                                                                                    '公用经费 191.07 万元'), encoding='utf-8')
+    result = run_cli('ingest', '--no-vectors', '--all-or-nothing', str(changed), str(bad), data_dir=data_dir)
     assert result.returncode == 2
     assert bad.name in result.stderr and message in result.stderr
-    assert 'nothing was stored' in result.stderr
+    assert 'nothing was stored (--all-or-nothing)' in result.stderr
     assert stored(data_dir) == before
 
 

@@ -138,13 +138,26 @@ def test_a_second_disclosure_for_the_same_organisation_and_year_is_refused_unles
     assert documents[0]['added_by'].endswith('（命令行）')
 
 
-def test_two_files_for_one_organisation_year_in_one_batch_are_refused(tmp_path):
+def test_a_copy_under_another_name_is_refused_and_the_original_stored(tmp_path):
     data_dir = tmp_path / 'data'
     copy = tmp_path / 'copy.txt'
     shutil.copy(GOOD, copy)
     result = run_cli('ingest', '--no-vectors', str(GOOD), str(copy), data_dir=data_dir)
-    assert result.returncode == 2 and 'in this batch' in result.stderr
-    assert run_cli('documents', data_dir=data_dir).stdout == ''
+    assert result.returncode == 2 and 'copy.txt: already loaded as 002_220f206dadf5e393.txt' in result.stderr
+    documents = run_cli('documents', '--format', 'json', data_dir=data_dir).stdout.splitlines()
+    assert [json.loads(line)['doc'] for line in documents] == [GOOD.name]
+    refused(data_dir, copy, 'already loaded as 002_220f206dadf5e393.txt')
+
+
+def test_two_versions_of_one_disclosure_in_one_batch_the_second_is_refused(tmp_path):
+    data_dir = tmp_path / 'data'
+    forged = tmp_path / 'forged.txt'
+    forged.write_text(GOOD.read_text(encoding='utf-8').replace('61', '99'), encoding='utf-8')
+    result = run_cli('ingest', '--no-vectors', str(GOOD), str(forged), data_dir=data_dir)
+    assert result.returncode == 2, result.stderr
+    assert 'is also in 002_220f206dadf5e393.txt in this batch, and both print the table' in result.stderr
+    documents = run_cli('documents', '--format', 'json', data_dir=data_dir).stdout.splitlines()
+    assert [json.loads(line)['doc'] for line in documents] == [GOOD.name]
 
 
 # ---- instructions inside a document -----------------------------------------------------------

@@ -121,5 +121,5 @@ def test_reingesting_unchanged_documents_embeds_nothing(tmp_path):
     vectors = open_vectors(settings)
     ingest_paths([SAMPLES / '002_220f206dadf5e393.txt'], store, vectors=vectors)
     before = vectors.embeddings.embedded
-    outcome = ingest_paths([SAMPLES / '002_220f206dadf5e393.txt'], store, vectors=vectors)
+    outcome = ingest_paths([SAMPLES / '002_220f206dadf5e393.txt'], store, vectors=vectors).outcomes
     assert outcome[0].status == 'unchanged' and vectors.embeddings.embedded == before

@@ -76,7 +76,7 @@ def test_adding_documents_to_a_large_store_costs_what_they_cost(large, tmp_path)
         (more / f'new_{i}_{sample.name}').write_text(text, encoding='utf-8')
     ctx = Context.from_store(store)
     started = time.perf_counter()
-    outcomes = ingest_paths([more, root / 'corpus'], store)
+    outcomes = ingest_paths([more, root / 'corpus'], store).outcomes
     assert sum(o.status == 'ingested' for o in outcomes) == 2
     assert sum(o.status == 'unchanged' for o in outcomes) == COPIES
     assert time.perf_counter() - started < 30
