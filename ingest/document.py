@@ -9,6 +9,7 @@ writes nothing; storing is the index stage's job.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from .blocks import split_blocks
@@ -26,6 +27,7 @@ from .tables import read_tables
 from .units import read_units
 
 STANDARD_TABLES = tuple(range(1, 11))
+GRAND_TOTAL = re.compile(r'(收入|支出|收支)(总计|合计)')   # not 本年收入合计: that leaves out 上年结转
 
 
 def parse_document(path: Path, extra_aliases: dict[str, list[str]] | None = None,
@@ -143,6 +145,8 @@ def _unit(table: Table, row) -> str:
 def _table_item(table: Table, row, cell) -> str:
     if table.kind == '三公经费表':
         return sangong_item(table.title, row.label, cell.column)
+    if table.kind in ('收支总表', '财政拨款收支总表') and GRAND_TOTAL.fullmatch(re.sub(r'\s', '', row.label)):
+        return '收支总预算' if table.kind == '收支总表' else '财政拨款收支总预算'
     if table.kind == 't10':
         return '三公经费' if row.label == '合计' else row.label
     if table.kind in ('performance', 'overall_performance'):

@@ -192,7 +192,7 @@ def fact_entry(f: BudgetFact, subjects_known: frozenset = frozenset(), parents: 
     aspect = _aspect(f)
     parent = _parent(f, parents or {})
     subject = _without_org(_subject(f, aspect), f.org)
-    if f.source == 'table' and TOTAL_ROW.match(name_key(f.row)) and aspect and f.table_no != 10:
+    if f.source == 'table' and TOTAL_ROW.match(name_key(f.row)) and aspect and f.table_no != 10 and not f.item:
         subject, aspect = aspect, ''           # 表6 合计 × 人员经费 is the table's 人员经费
     where = f.table_title if f.source == 'table' else (f.section.split(' > ')[-1] if f.section else '')
     scope = scope_of(where) if f.source == 'table' or f.section else ALL_FUNDS

@@ -78,10 +78,14 @@ def _kind(title: str) -> str:
     return table_kind(title)
 
 
-def _names(fact) -> str:
-    from qa.catalogue import _leaf
+def _names(fact) -> tuple[str, str]:
+    """The row's and the column's own names: '' for a column whose last heading names no item (预算数, 合计)."""
+    from qa.catalogue import _leaf, generic_words
+    from qa.normalize import name_key
     row = _leaf(fact.row) if '/' in fact.row else fact.row
-    return re.sub(r'^[一二三四五六七八九十\d]+[、.．]', '', re.sub(r'\s', '', row)), _leaf(fact.column)
+    last = fact.column.rsplit('/', 1)[-1]
+    column = '' if not last or name_key(last) in generic_words() else _leaf(fact.column)
+    return re.sub(r'^[一二三四五六七八九十\d]+[、.．]', '', re.sub(r'\s', '', row)), column
 
 
 def expected_figures(facts) -> dict[str, set[Decimal]]:
@@ -94,7 +98,8 @@ def expected_figures(facts) -> dict[str, set[Decimal]]:
         kind = _kind(f.table_title) if f.table_no is None else {1: '收支总表', 3: '支出总表', 10: '三公经费表'}.get(
             f.table_no, '')
         row, column = _names(f)
-        if kind == '收支总表' and re.fullmatch(r'(收入|支出|收支)总计', row):
+        whole = not column
+        if kind == '收支总表' and re.fullmatch(r'(收入|支出|收支)总计', row) and whole:
             out['收支总计'].add(f.value)
         for item in ('基本支出', '项目支出'):
             if kind == '收支总表' and row == item:
@@ -105,7 +110,7 @@ def expected_figures(facts) -> dict[str, set[Decimal]]:
             out['三公经费'].add(f.value)
     if not out['收支总计']:
         out['收支总计'] = {f.value for f in facts if f.source == 'table' and _kind(f.table_title) == '收支总表'
-                        and re.fullmatch(r'(收入|支出|收支)合计', _names(f)[0])}
+                        and re.fullmatch(r'(收入|支出|收支)合计', _names(f)[0]) and not _names(f)[1]}
     return out
 
 
@@ -115,16 +120,19 @@ def _cases():
 
 @pytest.mark.parametrize('name,item', _cases())
 def test_first_questions_are_answered_with_the_figure_the_file_prints(real_store, real_ctx, name, item):
+    """A disclosure in two files (情况说明 + 报表) is one disclosure: the answer may come from either file; a
+    figure the 情况说明 rounds (244.85 for the table's 244.848) is the same figure."""
     from qa.answer import answer
-    facts = real_store.facts(doc=name)
-    expected = expected_figures(facts)[item]
+    info = next(d for d in real_store.documents() if d.doc == name)
+    expected = expected_figures(real_store.facts(doc=name))[item]
     if not expected:
         pytest.skip(f'{name} prints no {item} in its tables')
-    info = next(d for d in real_store.documents() if d.doc == name)
+    parts = [d.doc for d in real_store.documents() if (d.org_key, d.year) == (info.org_key, info.year)]
     result = answer(f'{info.org}{info.year}年{item}是多少', real_ctx)
     assert result.status == 'answered', result.answer
     value = Decimal(str(result.value).replace(',', ''))
-    assert value in expected, (result.answer, expected)
-    pages = {real_store.page_of(name, f.line_start) for f in facts if f.value == value}
-    cited = {c.page for c in result.citations if c.doc == name}
-    assert cited & pages, (result.answer, cited, pages)
+    assert any(abs(value - e) < Decimal('0.005') for e in expected), (result.answer, expected)
+    printed = {(doc, real_store.page_of(doc, f.line_start)) for doc in parts for f in real_store.facts(doc=doc)
+               if f.value == value}
+    cited = {(c.doc, c.page) for c in result.citations}
+    assert cited & printed, (result.answer, cited, printed)
