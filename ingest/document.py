@@ -71,7 +71,7 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
         example = f'; line {garbled[0][0]} has "{garbled[0][1]}"' if garbled else ''
         raise IngestError(source.name, 'no readable amount: the tables hold no number and no sentence gives one'
                                        f'{example}. This is not a usable disclosure; export it again from the original')
-    warnings += _warnings(tables, statements)
+    warnings += _warnings(tables, statements) + _scanned_pages(source)
     warnings += [f'line {n}: "{text}" is not a readable amount; left out' for n, text in garbled]
     warnings += [f'line {s.line_start}: text addressed to a reader or a model ("{s.text[:60]}"); kept as text, '
                  'no figures read from it' for s in flagged]
@@ -107,6 +107,19 @@ def _by_structure(lines: list[str], template_tables: list[Table]) -> list[Table]
     forms = [t for t in template_tables if t.kind in ('performance', 'overall_performance')]
     grids = read_grids(lines, tuple((t.line_start, t.line_end) for t in forms))
     return sorted(forms + grids, key=lambda t: t.line_start)
+
+
+def _scanned_pages(source: SourceText) -> list[str]:
+    """PDF pages with no text layer: named, so the user knows which pages need OCR."""
+    if not source.pages:
+        return []
+    with_text = {page for page, line in zip(source.pages, source.lines) if line.strip()}
+    blank = sorted(set(source.pages) - with_text)
+    if not blank:
+        return []
+    listed = ', '.join(str(p) for p in blank[:20]) + (' …' if len(blank) > 20 else '')
+    return [f'page {listed}: no text (a scan, or a blank page); not read. If it is a scan, run OCR on the file (e.g. ocrmypdf) to read '
+            f'{"them" if len(blank) > 1 else "it"}']
 
 
 def _has_budget_prose(lines: list[str]) -> bool:

@@ -103,7 +103,8 @@ def pdf_lines(path: Path) -> tuple[list[str], list[int]]:
     try:
         with pdf:
             for number, page in enumerate(pdf.pages, 1):
-                for text in _page_lines(page):
+                page_lines = _page_lines(page) or ['']     # a page without text keeps one empty line: a scanned
+                for text in page_lines:                    # page is reported by its number, not lost
                     lines.append(text)
                     pages.append(number)
                     characters += len(text.strip())

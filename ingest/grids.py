@@ -33,6 +33,7 @@ CODE_LABEL = re.compile(r'^(\d{3,9})\s*[-－—:：\s]\s*(\S.*)$')
 SENTENCE = re.compile(r'[。；;，,]\S')
 NUMBER_ONLY = re.compile(r'^[\u4e00-\u9fff]{0,2}\s*\d{0,3}\s*表\s*[\d一二三四五六七八九十]{0,4}[:：]?$')
 SPACED = re.compile(r'(?<=[\u4e00-\u9fff])\s+(?=[\u4e00-\u9fff])')
+NUMBERING_MARK = re.compile(r'^[*＊#甲乙丙丁]+$')
 PAGE_MARK = re.compile(r'^[-—–\s\d第页/共]*$')
 CODE_HEADERS = ('编码', '代码', '科目编码')
 CODE_LEVELS = ('类', '款', '项')
@@ -191,6 +192,8 @@ def build_grid_table(grid: Grid) -> Table | None:
         rows = rows[1:]
     first = _first_data_row([cells for _, cells in rows])
     header, data = rows[:first], rows[first:]
+    repeated = {_signature(cells) for _, cells in header}
+    data = [(line, cells) for line, cells in data if _signature(cells) not in repeated]   # header printed again
     for _, cells in header:                             # '金额单位：万元' in a header cell
         unit = unit or next((_unit_of(c) for c in cells if _unit_of(c)), '')
     header = [(line, cells) for line, cells in header if not _meta_row(cells) and not _column_numbers(cells)]
@@ -247,7 +250,8 @@ def _column_numbers(cells: list[str]) -> bool:
         return True
     digits = [c for c in numbers if c.isdigit()]
     others = [c for c in numbers if not c.isdigit()]
-    return len(digits) >= 3 and len(others) <= 2 and all(len(c) <= 2 for c in others) and \
+    marked = bool(others) and all(NUMBERING_MARK.match(c) for c in others)
+    return len(digits) >= (2 if marked else 3) and len(others) <= 2 and all(len(c) <= 2 for c in others) and \
         [int(d) for d in digits] == list(range(int(digits[0]), int(digits[0]) + len(digits)))
 
 
