@@ -63,6 +63,7 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     checks = [c for t in tables for c in table_checks(t) + grid_checks(t)]
     facts = _table_facts(source.name, org, year, tables, checks) + _text_facts(source.name, org, year, text_facts)
     statements += _empty_table_statements(tables) + _blank_row_statements(tables)
+    statements, apart = _figures_printed_apart(lines, statements)
     statements += read_glossary(lines) + read_units(lines)
     flagged = [Statement('suspicious_text', '可疑文字', text[:300], n, n) for n, text in flagged]
     statements += flagged
@@ -71,7 +72,7 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
         example = f'; line {garbled[0][0]} has "{garbled[0][1]}"' if garbled else ''
         raise IngestError(source.name, 'no readable amount: the tables hold no number and no sentence gives one'
                                        f'{example}. This is not a usable disclosure; export it again from the original')
-    warnings += _warnings(tables, statements) + _scanned_pages(source)
+    warnings += _warnings(tables, statements) + _scanned_pages(source) + apart
     warnings += [f'line {n}: "{text}" is not a readable amount; left out' for n, text in garbled]
     warnings += [f'line {s.line_start}: text addressed to a reader or a model ("{s.text[:60]}"); kept as text, '
                  'no figures read from it' for s in flagged]
@@ -107,6 +108,21 @@ def _by_structure(lines: list[str], template_tables: list[Table]) -> list[Table]
     forms = [t for t in template_tables if t.kind in ('performance', 'overall_performance')]
     grids = read_grids(lines, tuple((t.line_start, t.line_end) for t in forms))
     return sorted(forms + grids, key=lambda t: t.line_start)
+
+
+def _figures_printed_apart(lines: list[str], statements: list[Statement]) -> tuple[list[Statement], list[str]]:
+    """Some PDFs print the figures of a sentence on a line of their own ('年初预算数 万元' over ':2026 174,900.64 ,'):
+    their '… 万元' is not a template left unfilled. Such statements are dropped, and the lines named."""
+    apart = {n for n, line in enumerate(lines, 1) if '\t' not in line and re.search(r'\d', line)
+             and not re.search(r'[\u4e00-\u9fff]', line)}
+    amounts = sorted(n for n in apart if re.search(r'\d[\d,]*\.\d', lines[n - 1]))
+    if len(amounts) < 3:
+        return statements, []
+    kept = [s for s in statements if not (s.kind == 'template_unfilled' and
+                                          {s.line_start - 1, s.line_start + 1, s.line_end + 1} & apart)]
+    first, last = amounts[0], amounts[-1]
+    return kept, [f'lines {first}-{last}: lines that hold only figures, printed apart from their words '
+                  '(the PDF places them on their own line); figures of that prose are not read, the tables are']
 
 
 def _scanned_pages(source: SourceText) -> list[str]:

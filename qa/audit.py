@@ -146,9 +146,14 @@ def _table_arithmetic(store: FactStore, doc: _Doc) -> list[Finding]:
         figures = f'表中印的是 {format_amount(expected)}，各部分相加为 {format_amount(actual)}，相差 {format_amount(actual - expected)}'
         if c['kind'] == 'incomplete':
             figures = f'一侧没有填写：印出的合计 {format_amount(expected)}，各部分 {format_amount(actual)}'
-        out.append(Finding(doc.info.doc, 'table_arithmetic', c['severity'], f'表{c["table_no"]} {c["subject"]}：{c["name"]}',
+        out.append(Finding(doc.info.doc, 'table_arithmetic', c['severity'], f'{_table_name(c["table_no"])}{c["subject"]}：{c["name"]}',
                            figures, (doc.cite_lines(c['line_start'], c['line_end'], c['table_no']),)))
     return out
+
+
+def _table_name(number: int | None) -> str:
+    """'表3 ' for the standard template's tables; a table read by its structure has its title in the subject."""
+    return f'表{number} ' if number else ''
 
 
 def _pair(doc: _Doc, kind: str, title: str, a: BudgetFact | None, b: BudgetFact | None,

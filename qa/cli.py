@@ -228,9 +228,8 @@ def _advance(bar, done: int, total: int) -> None:
 def format_summary(doc: str, status: str, s: dict) -> str:
     failed = s.get('checks_failed', {})
     lines = [f"{doc}  [{status}]",
-             f"  {s.get('org')}  {s.get('year')}  ({s.get('encoding')})",
-             f"  tables found {_nums(s.get('tables_found'))}; empty {_nums(s.get('tables_empty'))}; "
-             f"missing {_nums(s.get('tables_missing'))}; 绩效目标表 {s.get('performance_tables', 0)}",
+             f"  {s.get('org')}  {s.get('year')}  {s.get('kind', '预算')}  ({s.get('encoding')})",
+             _tables_line(s),
              f"  facts {s.get('facts')} ({s.get('table_facts')} from tables, {s.get('text_facts')} from text), "
              f"chunks {s.get('chunks', '-')}; parse {s.get('parse_seconds', 0)}s, chunk {s.get('chunk_seconds', 0)}s; "
              f"checks {s.get('checks')}, failed: {failed.get('contradiction', 0)} contradictions, "
@@ -241,6 +240,18 @@ def format_summary(doc: str, status: str, s: dict) -> str:
     if len(warnings) > 12:
         lines.append(f'  … {len(warnings) - 12} more warnings')
     return '\n'.join(lines)
+
+
+def _tables_line(s: dict) -> str:
+    """The standard template's tables by number; any other document's tables by the kind their titles name."""
+    read = s.get('tables_read') or []
+    if read and not s.get('tables_found'):
+        kinds = [k for k, _ in read if k != 'other']
+        others = len(read) - len(kinds)
+        return (f"  tables read {len(read)}: {', '.join(dict.fromkeys(kinds)) or '-'}"
+                f"{f' and {others} of no known kind' if others else ''}")
+    return (f"  tables found {_nums(s.get('tables_found'))}; empty {_nums(s.get('tables_empty'))}; "
+            f"missing {_nums(s.get('tables_missing'))}; 绩效目标表 {s.get('performance_tables', 0)}")
 
 
 def _nums(numbers) -> str:
