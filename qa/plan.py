@@ -262,7 +262,7 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
     text = _blanked(norm, quoted)[start:end]          # cue words count outside quoted names only
     outside = ((0, start),) + tuple(masked) + ((end, len(norm)),)
     units, shown = units_asked(text)
-    scope = _scope_asked(text)
+    scope = _scope_asked(_blanked(norm, tuple(quoted) + tuple(masked))[start:end])   # not 财政 of 财政局
     if not base.orgs and not preferred and len(docs) > GLOBAL_LIMIT:
         reading = _read_everywhere(norm, text, docs, ctx, outside, clause, places, scope=scope, units=units,
                                    quoted=tuple(quoted))

@@ -203,7 +203,10 @@ def absence(draft: Draft, entry: Entry, others: list[Entry] = ()) -> str:
 
 
 def in_unit(value: Decimal, unit: str, asked: str) -> str:
-    """'（即100,000元）' when a question asks in 元 or 亿元 and the document prints 万元."""
+    """'（即100,000元）' when a question asks in 元 or 亿元 and the document prints 万元; '（即19,577.43万元）' for a
+    figure a table prints in 元 when the question does not ask for 元 (exact: no rounding)."""
+    if unit == '元' and asked != '元':
+        return f'（即{format_amount((value / 10000).normalize())}万元）'
     if unit != '万元' or asked not in ('元', '亿元'):
         return ''
     converted = value * 10000 if asked == '元' else value / 10000
