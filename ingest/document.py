@@ -10,6 +10,7 @@ writes nothing; storing is the index stage's job.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 
 from .blocks import split_blocks
@@ -61,6 +62,9 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     blocks += [Block('table', t.title, t.line_start, t.line_end, (), t.number) for t in tables]
     text_facts, statements = read_narrative(blocks)
     checks = [c for t in tables for c in table_checks(t) + grid_checks(t)]
+    if _figures_printed_apart(lines, [])[1]:        # digits placed off their words: a row may lose its figures
+        checks = [replace(c, kind='unsure') if c.severity == 'contradiction' and c.table_no is None else c
+                  for c in checks]
     facts = _table_facts(source.name, org, year, tables, checks) + _text_facts(source.name, org, year, text_facts)
     statements += _empty_table_statements(tables) + _blank_row_statements(tables)
     statements, apart = _figures_printed_apart(lines, statements)

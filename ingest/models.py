@@ -80,7 +80,7 @@ class Check:
     ok: bool
     line_start: int
     line_end: int
-    kind: str = 'row'            # 'row' | 'column' | 'incomplete' | 'cross' | 'text'
+    kind: str = 'row'            # 'row' | 'column' | 'incomplete' | 'cross' | 'text' | 'unsure' (read, not printed?)
     rows: tuple[int, ...] = ()   # first lines of the rows it reads
     columns: tuple[str, ...] = ()
     rounding: Decimal = Decimal('0.05')   # a difference up to this is rounding (0.05 万元; a few 元 in a 元 table)
@@ -93,7 +93,7 @@ class Check:
     def severity(self) -> str:
         if self.ok:
             return 'ok'
-        if self.kind == 'incomplete':
+        if self.kind in ('incomplete', 'unsure'):
             return 'completeness'
         return 'rounding' if abs(self.diff) <= self.rounding else 'contradiction'
 

@@ -146,6 +146,9 @@ def _table_arithmetic(store: FactStore, doc: _Doc) -> list[Finding]:
         figures = f'表中印的是 {format_amount(expected)}，各部分相加为 {format_amount(actual)}，相差 {format_amount(actual - expected)}'
         if c['kind'] == 'incomplete':
             figures = f'一侧没有填写：印出的合计 {format_amount(expected)}，各部分 {format_amount(actual)}'
+        if c['kind'] == 'unsure':
+            figures = (f'可能是读取错位，不一定是文件的矛盾：这份PDF把数字印在文字之外的位置，一行的数字可能落到别处。'
+                       f'印出的合计 {format_amount(expected)}，读到的各部分 {format_amount(actual)}，请核对原文')
         out.append(Finding(doc.info.doc, 'table_arithmetic', c['severity'], f'{_table_name(c["table_no"])}{c["subject"]}：{c["name"]}',
                            figures, (doc.cite_lines(c['line_start'], c['line_end'], c['table_no']),)))
     return out
