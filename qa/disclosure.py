@@ -11,7 +11,7 @@ say reads, per organisation and year, the 预算 when one is loaded, else the �
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ingest.vocabulary import vocabulary_table
@@ -53,21 +53,21 @@ class Choice:
     docs: list
     kind: str                                  # for the plan: '' when no 决算 is read nor loaded beside a 预算
     also: tuple[str, ...] = ()                 # '克州工信局2024年的决算': loaded too, not read
-    held: dict = None                          # organisation key -> {(year, kind)} of the documents in scope
+    held: dict = field(default_factory=dict)   # organisation key -> {(year, kind)} of the documents in scope
     asked: str = ''
 
     def lacking(self, keys: tuple[str, ...]) -> tuple[str, ...]:
         """The named organisations none of whose documents in scope is of the kind asked."""
         return tuple(k for k in keys if k in self.held and not any(d.org_key == k for d in self.docs))
 
-    def refusal(self, key: str = '', org: str = '') -> str:
+    def refusal(self, key: str) -> str:
         """Why the question is refused: for a named organisation, which of its disclosures are loaded."""
-        if not key:
+        if key not in self.held:
             have = '、'.join(sorted({k for kinds in self.held.values() for _, k in kinds}))
             return f'已载入的文件中没有{self.asked}，只载入了{have}'
         held = sorted(self.held[key])
         have = '、'.join(f'{y}年的{k}' for y, k in held)
-        return f'已载入的文件中没有{org}{"、".join(sorted({f"{y}年" for y, _ in held}))}的{self.asked}，只载入了{have}'
+        return f'已载入的文件中没有{key}{"、".join(sorted({f"{y}年" for y, _ in held}))}的{self.asked}，只载入了{have}'
 
 
 def choose(docs: list, asked: str = '') -> Choice:
@@ -81,7 +81,7 @@ def choose(docs: list, asked: str = '') -> Choice:
         kind = asked or (DEFAULT if DEFAULT in kinds else next(iter(kinds)))
         chosen += [d for d in group if kind_of(d) == kind]
         if not asked and len(kinds) > 1:
-            also += [f'{group[0].org}{year}年的{k}' for k in sorted(kinds - {kind})]
+            also += [f'{group[0].org_key}{year}年的{k}' for k in sorted(kinds - {kind})]
     held = {}
     for d in docs:
         held.setdefault(d.org_key, set()).add((d.year, kind_of(d)))

@@ -235,8 +235,7 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
     lacking = choice.lacking(keys)
     if lacking or (docs and not choice.docs):
         key = (lacking or keys or ('',))[0]
-        org = next((d.org for d in docs if d.org_key == key), '')
-        return replace(base, kind='refuse', reason=choice.refusal(key, org), mention=key, disclosure=choice.asked)
+        return replace(base, kind='refuse', reason=choice.refusal(key), mention=key, disclosure=choice.asked)
     docs = choice.docs
     base = replace(base, disclosure=choice.kind, also_loaded=choice.also)
     parts = []
