@@ -31,6 +31,8 @@ from .facts_store import FactStore
 from .parse_worker import PARSE_MEMORY, PARSE_SECONDS, failed, parse_one, start_worker
 from .vectors import stored_ids
 
+DEFAULT_KIND = '预算'                   # a document stored before kinds were read is a 预算
+
 EMBED_BATCH = 256
 
 
@@ -135,19 +137,20 @@ def _unique_names(files: list[Path], errors: list) -> list[Path]:
 
 
 def _conflicts(store: FactStore, parsed, replace: bool, errors: list) -> tuple[list, dict[str, list[str]]]:
-    """The parsed files to store, and file name -> the stored documents it replaces. Files of one organisation
-    and year (stored, or earlier in this batch) must not print the same table or give one figure two values: such
-    a file is a second version of the disclosure (how a forgery gets in, and answers must never choose between
-    versions by file name), refused with what conflicts unless `replace`, which removes the stored ones."""
+    """The parsed files to store, and file name -> the stored documents it replaces. Files of one organisation,
+    year and kind (stored, or earlier in this batch) must not print the same table or give one figure two values:
+    such a file is a second version of the disclosure (how a forgery gets in, and answers must never choose
+    between versions by file name), refused with what conflicts unless `replace`, which removes the stored ones.
+    A 预算 and a 决算 of one organisation-year are two disclosures: they print the same tables, with other figures."""
     stored: dict[tuple, list[str]] = {}
     for d in store.documents():
-        stored.setdefault((d.org_key, d.year), []).append(d.doc)
-    batch: dict[tuple, list[tuple[str, Path]]] = {}          # org-year -> (file name, spilled) kept so far
+        stored.setdefault((d.org_key, d.year, d.summary.get('kind') or DEFAULT_KIND), []).append(d.doc)
+    batch: dict[tuple, list[tuple[str, Path]]] = {}          # org-year-kind -> (file name, spilled) kept so far
     kept, replaced = [], {}
     for item in parsed:
-        path, spilled, _, key, year = item
-        earlier = batch.get((key, year), []) if year is not None else []
-        others = [doc for doc in stored.get((key, year), []) if doc != path.name] if year is not None else []
+        path, spilled, _, key, year, kind = item
+        earlier = batch.get((key, year, kind), []) if year is not None else []
+        others = [doc for doc in stored.get((key, year, kind), []) if doc != path.name] if year is not None else []
         claims = claims_of(_unspill(spilled)[0]) if earlier or others else None
         clash = next(((name, why) for name, theirs in earlier
                       if (why := claims.conflict(claims_of(_unspill(theirs)[0]))) is not None), None)
@@ -163,7 +166,7 @@ def _conflicts(store: FactStore, parsed, replace: bool, errors: list) -> tuple[l
         else:
             replaced[path.name] = sorted(conflicting)
             kept.append(item)
-            batch.setdefault((key, year), []).append((path.name, spilled))
+            batch.setdefault((key, year, kind), []).append((path.name, spilled))
     return kept, replaced
 
 
@@ -223,7 +226,7 @@ def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, r
     stored = {d.doc: d.summary for d in store.documents()} if unchanged else {}
     outcomes = [IngestOutcome(path.name, str(path), 'unchanged', stored.get(path.name, {})) for path in unchanged]
     removed = []
-    for path, spilled, seconds, _, _ in parsed:
+    for path, spilled, *_ in parsed:
         prepared, summary = _unspill(spilled)
         summary['added_by'] = added_by
         summary['replaces'] = (replaced or {}).get(prepared.name, [])
@@ -260,7 +263,8 @@ def _parse_all(sources, aliases, errors, progress, on_document, total, done, wor
             errors.append(error)
             progress(f'[{done}/{total}] {path.name}: ERROR')
         else:
-            out.append((path, _spill(spill, len(out), prepared, summary), seconds, summary['org_key'], summary['year']))
+            out.append((path, _spill(spill, len(out), prepared, summary), seconds, summary['org_key'], summary['year'],
+                        summary.get('kind') or DEFAULT_KIND))
             rate = (done - (total - len(sources))) / max(time.perf_counter() - started, 1e-9)
             progress(f'[{done}/{total}] {path.name}: parsed in {seconds:.2f}s ({rate:.1f} documents/s)')
         on_document(done, total)

@@ -22,6 +22,7 @@ from .catalogue import canonical, exact_spans, names_for, synonym_classes
 from .normalize import name_key
 from .compose import Draft, clarify, refusal
 from .context import Context
+from .disclosure import labelled
 from .followup import FollowUp, follow_up
 from .gate import gate, verified
 from .llm import with_language_model
@@ -45,6 +46,7 @@ def answer(text: str, ctx: Context, question_id: str | None = None, orgs: tuple[
         result = execute(plan, ctx)
     if ctx.llm is not None and result.verified and result.status == 'answered':
         result = with_language_model(result, ctx.llm, _retriever_for(plan, ctx))
+    result = labelled(result, plan)
     return replace(result, id=question_id, question=text.strip(), plan=_plan_json(plan, asked, orgs))
 
 

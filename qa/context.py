@@ -19,6 +19,7 @@ from index.facts_store import DocumentInfo, FactStore
 from ingest.models import BudgetFact
 
 from .catalogue import Catalogue
+from .disclosure import choose
 from .normalize import normalise
 from .orgs import OrgDirectory
 
@@ -64,6 +65,11 @@ class Context:
 
     def documents_of(self, keys: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[DocumentInfo]:
         return [d for d in self.documents if (not keys or d.org_key in keys) and (not years or d.year in years)]
+
+    def disclosures(self, keys: tuple[str, ...] = (), years: tuple[int, ...] = (), kind: str = '') -> list[DocumentInfo]:
+        """The documents a question reads: of `kind` ('决算', '预算'), or per organisation-year the 预算 when one is
+        loaded, else the 决算 (qa/disclosure.py)."""
+        return choose(self.documents_of(keys, years), kind).docs
 
     def document(self, doc: str) -> DocumentInfo | None:
         return next((d for d in self.documents if d.doc == doc), None)

@@ -2,7 +2,7 @@
 
     result = gate(result, plan, ctx)
 
-- What the question qualifies (人均, 决算, 团组, 局长 …: data/vocabulary/qualifiers.tsv)
+- What the question qualifies (人均, 执行率, 团组, 局长 …: data/vocabulary/qualifiers.tsv)
   must stand in a cited line, or the answer is 文件中没有 with what is stated.
 - The unit asked for (几辆, 多少人) must be the unit of the figure given.
 - Every number of the answer is traced to a cited line or to the formula that

@@ -19,6 +19,7 @@ from functools import lru_cache
 from ingest.vocabulary import vocabulary_table
 
 from .catalogue import canonical, class_members, exact_spans, synonym_classes
+from .disclosure import choose, kind_asked, without_kind_words
 from .normalize import normalise
 from .select import Reading
 from .years import find_years, resolve
@@ -38,6 +39,8 @@ class Plan:
     unit_asked: str = ''
     qualifiers: tuple[str, ...] = ()
     subunit: str = ''
+    disclosure: str = ''                              # '决算' / '预算' when it matters which (qa/disclosure.py)
+    also_loaded: tuple[str, ...] = ()                 # the other disclosure of an organisation-year, not read
     mention: str = ''                                 # an organisation named that is not loaded
     reason: str = ''
     candidates: tuple[str, ...] = ()
@@ -57,8 +60,8 @@ class Plan:
             bits.append('年份：' + '、'.join(str(y) for y in self.years))
         if self.items:
             bits.append('事项：' + '、'.join(self.items))
-        if self.scope:
-            bits.append(f'口径：{self.scope}')
+        if self.scope or self.disclosure:
+            bits.append('口径：' + '、'.join(x for x in (self.disclosure, self.scope) if x))
         if self.units:
             bits.append('单位要求：' + '/'.join(self.units))
         if self.qualifiers:
@@ -71,6 +74,7 @@ class Plan:
         out = {'kind': self.kind, 'orgs': list(self.orgs), 'years': list(self.years), 'items': list(self.items),
                'scope': self.scope, 'units': list(self.units), 'unit_asked': self.unit_asked,
                'qualifiers': list(self.qualifiers), 'subunit': self.subunit, 'reason': self.reason,
+               'disclosure': self.disclosure, 'also_loaded': list(self.also_loaded),
                'describe': self.describe()}
         if self.parts:
             out['parts'] = [p.to_json() for p in self.parts]
@@ -227,6 +231,13 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
         [d for d in ctx.documents_of(scope_keys) if d.year in tied.get(d.org_key, asked_years or (d.year,))]
     if resolution.preferred and not keys:
         docs = docs or ctx.documents_of((), asked_years)
+    choice = choose(docs, kind_asked(_blanked(norm, quoted)))
+    lacking = choice.lacking(keys)
+    if lacking or (docs and not choice.docs):
+        key = (lacking or keys or ('',))[0]
+        return replace(base, kind='refuse', reason=choice.refusal(key), mention=key, disclosure=choice.asked)
+    docs = choice.docs
+    base = replace(base, disclosure=choice.kind, also_loaded=choice.also)
     parts = []
     for start, end in clauses(norm):
         clause_masked = tuple((max(s, start), min(e, end)) for s, e in masked if s < end and e > start)
@@ -270,8 +281,8 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
         reading = read(norm, docs, ctx, outside, clause, places, scope=scope, units=units, quoted=tuple(quoted))
     if scope and _scope_inside_subject(reading, scope):
         reading.scope = scope = ''              # '一般公共预算拨款' names the item; it does not narrow another
-    if preferred and not reading.subject_spans and len(docs) != len(ctx.documents_of((), base.years)):
-        reading = _read_everywhere(norm, text, ctx.documents_of((), base.years), ctx, outside, clause, places,
+    if preferred and not reading.subject_spans and len(docs) != len(ctx.disclosures((), base.years, base.disclosure)):
+        reading = _read_everywhere(norm, text, ctx.disclosures((), base.years, base.disclosure), ctx, outside, clause, places,
                                    scope=scope, units=units, quoted=tuple(quoted))
     items = _items(reading)
     kind = kind_of(text, reading, len(base.orgs), len(base.years), len(items), org_named)
@@ -284,7 +295,7 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
         kind = 'compare'                        # 'A和B的三公经费是多少': each organisation's figure, side by side
     orgs = base.orgs or tuple({d.org_key for d in reading.docs}) if len({d.org_key for d in reading.docs}) == 1 else base.orgs
     return replace(base, kind=kind, question=norm[start:end], orgs=orgs, items=tuple(items), scope=scope, units=units, unit_asked=shown,
-                   qualifiers=qualifiers_in(text), reading=reading)
+                   qualifiers=qualifiers_in(without_kind_words(text)), reading=reading)
 
 
 GLOBAL_LIMIT = 12          # more documents than this, and a question naming none is narrowed by the indexes first

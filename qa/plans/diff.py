@@ -35,7 +35,7 @@ def run(plan: Plan, ctx):
     previous = _previous_year(lead, ctx)
     if previous is not None:
         both = reread(replace(plan, years=(previous, lead.year)), ctx,
-                      ctx.documents_of(plan.orgs or (_key_of(lead, ctx),), (previous, lead.year)))
+                      ctx.disclosures(plan.orgs or (_key_of(lead, ctx),), (previous, lead.year), plan.disclosure))
         return between_years(both, previous, lead.year, ctx)
     draft = Draft(ctx)
     state(draft, lead, plan, ctx, breakdown=False, explanation=False)
