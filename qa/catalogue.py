@@ -162,11 +162,12 @@ def generic_words() -> frozenset:
     return frozenset(name_key(n) for head, others in vocabulary_table('generic_columns') for n in (head,) + others)
 
 
-def _leaf(path: str) -> str:
+def _leaf(path: str, generic: frozenset | None = None) -> str:
     """The last part of a printed header path that names something: '支出预算/基本支出/合计' -> '基本支出'."""
+    generic = generic_words() if generic is None else generic
     for part in reversed([p for p in path.split('/') if p]):
         key = re.sub(r'^\d{4}年(度)?', '', name_key(part))
-        if key and key not in generic_words():
+        if key and key not in generic:
             return part
     return ''
 
@@ -174,11 +175,20 @@ def _leaf(path: str) -> str:
 def _grid_fact(f: BudgetFact) -> BudgetFact:
     """A fact of a table read by its structure, with its row and column reduced to what they name (the printed
     path stays in the citation): a row without a label, or a 小计 row, is its table's or group's total."""
-    row = _leaf(f.row) if '/' in f.row else f.row
-    column = _leaf(f.column)
-    if not row or name_key(row) in generic_words():
+    settled = generic_words() - _budget_words() if '决算' in f.table_title else generic_words()
+    row = _leaf(f.row, settled) if '/' in f.row else f.row
+    column = _leaf(f.column, settled)
+    if not row or name_key(row) in settled:
         row = '合计'
+    if column and f.item and canonical(column) == canonical(f.item):
+        column = ''                               # '“三公”经费/小计' of the 三公经费 is the figure itself
     return replace(f, row=row, column=column or '合计')
+
+
+@lru_cache(maxsize=1)
+def _budget_words() -> frozenset:
+    """In a 决算 table, 预算数 and 年初预算数 name a column of their own: the figure asked is the 决算数."""
+    return frozenset(w for w in generic_words() if '预算' in w)
 
 
 def is_grid_fact(f: BudgetFact) -> bool:

@@ -162,14 +162,17 @@ def top(ranked: list[Candidate], margin: float = 0.35) -> list[Candidate]:
 
 
 def per_document(ranked: list[Candidate], tolerance: float = 1.0) -> list[Candidate]:
-    """The best candidate of each document that explains about as much as the best overall."""
+    """The best candidate of each disclosure (an organisation-year, whose 情况说明 and 报表 may be two files) that
+    explains about as much as the best overall."""
+    from ingest.orgs import org_key
     if not ranked:
         return []
     best, seen, out = ranked[0].score, set(), []
     for c in ranked:
-        if c.entry.doc in seen or c.score < best - tolerance:
+        disclosure = (org_key(c.entry.org), c.entry.year)
+        if disclosure in seen or c.score < best - tolerance:
             continue
-        seen.add(c.entry.doc)
+        seen.add(disclosure)
         out.append(c)
     return sorted(out, key=lambda c: (c.entry.year or 0, c.entry.org))
 
