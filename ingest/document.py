@@ -28,7 +28,7 @@ from .tables import read_tables
 from .units import read_units
 
 STANDARD_TABLES = tuple(range(1, 11))
-GRAND_TOTAL = re.compile(r'(收入|支出|收支)(总计|合计)')   # not 本年收入合计: that leaves out 上年结转
+GRAND_TOTAL = re.compile(r'(收入|支出|收支)?(总计|合计)')   # not 本年收入合计: that leaves out 上年结转
 
 
 def parse_document(path: Path, extra_aliases: dict[str, list[str]] | None = None,

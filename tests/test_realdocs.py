@@ -110,7 +110,7 @@ def expected_figures(facts) -> dict[str, set[Decimal]]:
             out['三公经费'].add(f.value)
     if not out['收支总计']:
         out['收支总计'] = {f.value for f in facts if f.source == 'table' and _kind(f.table_title) == '收支总表'
-                        and re.fullmatch(r'(收入|支出|收支)合计', _names(f)[0]) and not _names(f)[1]}
+                        and re.fullmatch(r'(收入|支出|收支)?合计', _names(f)[0]) and not _names(f)[1]}
     return out
 
 
