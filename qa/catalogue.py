@@ -73,6 +73,8 @@ class Span:
     weight: float
     entry_ids: frozenset = frozenset()   # fuzzy spans belong to the entries whose subject they match …
     project_ids: frozenset = frozenset() # … or whose project they match
+    meant: str = ''                      # a near name: the label a phrase means ('基本薪酬' ≈ '基本工资') …
+    typo: bool = False                   # … or one a phrase misspells by one character ('三工经费')
 
     @property
     def exact(self) -> bool:
@@ -339,6 +341,7 @@ def _context_names(scope: str, part: str, table: int | None, title: str) -> froz
 class Catalogue:
     entries: list[Entry]
     _names: dict[str, set] = field(default_factory=dict)
+    _labels: dict = field(default_factory=dict)
 
     @classmethod
     def build(cls, facts: list[BudgetFact], statements: list[dict], docs: dict[str, tuple[str, int]]) -> 'Catalogue':
@@ -391,7 +394,42 @@ class Catalogue:
         masked = ''.join('\0' if any(s <= i < e for s, e in taken + fuzzy_taken) else c for i, c in enumerate(text))
         fuzzy = [f for f in self._fuzzy_spans(masked, start, end)
                  if not any(x.start <= f.start and f.end <= x.end for x in spans)]   # an exact name reads those words
-        return spans + fuzzy
+        if fuzzy or any(names.get(s.name, set()) & {'subject', 'project'} and start <= s.start < end for s in spans):
+            return spans + fuzzy
+        near = self._near_span(masked, start, end, spans)
+        return spans + ([near] if near else [])
+
+    # ---- near names: one character off, or the same meaning ------------------------------------
+
+    def labels(self) -> dict[str, frozenset]:
+        """The distinct names of the items (2 to 16 characters) -> the entries they name."""
+        if not self._labels:
+            for i, e in enumerate(self.entries):
+                if e.fact is not None and 'general_pattern' in e.fact.flags:
+                    continue
+                for n in e.base_names:
+                    if 2 <= len(n) <= 16 and n not in weak_words():
+                        self._labels.setdefault(n, set()).add(i)
+            self._labels = {n: frozenset(ids) for n, ids in self._labels.items()}
+        return self._labels
+
+    def _near_span(self, masked: str, start: int, end: int, spans: list[Span]) -> Span | None:
+        """Where no name of an item stands in the clause: the words left (organisation, year and asking words
+        taken out) read as a label one character off ('三工经费'), else as the label nearest in meaning."""
+        phrase, at = _item_phrase(masked, start, end)
+        if len(phrase) < 2:
+            return None
+        labels = self.labels()
+        typo = one_off(phrase, labels)
+        if typo:
+            (a, b), label = typo
+            return Span(at + a, at + b, phrase[a:b], float(b - a), labels[label], meant=label, typo=True)
+        if len(phrase) < 3 or _only_weak(phrase) or phrase in labels:
+            return None                            # '有哪些项目' asks for a list; '项目' names no item
+        best = meaning_match(phrase, sorted(labels))
+        if best is None:
+            return None
+        return Span(at, at + len(phrase), phrase, len(best) * 0.9, labels[best], meant=best)
 
     def _fuzzy_spans(self, text: str, start: int, end: int) -> list[Span]:
         """'专项检查费用' for '开展专项检查相关费用', '克州一建退休人员医保项目' for '克州一建退休人员2人医保项目'."""
@@ -526,3 +564,69 @@ def _strong_part(run: str) -> str:
 
 def _only_weak(run: str) -> bool:
     return len(_strong_part(run)) <= 1
+
+
+# ---- near names -------------------------------------------------------------------------------
+
+MEANING_THRESHOLD = 0.90     # cosine (e5 query side) a phrase must reach to mean a label: measured on the question sets
+MEANING_MARGIN = 0.03       # over the nearest label of another item: measured likewise
+FILLER = '的之在了是和与及其中里方面关于有关上'
+
+
+def _item_phrase(masked: str, start: int, end: int) -> tuple[str, int]:
+    """The longest run of words of the clause left unmasked, without filler at either end."""
+    best, at = '', start
+    for m in re.finditer(r'[^\0\s？?，,。；;！!、：:（）()“”"]+', masked[start:end]):
+        run, where = m.group(), start + m.start()
+        stripped = run.lstrip(FILLER)
+        where += len(run) - len(stripped)
+        stripped = stripped.rstrip(FILLER + '吗呢啊')
+        if len(stripped) > len(best):
+            best, at = stripped, where
+    return best, at
+
+
+def one_off(phrase: str, labels) -> tuple[tuple[int, int], str] | None:
+    """A stretch of the phrase that a label of three or more characters misspells by one character, and that
+    label: '三工经费' -> ((0, 4), '三公经费'). The first and last characters must agree; longest first."""
+    found = all_one_off(phrase, labels)
+    return found[0] if found else None
+
+
+def all_one_off(phrase: str, labels) -> list[tuple[tuple[int, int], str]]:
+    found = []
+    for label in labels:
+        n = len(label)
+        if n < 3 or n > len(phrase):
+            continue
+        for a in range(len(phrase) - n + 1):
+            piece = phrase[a:a + n]
+            if piece[0] != label[0] or piece[-1] != label[-1] or piece in labels:
+                continue
+            if sum(x != y for x, y in zip(piece, label)) == 1:
+                found.append((-n, a, label))
+    return [((a, a - n), label) for n, a, label in sorted(found)]
+
+
+_LABEL_VECTORS = None
+
+
+def label_vectors():
+    """The bundled model's vectors of labels, cached in the data directory's embedding cache."""
+    global _LABEL_VECTORS
+    if _LABEL_VECTORS is None:
+        from index.embeddings import LabelVectors
+        from settings import Settings
+        _LABEL_VECTORS = LabelVectors.default(Settings.from_env().embedding_cache_path)
+    return _LABEL_VECTORS
+
+
+def meaning_match(phrase: str, labels: list[str], threshold: float | None = None) -> str | None:
+    """The label nearest in meaning to a phrase, if near enough."""
+    ranked = label_vectors().nearest(phrase, labels, k=12)
+    if not ranked:
+        return None
+    threshold = MEANING_THRESHOLD if threshold is None else threshold
+    best = ranked[0]
+    second = next((sim for sim, label in ranked[1:] if canonical(label) != canonical(best[1])), 0.0)
+    return best[1] if best[0] >= threshold and best[0] - second >= MEANING_MARGIN else None

@@ -85,7 +85,8 @@ def refusal(question: str, reason: str, draft: Draft | None = None, warnings: tu
 
 def clarify(question: str, candidates: tuple[str, ...], reason: str) -> Answer:
     listing = '；'.join(candidates)
-    return Answer(question, 'ambiguous', f'{reason}，请指明是哪一个：{listing}。', candidates=candidates,
+    text = reason if reason.endswith('？') else f'{reason}，请指明是哪一个：{listing}。'   # '是不是问：三公经费？'
+    return Answer(question, 'ambiguous', text, candidates=candidates,
                   verified=True, method='clarify')
 
 

