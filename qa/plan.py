@@ -231,8 +231,45 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
     base = Plan('lookup', text, orgs=keys, years=asked_years, subunit=subunit.name if subunit else '')
     tied = _years_tied(norm, resolution, ctx) if len(keys) >= 2 else {}
     missing = _missing_years(base, ctx, keys, tied)
-    if missing is not None:
+    by_clause = _years_by_clause(norm, protected + quoted, available) if missing is not None and not tied else []
+    if missing is not None and not any(_missing_years(replace(base, years=y), ctx, keys, tied) is None
+                                       for _, y in by_clause):
         return missing
+    if missing is not None:       # '2024年是多少？2025年呢？' with one of the years loaded: each part on its own
+        loaded = next(y for _, y in by_clause if _missing_years(replace(base, years=y), ctx, keys, tied) is None)
+        parts = []
+        for clause, clause_years in by_clause:
+            absent = _missing_years(replace(base, years=clause_years), ctx, keys, tied)
+            read_as = replace(base, years=clause_years if absent is None else loaded)
+            part = _plan_clauses(norm, read_as, keys, resolution, tied, masked, places, quoted, ctx, [clause])[0]
+            parts.append(part if absent is None else replace(part, kind='refuse', years=clause_years,
+                                                             reason=absent.reason, mention=absent.mention))
+        return _combined(base, _carry(parts, ctx))
+    return _combined(base, _plan_clauses(norm, base, keys, resolution, tied, masked, places, quoted, ctx, clauses(norm)))
+
+
+def _combined(base: Plan, parts: list[Plan]) -> Plan:
+    misspelt = next((p for p in parts if p.kind == 'clarify'), None)
+    if misspelt is not None:                  # '是不是问：三公经费？' before anything else
+        return misspelt
+    if len(parts) == 1:
+        return parts[0]
+    kind = next((p.kind for p in parts if p.kind not in ('refuse', 'clarify')), parts[0].kind)
+    return replace(base, kind=kind, parts=tuple(parts), items=tuple(i for p in parts for i in p.items))
+
+
+def _years_by_clause(norm: str, protected, available) -> list[tuple[tuple[int, int], tuple[int, ...]]]:
+    """Each clause with the years it names (or the years of the clause before it)."""
+    out, years = [], ()
+    for start, end in clauses(norm):
+        inside = tuple((max(s, start) - start, min(e, end) - start) for s, e in protected if s < end and e > start)
+        years = resolve(find_years(norm[start:end], inside), available) or years
+        out.append(((start, end), years))
+    return out if len(out) >= 2 and len({y for _, y in out}) >= 2 else []
+
+
+def _plan_clauses(norm: str, base: Plan, keys, resolution, tied, masked, places, quoted, ctx, spans) -> list[Plan]:
+    asked_years = base.years
     scope_keys = keys or resolution.preferred
     docs = ctx.documents_of(scope_keys, asked_years) if not tied else \
         [d for d in ctx.documents_of(scope_keys) if d.year in tied.get(d.org_key, asked_years or (d.year,))]
@@ -242,21 +279,15 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
     lacking = choice.lacking(keys)
     if lacking or (docs and not choice.docs):
         key = (lacking or keys or ('',))[0]
-        return replace(base, kind='refuse', reason=choice.refusal(key), mention=key, disclosure=choice.asked)
+        return [replace(base, kind='refuse', reason=choice.refusal(key), mention=key, disclosure=choice.asked)]
     docs = choice.docs
     base = replace(base, disclosure=choice.kind, also_loaded=choice.also)
     parts = []
-    for start, end in clauses(norm):
+    for start, end in spans:
         clause_masked = tuple((max(s, start), min(e, end)) for s, e in masked if s < end and e > start)
         parts.append(_read_clause(norm, (start, end), clause_masked, base, docs, ctx, bool(resolution.mentioned),
                                   resolution.preferred if not keys else (), places, quoted))
-    parts = _carry(parts, ctx)
-    misspelt = next((p for p in parts if p.kind == 'clarify'), None)
-    if misspelt is not None:
-        return misspelt
-    if len(parts) == 1:
-        return parts[0]
-    return replace(base, kind=parts[0].kind, parts=tuple(parts), items=tuple(i for p in parts for i in p.items))
+    return _carry(parts, ctx)
 
 
 def _misspelt_org(norm: str, ctx) -> str:
@@ -421,11 +452,14 @@ def _carry(parts: list[Plan], ctx) -> list[Plan]:
     """A part that names no item ('比去年多了多少？') asks about the item of the part before it."""
     out = []
     for plan in parts:
-        if out and not plan.items and out[-1].items and plan.kind != 'define':
+        if out and not plan.items and out[-1].items and plan.kind != 'define' and plan.reading is not None:
             previous = out[-1]
             reading = plan.reading
             reading.spans = sorted(reading.spans + previous.reading.subject_spans, key=lambda s: s.start)
             plan = replace(plan, items=previous.items, carried=('事项',), scope=plan.scope or previous.scope)
+        if out and out[-1].kind == 'compare' and plan.kind == 'diff' and plan.items == out[-1].items \
+                and len(plan.orgs) >= 2:
+            out.pop()                           # '谁高？高多少？': the difference names both figures and which is higher
         out.append(plan)
     if len(out) > 1 and all(p.kind == out[0].kind for p in out) and not any(p.carried for p in out) and \
             len({tuple(p.items) for p in out}) == 1 and out[0].kind != 'diff':

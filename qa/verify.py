@@ -39,7 +39,7 @@ def is_label(text: str, start: int, end: int, value: Decimal) -> bool:
         return True
     if after in ('、', '）', ')') and value < 100 and value == value.to_integral():
         return True
-    if re.fullmatch(r'20\d\d', str(value)) and after in ('', ' ', '，', '。', '（', '('):
+    if re.fullmatch(r'20\d\d', str(value)) and after in ('', ' ', '，', '。', '（', '(', '、'):
         return True
     return False
 
@@ -61,6 +61,7 @@ def unverified_numbers(answer: str, sources: list[str]) -> list[str]:
 def _values(sources: list[str]) -> list[Decimal]:
     out = []
     for text in sources:
+        text = re.sub(r'(\d\.) +(\d)', r'\1\2', text)     # a cell a PDF printed with a space after its point: '432. 18'
         for _, value, unit, _, _ in numbers_in(text):
             out.append(value)
             if unit in SCALES:

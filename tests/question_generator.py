@@ -71,9 +71,12 @@ def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
         cases += _projects(db, d, names, rng)
         cases += _named_tables(db, d, names, rng)
         cases += _shares(db, d, names, rng)
+        cases += _stated_rates(db, d, names, rng)
+        cases += _named_shares(db, d, names, rng)
     cases += _definitions(db, docs, rng)
     cases += _comparisons(db, docs, rng)
     cases += _rankings(db, docs, rng)
+    cases += _org_differences(db, docs, rng)
     by_kind: dict[str, list[Case]] = {}
     for case in cases:
         by_kind.setdefault(case.kind, []).append(case)
@@ -221,6 +224,63 @@ def _shares(db, d, names, rng) -> list[Case]:
     return out
 
 
+def _stated_rates(db, d, names, rng) -> list[Case]:
+    """'比上年增长了百分之几': the rate the document states for the item."""
+    rows = db.execute("""SELECT item, col, value, line_start FROM facts_v WHERE doc = ? AND source = 'text'
+                         AND col IN ('增长率', '下降率') AND item != '' AND item NOT LIKE '%（项）'""", (d['doc'],)).fetchall()
+    out = []
+    for r in rows:
+        twins = db.execute("SELECT COUNT(DISTINCT value) FROM facts_v WHERE doc = ? AND item = ? AND col IN ('增长率', '下降率')",
+                           (d['doc'], r['item'])).fetchone()[0]
+        if twins != 1:
+            continue
+        word = '增长' if r['col'] == '增长率' else '下降'
+        ending = rng.choice((f'比上年{word}了百分之几', f'较上年{word}了百分之多少', f'比去年{word}了百分之几？'))
+        question = f'{rng.choice(names)}{_year(d)}{r["item"]}{ending}'
+        out.append(Case('rate', question, d['doc'], (r['line_start'],), Decimal(r['value']), '%'))
+    return out
+
+
+def _named_shares(db, d, names, rng) -> list[Case]:
+    """'A占B的比例' where B is named: A ÷ B × 100, rounded to two decimals, both operands cited."""
+    whole = db.execute("""SELECT value, line_start FROM facts_v WHERE doc = ? AND table_no = 3 AND row IN ('合计', '总计')
+                          AND col = '基本支出'""", (d['doc'],)).fetchall()
+    if len(whole) != 1:
+        return []
+    out = []
+    for part in ('人员经费', '公用经费'):
+        values = {r[0] for r in db.execute("""SELECT value FROM facts_v WHERE doc = ? AND unit LIKE '%元' AND
+                     ((table_no = 6 AND row IN ('合计', '总计') AND col = ?) OR (source = 'text' AND item = ?
+                      AND col LIKE '数额%'))""", (d['doc'], part, part))}
+        if len(values) != 1:
+            continue
+        ratio = (Decimal(values.pop()) / Decimal(whole[0]['value']) * 100).quantize(Decimal('0.01'))
+        ending = rng.choice(('的比例是多少', '的百分之几', '的比重是多少？'))
+        question = f'{rng.choice(names)}{_year(d)}{part}占基本支出{ending}'
+        out.append(Case('share_named', question, d['doc'], (whole[0]['line_start'],), ratio, '%'))
+    return out
+
+
+def _org_differences(db, docs, rng) -> list[Case]:
+    """'A 2024年的X比B 2024年多多少': the two organisations' own figures subtracted (never either one's change on its
+    own last year). Each figure is one value wherever its document states it."""
+    out = []
+    for item in ('三公经费', '机关运行经费', '政府采购预算'):
+        have = []
+        for d in docs:
+            rows = db.execute("""SELECT value, line_start FROM facts_v WHERE doc = ? AND item = ? AND (
+                                     (source = 'text' AND col LIKE '数额%') OR (source = 'table' AND col = '合计'))""",
+                              (d['doc'], item)).fetchall()
+            if len({r['value'] for r in rows}) == 1:
+                have.append((d, Decimal(rows[0]['value']), tuple(r['line_start'] for r in rows)))
+        pairs = [(x, y) for i, x in enumerate(have) for y in have[i + 1:] if x[0]['org_key'] != y[0]['org_key']]
+        for (a, va, la), (b, vb, _) in pairs:
+            word = rng.choice(('多多少', '差多少', '相差多少'))
+            question = f'{rng.choice(org_names(a["org"]))}{_year(a)}{item}比{rng.choice(org_names(b["org"]))}{_year(b)}{word}'
+            out.append(Case('org_diff', question, a['doc'], la, abs(va - vb), '万元'))
+    return out
+
+
 def _comparisons(db, docs, rng) -> list[Case]:
     """One text item of two organisations side by side: both figures in the answer."""
     out = []
@@ -298,6 +358,8 @@ def _vary(case: Case, rng: random.Random, several_years: set) -> Case:
         q = re.sub(r'(\d{4}年)', r'\1的', q, count=1)
     elif variant == 'filler':
         q = rng.choice(FILLERS) + '，' + q
+    elif variant == 'order' and len(set(re.findall(r'\d{4}年', q))) > 1:
+        variant = 'plain'               # a year tied to one of two organisations is not moved to the front
     elif variant == 'order':
         m = re.match(r'^(.+?)(\d{4}年)(.+)$', q)
         q = f'{m.group(2)}{m.group(1)}{m.group(3)}' if m else q

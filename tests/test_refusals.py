@@ -48,3 +48,18 @@ def test_questions_about_a_document_left_out_are_refused_or_name_the_years_there
         result = answer(case.question, ctx)
         refused = result.status in ('not_found', 'ambiguous') and result.value is None
         assert refused, f'{case.question} -> {result.answer[:160]}'
+
+
+def test_a_part_asking_for_a_year_that_is_not_loaded_is_refused_and_the_other_part_answered(facts_ctx):
+    """'X 2024年三公经费是多少？2025年呢？' where only one of the years is loaded: answer that one, refuse the other
+    (in either order), naming the years there are."""
+    docs = [d for d in facts_ctx.documents if len(facts_ctx.directory.years_of(d.org_key)) == 1]
+    assert docs
+    for d in docs:
+        other = d.year + 1
+        for first, second in ((d.year, other), (other, d.year)):
+            result = answer(f'{d.org}{first}年三公经费是多少？{second}年呢？', facts_ctx)
+            assert result.status == 'answered', result.answer
+            assert 'part_not_found' in result.warnings
+            assert f'{other}年的预算公开' in result.answer and result.verified
+            assert all(c.doc == d.doc for c in result.citations)

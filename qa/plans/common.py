@@ -10,6 +10,7 @@ document's own 比上年 sentence, and failed checks of its table.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from ingest.numbers import format_amount
@@ -35,6 +36,17 @@ def figures(plan: Plan, aspects=('',), kinds=('fact', 'absent')) -> list[Candida
             return False
         return not plan.subunit or bool(e.project)
     return candidates(reading, accept)
+
+
+def amounts(plan: Plan) -> Plan:
+    """The plan read for money: a rate or a share is asked in %, the figures it is computed from are not."""
+    if not plan.units:
+        return plan
+    return replace(plan, reading=replace(plan.reading, units=(), excluded=[]))
+
+
+def percent(part: Decimal, whole: Decimal, places: int = 2) -> Decimal:
+    return (part / whole * 100).quantize(Decimal(1).scaleb(-places))
 
 
 def related(entry: Entry, plan: Plan) -> list[Entry]:

@@ -18,13 +18,18 @@ from ..catalogue import canonical
 from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, who
 from ..plan import Plan, reread
 from ..select import candidates, per_document
-from .common import figures, state
+from .common import amounts, figures, percent, state
 
 
 def run(plan: Plan, ctx):
+    if len(plan.orgs) >= 2:
+        return between_orgs(plan, ctx)
     years = sorted(set(plan.years))
     if len(years) >= 2:
         return between_years(plan, years[0], years[-1], ctx)
+    if asks_rate(plan):
+        stated = _stated(plan, 'rate')
+        return _quote_rate(plan, stated, ctx) if stated else None
     stated = _stated(plan)
     if stated:
         return _quote(plan, stated, ctx)
@@ -42,8 +47,13 @@ def run(plan: Plan, ctx):
     return refusal(plan.question, f'文件没有写明{lead.subject}比上年的增减，也没有载入上一年的预算公开。文件所列的本年数字：', draft)
 
 
-def _stated(plan: Plan):
-    ranked = candidates(plan.reading, lambda e: e.kind == 'fact' and e.aspect == 'change')
+def asks_rate(plan: Plan) -> bool:
+    """'增长了百分之几': the rate of the change, not its amount."""
+    return '%' in plan.units
+
+
+def _stated(plan: Plan, aspect: str = 'change'):
+    ranked = candidates(amounts(plan).reading, lambda e: e.kind == 'fact' and e.aspect == aspect)
     if not ranked:
         return []
     best = ranked[0].score
@@ -66,6 +76,23 @@ def _quote(plan: Plan, stated, ctx):
     return draft.finish(plan.question, str(abs(value)), unit, 'facts')
 
 
+def _quote_rate(plan: Plan, stated, ctx):
+    """The document's own 增长/下降 rate, quoted from its sentence."""
+    draft = Draft(ctx)
+    for c in stated:
+        f = c.entry.fact
+        direction = '增长' if f.column == '增长率' else '下降'
+        draft.add(f'{who(f)}{c.entry.subject}比上年{direction}{format_amount(f.value)}%{draft.cite_fact(f)}'
+                  f'（文件所写）。文件原文：“{sentence_at(ctx, f)}”{cite_sentence(draft, f)}')
+    return draft.finish(plan.question, str(stated[0].entry.fact.value), '%', 'facts')
+
+
+def _stated_rate(later, plan: Plan):
+    return next((e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == later.doc
+                 and e.aspect == 'rate' and canonical(e.subject) == canonical(later.subject)
+                 and e.project == later.project), None)
+
+
 def _level_of(change, plan: Plan):
     options = [e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == change.doc and e.aspect == ''
                and e.fact.source == 'text' and e.fact.line_start == change.fact.line_start
@@ -83,7 +110,38 @@ def _previous_year(lead, ctx) -> int | None:
     return lead.year - 1 if lead.year and lead.year - 1 in years else None
 
 
+def between_orgs(plan: Plan, ctx):
+    """'A比B多多少': each organisation's own figure and the formula — never one organisation's change on its last year."""
+    rate = asks_rate(plan)
+    both = amounts(plan)           # the lines of a part before ('谁高？高多少？') stand on one organisation only
+    both = replace(both, reading=replace(both.reading, near={}, excluded=[]))
+    ranked = [c for c in figures(both) if c.entry.kind == 'fact']
+    keys = {d.doc: d.org_key for d in ctx.documents}
+    chosen = []
+    for key in plan.orgs[:2]:
+        best = next((c.entry for c in ranked if keys.get(c.entry.doc) == key), None)
+        if best is None:
+            return refusal(plan.question, f'{key}的文件中没有找到这一项。')
+        chosen.append(best)
+    a, b = chosen
+    if a.unit != b.unit:
+        return None
+    diff = a.fact.value - b.fact.value
+    draft = Draft(ctx)
+    word = '多' if diff >= 0 else '少'
+    draft.add(f'{who(a)}{subject_phrase(a)}为{amount(a.fact)}{draft.cite_fact(a.fact)}，{who(b)}{subject_phrase(b)}为'
+              f'{amount(b.fact)}{draft.cite_fact(b.fact)}；{a.org}比{b.org}{word}{format_amount(abs(diff))}{a.unit}'
+              f'（计算：{format_amount(a.fact.value)} − {format_amount(b.fact.value)} = {format_amount(diff)}）')
+    draft.add('。')
+    if rate:
+        return refusal(plan.question, '增长率是同一单位两个年份之间的比较；两个不同单位的数字之间没有增长率，文件也没有给出'
+                                      '这种比较。两者的数字：', draft)
+    return draft.finish(plan.question, str(diff), a.unit, 'computation')
+
+
 def between_years(plan: Plan, earlier: int, later: int, ctx):
+    rate = asks_rate(plan)
+    plan = amounts(plan)
     ranked = [c for c in figures(plan) if c.entry.kind == 'fact']
     per_year = {}
     for year in (earlier, later):
@@ -103,7 +161,29 @@ def between_years(plan: Plan, earlier: int, later: int, ctx):
     if a.subject != b.subject or a.project != b.project:
         draft.add(f'（两年的名称不同：{later}年为“{a.project or a.subject}”，{earlier}年为“{b.project or b.subject}”。）')
     _stated_against(draft, a, diff, plan)
+    if rate:
+        return _rate_between(draft, a, b, diff, plan)
     return draft.finish(plan.question, str(diff), a.unit, 'computation')
+
+
+def _rate_between(draft: Draft, a, b, diff: Decimal, plan: Plan):
+    """'增长了百分之几' over two years: the later document's stated rate where it states one, and the rate computed
+    from the two figures (both shown; a mismatch warned)."""
+    computed = percent(diff, b.fact.value) if b.fact.value else None
+    if computed is not None:
+        draft.add(f'按两年数字计算，{"增长" if diff >= 0 else "下降"}{format_amount(abs(computed))}%'
+                  f'（计算：{format_amount(diff)} ÷ {format_amount(b.fact.value)} × 100% = {format_amount(computed)}%）。')
+    stated = _stated_rate(a, plan)
+    if stated is not None:
+        f = stated.fact
+        draft.add(f'文件写明{f.column[:2]}{format_amount(f.value)}%{draft.cite_fact(f)}。')
+        if computed is not None and abs(abs(computed) - f.value) > Decimal('0.05'):
+            draft.warn('document_contradiction')
+            draft.add(f'注意：文件写的{format_amount(f.value)}%与两年数字算出的{format_amount(abs(computed))}%不一致。')
+        return draft.finish(plan.question, str(f.value), '%', 'facts')
+    if computed is None:
+        return None
+    return draft.finish(plan.question, str(computed), '%', 'computation')
 
 
 def _stated_against(draft: Draft, later, diff: Decimal, plan: Plan) -> None:
