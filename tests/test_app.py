@@ -297,3 +297,22 @@ def test_chart_names_organisations_by_short_name_and_year(app):
     assert not app.exception
     lines = texts(app).replace('\\', '')
     assert '克州工信局 2025年：13.80 万元' in lines and '库尔勒开发区 2024年：96 万元' in lines
+
+
+def test_a_question_whose_answering_fails_gets_a_chinese_error_and_the_queue_moves_on(app, monkeypatch):
+    import qa.answer
+    real = qa.answer.answer
+
+    def failing(question, *args, **kwargs):
+        if question == '会出错的问题':
+            raise RuntimeError('Error finding id in /srv/budget-qa/.data/chroma')
+        return real(question, *args, **kwargs)
+    monkeypatch.setattr(qa.answer, 'answer', failing)
+    ask(app, '会出错的问题')
+    ask(app, '州政府办2024年三公经费是多少')
+    assert not app.session_state.queue
+    assert [e.value for e in app.error] == [app.session_state.history[0]['error']]
+    assert '没有回答成功' in app.error[0].value
+    everything = texts(app) + captions(app) + app.error[0].value
+    assert 'Error finding id' not in everything and '/srv/' not in everything
+    assert app.metric[0].value == '0.00 万元'
