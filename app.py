@@ -32,6 +32,7 @@ from qa.views import (CHART_ITEMS, chinese_error, example_questions, facts_frame
 from settings import Settings
 
 MAX_QUESTION = 500
+ANSWER_FAILED = '这个问题没有回答成功（服务器内部出错，已记录）。请再问一次，或换个说法；其他问题不受影响。'
 
 st.set_page_config(page_title='预算公开问答', page_icon='📊', layout='wide')
 
@@ -203,7 +204,10 @@ def chat_tab(ctx: Context, names: dict, orgs, years) -> None:
             with st.chat_message('user'):
                 st.markdown(plain(item['question']))
             with st.chat_message('assistant'):
-                show_answer(item, turn, names)
+                if 'error' in item:
+                    st.error(item['error'])
+                else:
+                    show_answer(item, turn, names)
         for i, waiting in enumerate(queue):
             with st.chat_message('user'):
                 st.markdown(plain(waiting['question']))
@@ -216,11 +220,17 @@ def answer_next(ctx, history, queue, orgs, years) -> None:
     """Answer the first queued question; the rest wait for the next run. The answer is added and the question
     removed together, so a run interrupted by a new question loses neither."""
     waiting = queue[0]
-    previous = next((h['answer'].plan for h in reversed(history) if h['answer'].status != 'ambiguous'), None)
+    previous = next((h['answer'].plan for h in reversed(history)
+                     if 'answer' in h and h['answer'].status != 'ambiguous'), None)
     with st.spinner('正在回答…'):
-        result = answer(waiting['question'], ctx, orgs=tuple(waiting.get('orgs') or orgs), years=years,
-                        previous=previous)
-        history.append({'question': waiting['question'], 'answer': result, 'id': uuid.uuid4().hex[:12]})
+        item = {'question': waiting['question'], 'id': uuid.uuid4().hex[:12]}
+        try:
+            item['answer'] = answer(waiting['question'], ctx, orgs=tuple(waiting.get('orgs') or orgs), years=years,
+                                    previous=previous)
+        except Exception:          # one question's failure is shown at that question; the queue moves on
+            logging.getLogger('budgetqa').exception('answering %r failed', waiting['question'])
+            item['error'] = ANSWER_FAILED
+        history.append(item)
         queue.pop(0)
     st.rerun()
 

@@ -8,6 +8,11 @@ Candidates come from the store's FTS5 index and from Chroma, limited to the
 documents of the asked organisations and years: a search reads what those
 documents hold, whatever the size of the corpus.
 
+The search follows the fact store's generation: when any process has written
+a document since, the vector store is opened again (`reopen`), and a vector
+query that still fails (an id another process removed) is answered from
+keywords alone, with a warning in the log, never an error.
+
 `HybridRetriever` is the same search behind langchain's `BaseRetriever`, so
 it plugs into a runnable chain. Filters narrow by organisation, year and
 table before ranking; a final rerank favours chunks that name the asked
@@ -15,7 +20,10 @@ year and the budget terms of the question.
 """
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
+
+from chromadb.errors import ChromaError
 
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
@@ -28,6 +36,7 @@ RRF_K = 60
 KEYWORD_WEIGHT = 1.0
 VECTOR_WEIGHT = 1.0
 CANDIDATES = 40
+log = logging.getLogger('budgetqa')
 
 
 @dataclass(frozen=True)
@@ -52,14 +61,23 @@ class Hit:
 class HybridSearch:
     """Keyword (SQLite FTS5) and vector candidates of the asked documents, fused; nothing held in memory."""
 
-    def __init__(self, store, tokenizer: BudgetTokenizer, vector_store=None):
+    def __init__(self, store, tokenizer: BudgetTokenizer, vector_store=None, reopen=None):
         self.store = store
         self.tokenizer = tokenizer
         self.vectors = vector_store
+        self.reopen = reopen                     # () -> the vector store as it is on disk now
+        self.generation = store.generation()
 
     @classmethod
-    def open(cls, store, vector_store=None) -> 'HybridSearch':
-        return cls(store, BudgetTokenizer(), vector_store)
+    def open(cls, store, vector_store=None, reopen=None) -> 'HybridSearch':
+        return cls(store, BudgetTokenizer(), vector_store, reopen)
+
+    def follow(self) -> None:
+        """Open the vector store again if any process wrote a document since it was opened."""
+        generation = self.store.generation()
+        if generation != self.generation and self.reopen is not None:
+            self.vectors = self.reopen()
+        self.generation = generation
 
     def search(self, query: str, orgs=(), years=(), table: int | None = None, k: int = 5,
                boost: dict[tuple[str, int], float] | None = None) -> list[Hit]:
@@ -67,6 +85,7 @@ class HybridSearch:
         docs = self.store.docs_of(orgs, years) if orgs or years else None
         if docs == []:
             return []
+        self.follow()
         rows: dict[str, object] = {}
         fused: dict[str, float] = {}
         tokens = self.tokenizer.tokens(query)
@@ -87,7 +106,13 @@ class HybridSearch:
     def _vector_keys(self, query, docs, table) -> list[str]:
         if self.vectors is None:
             return []
-        found = self.vectors.similarity_search_with_score(query, k=CANDIDATES, filter=_where(docs, table))
+        try:
+            found = self.vectors.similarity_search_with_score(query, k=CANDIDATES, filter=_where(docs, table))
+        except ChromaError as error:         # e.g. 'Error finding id': an id removed behind this handle's back
+            log.warning('vector search failed (%s); answering from keywords and reopening the vectors', error)
+            if self.reopen is not None:
+                self.vectors = self.reopen()
+            return []
         return [doc.id for doc, _ in found]
 
     def _boosted(self, boost: dict[tuple[str, int], float], docs, table):

@@ -7,12 +7,18 @@ from __future__ import annotations
 from .embeddings import make_embeddings
 from .facts_store import FactStore, StoreError
 from .retriever import HybridSearch
-from .vectors import open_vector_store
+from .vectors import fresh_vector_store, open_vector_store
 
 
 def open_vectors(settings):
     embeddings = make_embeddings(settings.embedding, settings.embedding_cache_path)
     return open_vector_store(settings, embeddings)
+
+
+def reopen_vectors(settings):
+    """The vector store read again from disk: what another process wrote is seen, what it removed is gone."""
+    embeddings = make_embeddings(settings.embedding, settings.embedding_cache_path)
+    return fresh_vector_store(settings, embeddings)
 
 
 def open_index(settings, with_vectors: bool = True):
@@ -21,7 +27,8 @@ def open_index(settings, with_vectors: bool = True):
     store = FactStore(settings.facts_db)
     usable = with_vectors and (not store.read_only or settings.chroma_host)
     vectors = open_vectors(settings) if usable else None
-    return store, vectors, HybridSearch.open(store, vectors)
+    reopen = (lambda: reopen_vectors(settings)) if usable else None
+    return store, vectors, HybridSearch.open(store, vectors, reopen)
 
 
 def writable_store(settings) -> FactStore:

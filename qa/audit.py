@@ -22,6 +22,7 @@ from ingest.models import BudgetFact
 from ingest.numbers import format_amount
 
 from .models import Citation
+from .reconcile import reconciling
 
 ROUNDING = Decimal('0.05')
 RATE_ROUNDING = Decimal('0.05')
@@ -222,19 +223,21 @@ def _text_vs_tables(doc: _Doc) -> list[Finding]:
         text = _first(doc.text_item(item))
         cells = [c for row in rows.split('|') for c in doc.table(table, row, column)] if rows \
             else [c for c in [_total(doc, table, column)] if c]
-        if text is not None and cells and not any(c.value == text.value for c in cells):
+        if text is not None and cells and not any(c.value == text.value for c in cells) and \
+                not reconciling(doc.facts, cells[0], text.value):
             out += _pair(doc, 'text_vs_table', f'{item}：情况说明 与 表{table}', text, cells[0], '情况说明', f'表{table}')
     for text in [f for f in doc.facts if f.source == 'text' and f.column == '数额' and f.row.endswith('（项）')]:
         label = re.findall(r'([^（）]+)（项）$', text.row)
         kuan = re.findall(r'（类）([^（）]+)（款）', text.row)
         rows = [f for f in doc.table(5, column='合计') if len(f.row_code) == 7 and label and f.row == label[0]
                 and (not kuan or _kuan_label(doc, f.row_code[:5]) in ('', kuan[0]))]
-        if len(rows) == 1:
+        if len(rows) == 1 and not reconciling(doc.facts, rows[0], text.value):
             out += _pair(doc, 'text_vs_table', f'{label[0]}（项）：情况说明 与 表5', text, rows[0], '情况说明', '表5')
     for share in [f for f in doc.facts if f.source == 'text' and f.column == '数额' and
                   any(s.column == '占比' and s.row == f.row and s.line_start == f.line_start for s in doc.facts)]:
         cls = _first([f for f in doc.table(5, column='合计') if len(f.row_code) == 3 and f.row == share.row])
-        out += _pair(doc, 'text_vs_table', f'{share.row}（类）：情况说明 与 表5', share, cls, '情况说明', '表5')
+        if not reconciling(doc.facts, cls, share.value):
+            out += _pair(doc, 'text_vs_table', f'{share.row}（类）：情况说明 与 表5', share, cls, '情况说明', '表5')
     return out
 
 

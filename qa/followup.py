@@ -6,13 +6,15 @@
 
 What the new question names stays; what it leaves out (organisation, year,
 item) is taken from the previous turn's plan; a question that names its own
-organisation and item takes nothing. A newly named organisation with a
+organisation and item, or that says more than a follow-up's filler words
+about the organisation it names ('州政府办的主要职能是什么'), takes nothing. A newly named organisation with a
 comparing word ('和州政府办比呢') is set beside the previous one. Questions about
 organisations in general ('哪个单位最多') do not carry the organisation. The
-words for both are data: data/vocabulary/followups.tsv.
+words for these and a follow-up's filler are data: data/vocabulary/followups.tsv.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,12 +44,15 @@ def follow_up(text: str, previous_plan: dict | None, ctx) -> FollowUp:
     orgs, years, items = _previous(previous_plan)
     named = ctx.directory.resolve(norm)
     mention = find_years(norm)
-    comparing = bool(named.keys) and not set(named.keys) & set(orgs) and \
-        any(w in norm for w in words.get('compare', ()))
     across = any(w in norm for w in words.get('across', ()))
     carried, prefix = [], []
     names_item = _names_an_item(norm, orgs if not named.mentioned else (), ctx)
-    own_question = named.mentioned and not comparing and names_item     # '州政府办编制多少人': nothing to lean on
+    # '州政府办的主要职能是什么', '克州工信局2025年和2024年…差多少': a question of its own, nothing to lean on
+    own_words = _own_words(norm, named.spans + mention.spans, words)
+    own_question = named.mentioned and (names_item or own_words)
+    comparing = bool(named.keys) and not set(named.keys) & set(orgs) and \
+        any(w in norm for w in words.get('compare', ())) and not (own_question and len(mention.explicit) > 1)
+    own_question = own_question and not comparing
     if orgs and (comparing or not named.mentioned) and not across:
         prefix.append('和'.join(orgs) if comparing else '、'.join(orgs))
         carried.append('单位')
@@ -57,12 +62,20 @@ def follow_up(text: str, previous_plan: dict | None, ctx) -> FollowUp:
     elif years and not mention.spans and not across and not own_question:
         prefix.append('、'.join(f'{y}年' for y in years))
         carried.append('年份')
-    if items and not names_item:
+    if items and not names_item and not own_words:         # '主要职能是什么' asks something else, not 三公经费
         prefix.append(previous_plan.get('scope', '') + '、'.join(items))
         carried.append('事项')
     if not carried:
         return FollowUp(text)              # a question of its own
     return FollowUp(''.join(prefix) + norm.strip(), tuple(carried))
+
+
+def _own_words(norm: str, spans, words: dict) -> bool:
+    """Does the question say more than a follow-up's filler ('那…呢', '是多少') once names and years are taken out?"""
+    rest = ''.join(ch for i, ch in enumerate(norm) if not any(s <= i < e for s, e in spans))
+    for word in sorted(words.get('filler', ()), key=len, reverse=True):
+        rest = rest.replace(word, '')
+    return len(re.sub(r'[\W\d_]', '', rest)) >= 2
 
 
 def _relative_to(norm: str, mention, year: int) -> str:

@@ -73,7 +73,7 @@ def test_refusal_and_ambiguity_get_their_own_badges(app):
 
 
 def test_contradiction_badge_sits_beside_the_traceable_one(app):
-    ask(app, '克州工信局2025年一般公共预算拨款收入是多少')     # the document prints two different figures
+    ask(app, '昌吉州工信局2023年行政运行多少')     # the document prints two figures no cell of its tables reconciles
     assert 'document_contradiction' in app.session_state['history'][-1]['answer'].warnings
     assert ':orange-badge[文件前后不一致]' in texts(app)
     assert '文件前后不一致' in '\n'.join(w.value for w in app.warning)
@@ -297,3 +297,22 @@ def test_chart_names_organisations_by_short_name_and_year(app):
     assert not app.exception
     lines = texts(app).replace('\\', '')
     assert '克州工信局 2025年：13.80 万元' in lines and '库尔勒开发区 2024年：96 万元' in lines
+
+
+def test_a_question_whose_answering_fails_gets_a_chinese_error_and_the_queue_moves_on(app, monkeypatch):
+    import qa.answer
+    real = qa.answer.answer
+
+    def failing(question, *args, **kwargs):
+        if question == '会出错的问题':
+            raise RuntimeError('Error finding id in /srv/budget-qa/.data/chroma')
+        return real(question, *args, **kwargs)
+    monkeypatch.setattr(qa.answer, 'answer', failing)
+    ask(app, '会出错的问题')
+    ask(app, '州政府办2024年三公经费是多少')
+    assert not app.session_state.queue
+    assert [e.value for e in app.error] == [app.session_state.history[0]['error']]
+    assert '没有回答成功' in app.error[0].value
+    everything = texts(app) + captions(app) + app.error[0].value
+    assert 'Error finding id' not in everything and '/srv/' not in everything
+    assert app.metric[0].value == '0.00 万元'

@@ -18,6 +18,7 @@ from ingest.numbers import format_amount
 from ..catalogue import ALL_FUNDS, Entry, canonical
 from ..compose import Draft, amount, cite_sentence, figure_sentence, sentence_at, where, who
 from ..plan import Plan, parts_of
+from ..reconcile import reconciling, scope_names
 from ..select import Candidate, candidates, same_subject
 
 LEVELS = ('', )
@@ -64,7 +65,7 @@ def _loose(e: Entry) -> bool:
 def state(draft: Draft, lead: Entry, plan: Plan, ctx, breakdown: bool = True, explanation: bool = True) -> None:
     draft.add(figure_sentence(lead, draft))
     same = related(lead, plan)
-    _scopes_and_contradictions(draft, lead, same)
+    _scopes_and_contradictions(draft, lead, same, plan)
     _project_cross_check(draft, lead, plan)
     if breakdown:
         _breakdown(draft, lead, plan)
@@ -75,7 +76,7 @@ def state(draft: Draft, lead: Entry, plan: Plan, ctx, breakdown: bool = True, ex
     check_warnings(draft, lead)
 
 
-def _scopes_and_contradictions(draft: Draft, lead: Entry, same: list[Entry]) -> None:
+def _scopes_and_contradictions(draft: Draft, lead: Entry, same: list[Entry], plan: Plan) -> None:
     tables: dict[Decimal, list[Entry]] = {}
     for e in [lead] + same:
         if e.fact.source == 'table' and e.unit == lead.unit:
@@ -93,9 +94,23 @@ def _scopes_and_contradictions(draft: Draft, lead: Entry, same: list[Entry]) -> 
                 not any(x.scope == e.scope for x in tables.get(lead.fact.value, [])) and \
                 any(x.scope == e.scope for xs in tables.values() for x in xs):
             continue                         # the prose states another scope's figure, which a table prints too
+        if _other_scope(draft, lead, e, plan):
+            continue
         draft.warn('document_contradiction')
         draft.add(f'注意：文件前后不一致，{where(f)}写的是{amount(f)}{draft.cite_fact(f)}，'
                   f'与{where(lead.fact)}的{amount(lead.fact)}不同。')
+
+
+def _other_scope(draft: Draft, lead: Entry, e: Entry, plan: Plan) -> bool:
+    """Cells of one figure's table that make the other (qa/reconcile.py): two scopes, said as such, not a contradiction."""
+    facts = [x.fact for x in plan.reading.catalogue.entries if x.kind == 'fact' and x.doc == e.doc]
+    for f, other in ((e.fact, lead.fact), (lead.fact, e.fact)):
+        cells = reconciling(facts, f, other.value)
+        if cells:
+            draft.add(f'另：{where(e.fact)}写的是{amount(e.fact)}{draft.cite_fact(e.fact)}，口径不同：{where(f)}中'
+                      f'{scope_names(cells)}为{amount(other)}{draft.cite_fact(cells[-1])}。')
+            return True
+    return False
 
 
 def _row_columns(draft: Draft, lead: Entry, plan: Plan) -> None:
