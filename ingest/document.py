@@ -62,12 +62,13 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     blocks += [Block('table', t.title, t.line_start, t.line_end, (), t.number) for t in tables]
     text_facts, statements = read_narrative(blocks)
     checks = [c for t in tables for c in table_checks(t) + grid_checks(t)]
-    if _figures_printed_apart(lines, [])[1]:        # digits placed off their words: a row may lose its figures
+    apart = figures_apart(lines)
+    if apart:                                        # digits placed off their words: a row may lose its figures
         checks = [replace(c, kind='unsure') if c.severity == 'contradiction' and c.table_no is None else c
                   for c in checks]
     facts = _table_facts(source.name, org, year, tables, checks) + _text_facts(source.name, org, year, text_facts)
     statements += _empty_table_statements(tables) + _blank_row_statements(tables)
-    statements, apart = _figures_printed_apart(lines, statements)
+    statements = [s for s in statements if not _unfilled_beside(s, apart)]
     statements += read_glossary(lines) + read_units(lines)
     flagged = [Statement('suspicious_text', '可疑文字', text[:300], n, n) for n, text in flagged]
     statements += flagged
@@ -76,7 +77,7 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
         example = f'; line {garbled[0][0]} has "{garbled[0][1]}"' if garbled else ''
         raise IngestError(source.name, 'no readable amount: the tables hold no number and no sentence gives one'
                                        f'{example}. This is not a usable disclosure; export it again from the original')
-    warnings += _warnings(tables, statements) + _scanned_pages(source) + apart
+    warnings += _warnings(tables, statements) + _scanned_pages(source) + _apart_warning(apart, lines)
     warnings += [f'line {n}: "{text}" is not a readable amount; left out' for n, text in garbled]
     warnings += [f'line {s.line_start}: text addressed to a reader or a model ("{s.text[:60]}"); kept as text, '
                  'no figures read from it' for s in flagged]
@@ -114,19 +115,27 @@ def _by_structure(lines: list[str], template_tables: list[Table]) -> list[Table]
     return sorted(forms + grids, key=lambda t: t.line_start)
 
 
-def _figures_printed_apart(lines: list[str], statements: list[Statement]) -> tuple[list[Statement], list[str]]:
-    """Some PDFs print the figures of a sentence on a line of their own ('年初预算数 万元' over ':2026 174,900.64 ,'):
-    their '… 万元' is not a template left unfilled. Such statements are dropped, and the lines named."""
+def figures_apart(lines: list[str]) -> set[int]:
+    """Lines holding only figures, where a PDF prints the figures of a sentence on a line of their own ('年初预算数
+    万元' over ':2026 174,900.64 ,'); empty unless at least three of them hold an amount."""
     apart = {n for n, line in enumerate(lines, 1) if '\t' not in line and re.search(r'\d', line)
              and not re.search(r'[\u4e00-\u9fff]', line)}
+    amounts = [n for n in apart if re.search(r'\d[\d,]*\.\d', lines[n - 1])]
+    return apart if len(amounts) >= 3 else set()
+
+
+def _unfilled_beside(statement: Statement, apart: set[int]) -> bool:
+    """A '… 万元' beside a line of figures is not a template left unfilled."""
+    return statement.kind == 'template_unfilled' and \
+        bool({statement.line_start - 1, statement.line_start + 1, statement.line_end + 1} & apart)
+
+
+def _apart_warning(apart: set[int], lines: list[str]) -> list[str]:
     amounts = sorted(n for n in apart if re.search(r'\d[\d,]*\.\d', lines[n - 1]))
-    if len(amounts) < 3:
-        return statements, []
-    kept = [s for s in statements if not (s.kind == 'template_unfilled' and
-                                          {s.line_start - 1, s.line_start + 1, s.line_end + 1} & apart)]
-    first, last = amounts[0], amounts[-1]
-    return kept, [f'lines {first}-{last}: lines that hold only figures, printed apart from their words '
-                  '(the PDF places them on their own line); figures of that prose are not read, the tables are']
+    if not amounts:
+        return []
+    return [f'lines {amounts[0]}-{amounts[-1]}: lines that hold only figures, printed apart from their words '
+            '(the PDF places them on their own line); figures of that prose are not read, the tables are']
 
 
 def _scanned_pages(source: SourceText) -> list[str]:

@@ -19,6 +19,7 @@ its title (data/vocabulary/table_kinds.tsv).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from .models import Cell, Table, TableRow
@@ -413,12 +414,12 @@ SANGONG_EXTRA = ('会议费', '培训费')
 def sangong_item(title: str, row: str, column: str) -> str:
     """'三公经费' for the table's 三公 total, a part's name ('公务接待费' …) for a part, '' for 会议费/培训费 and
     for a 合计 that also holds them. The row or the column names the figure, whichever is not a plain total."""
-    from .tables import _sangong_label
+    from .tables import sangong_label
     names = [p for p in re.split(r'/', column) if p] + [p for p in re.split(r'/', row) if p]
     words = [re.sub(r'[\s“”"‘’]', '', n) for n in names]
     if any(any(extra in w for extra in SANGONG_EXTRA) for w in words):
         return ''
-    parts = [_sangong_label(w) for w in words if '三公' not in w and w not in ('小计', '合计', '总计', '金额', '预算数')]
+    parts = [sangong_label(w) for w in words if '三公' not in w and w not in generic_words()]
     parts = [p for p in parts if p and p != '合计']
     if parts:
         return parts[-1]
@@ -427,6 +428,12 @@ def sangong_item(title: str, row: str, column: str) -> str:
     if names_sangong or not holds_extra:
         return '三公经费'
     return ''
+
+
+@lru_cache(maxsize=1)
+def generic_words() -> frozenset:
+    """Header words that name no item of their own (data/vocabulary/generic_columns.tsv)."""
+    return frozenset(n for head, others in vocabulary_table('generic_columns') for n in (head,) + others)
 
 
 # ---- which kind of table --------------------------------------------------------------

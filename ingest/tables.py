@@ -208,7 +208,7 @@ def _is_data_row(row: RawRow, schema: Schema) -> bool:
     if schema.two_sided:
         return bool(row.values) or bool(row.codes)
     if schema.fixed_rows:
-        return _sangong_label(row.label) is not None
+        return sangong_label(row.label) is not None
     return bool(row.codes) or row.is_total or (bool(row.values) and bool(row.texts))
 
 
@@ -291,7 +291,7 @@ def _table_row(raw: RawRow, names, flags, schema: Schema, value_flags=None) -> T
     if schema.has_project_column and len(raw.texts) > 1:
         label, project = squash(raw.texts[0]), squash(''.join(raw.texts[1:]))
     if schema.fixed_rows:
-        label = _sangong_label(label) or label
+        label = sangong_label(label) or label
     if raw.is_total:
         label = '合计' if '合计' in label else label
     unreadable = tuple(f'unreadable_number:{v.raw}@{v.line}' for v in raw.values if v.reading is None)
@@ -309,7 +309,7 @@ def _code(codes: list[str]) -> tuple[str, bool]:
     return ''.join(parts), well_formed or not parts
 
 
-def _sangong_label(label: str) -> str | None:
+def sangong_label(label: str) -> str | None:
     text = label.replace('其中', '').lstrip(':：')
     if not text:
         return None

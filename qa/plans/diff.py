@@ -126,17 +126,23 @@ def between_orgs(plan: Plan, ctx):
     a, b = chosen
     if a.unit != b.unit:
         return None
-    diff = a.fact.value - b.fact.value
     draft = Draft(ctx)
-    word = '多' if diff >= 0 else '少'
-    draft.add(f'{who(a)}{subject_phrase(a)}为{amount(a.fact)}{draft.cite_fact(a.fact)}，{who(b)}{subject_phrase(b)}为'
-              f'{amount(b.fact)}{draft.cite_fact(b.fact)}；{a.org}比{b.org}{word}{format_amount(abs(diff))}{a.unit}'
-              f'（计算：{format_amount(a.fact.value)} − {format_amount(b.fact.value)} = {format_amount(diff)}）')
-    draft.add('。')
+    diff = _two_figures(draft, a, b, (f'{who(a)}{subject_phrase(a)}', f'{who(b)}{subject_phrase(b)}'),
+                        (a.org, b.org), ('多', '少'))
     if rate:
         return refusal(plan.question, '增长率是同一单位两个年份之间的比较；两个不同单位的数字之间没有增长率，文件也没有给出'
                                       '这种比较。两者的数字：', draft)
     return draft.finish(plan.question, str(diff), a.unit, 'computation')
+
+
+def _two_figures(draft: Draft, a, b, said: tuple[str, str], short: tuple[str, str], words: tuple[str, str]):
+    """'A为x[1]，B为y[2]；A比B多d（计算：x − y = d）。' — both figures cited, the difference computed."""
+    diff = a.fact.value - b.fact.value
+    draft.add(f'{said[0]}为{amount(a.fact)}{draft.cite_fact(a.fact)}，{said[1]}为{amount(b.fact)}'
+              f'{draft.cite_fact(b.fact)}；{short[0]}比{short[1]}{words[0] if diff >= 0 else words[1]}'
+              f'{format_amount(abs(diff))}{a.unit}'
+              f'（计算：{format_amount(a.fact.value)} − {format_amount(b.fact.value)} = {format_amount(diff)}）。')
+    return diff
 
 
 def between_years(plan: Plan, earlier: int, later: int, ctx):
@@ -152,12 +158,9 @@ def between_years(plan: Plan, earlier: int, later: int, ctx):
     a, b = per_year[later], per_year[earlier]
     if a.unit != b.unit:
         return None
-    diff = a.fact.value - b.fact.value
     draft = Draft(ctx)
-    word = '增加' if diff >= 0 else '减少'
-    draft.add(f'{a.org}{later}年{subject_phrase(a)}为{amount(a.fact)}{draft.cite_fact(a.fact)}，{earlier}年为'
-              f'{amount(b.fact)}{draft.cite_fact(b.fact)}；{later}年比{earlier}年{word}{format_amount(abs(diff))}{a.unit}'
-              f'（计算：{format_amount(a.fact.value)} − {format_amount(b.fact.value)} = {format_amount(diff)}）。')
+    diff = _two_figures(draft, a, b, (f'{a.org}{later}年{subject_phrase(a)}', f'{earlier}年'),
+                        (f'{later}年', f'{earlier}年'), ('增加', '减少'))
     if a.subject != b.subject or a.project != b.project:
         draft.add(f'（两年的名称不同：{later}年为“{a.project or a.subject}”，{earlier}年为“{b.project or b.subject}”。）')
     _stated_against(draft, a, diff, plan)
