@@ -92,7 +92,11 @@ def choose(docs: list, asked: str = '') -> Choice:
 
 
 def labelled(result, plan):
-    """The answer says which disclosure its figures are from, when that is not just the only 预算 loaded."""
+    """The answer says which disclosure its figures are from, when that is not just the only 预算 loaded, and how a
+    place written one character off was read."""
+    if result.status == 'answered' and plan.org_near:
+        read_as = '；'.join(f'问题中的“{w}”按“{m}”理解' for w, m in plan.org_near)
+        result = replace(result, answer=f'{result.answer}\n（{read_as}。）')
     if result.status != 'answered' or not plan.disclosure:
         return result
     if plan.disclosure == '决算':

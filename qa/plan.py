@@ -47,6 +47,7 @@ class Plan:
     parts: tuple['Plan', ...] = ()
     carried: tuple[str, ...] = ()                     # what a part took from the one before it
     near: tuple[tuple[str, str], ...] = ()            # (the question's words, the label they mean): 基本薪酬 ≈ 基本工资
+    org_near: tuple[tuple[str, str], ...] = ()        # a place written one character off: 克洲 ≈ 克州
     reading: Reading | None = field(default=None, compare=False, repr=False)
 
     def describe(self) -> str:
@@ -54,7 +55,7 @@ class Plan:
             return '；'.join(p.describe() for p in self.parts)
         bits = [KIND_NAMES.get(self.kind, self.kind)]
         if self.orgs:
-            bits.append('单位：' + '、'.join(self.orgs))
+            bits.append('单位：' + '、'.join(self.orgs) + ''.join(f'（{w} ≈ {m}）' for w, m in self.org_near))
         if self.subunit:
             bits.append(f'下属单位：{self.subunit}')
         if self.years:
@@ -79,6 +80,8 @@ class Plan:
                'qualifiers': list(self.qualifiers), 'subunit': self.subunit, 'reason': self.reason,
                'disclosure': self.disclosure, 'also_loaded': list(self.also_loaded),
                'describe': self.describe()}
+        if self.org_near:
+            out['org_near'] = [list(pair) for pair in self.org_near]
         if self.parts:
             out['parts'] = [p.to_json() for p in self.parts]
         return out
@@ -228,7 +231,8 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
     asked_years = resolve(mentioned_years, available) or (tuple(years) if years else ())
     masked = resolution.spans + mentioned_years.spans
     places = resolution.place_spans
-    base = Plan('lookup', text, orgs=keys, years=asked_years, subunit=subunit.name if subunit else '')
+    base = Plan('lookup', text, orgs=keys, years=asked_years, subunit=subunit.name if subunit else '',
+                org_near=resolution.near)
     tied = _years_tied(norm, resolution, ctx) if len(keys) >= 2 else {}
     missing = _missing_years(base, ctx, keys, tied)
     by_clause = _years_by_clause(norm, protected + quoted, available) if missing is not None and not tied else []

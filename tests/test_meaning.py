@@ -42,3 +42,15 @@ def test_one_wrong_character_is_asked_back(facts_ctx, text, near):
 def test_a_right_name_is_not_a_near_name():
     assert all_one_off('三公经费是多少', {'三公经费'}) == []
     assert all_one_off('三工经费是多少', {'三公经费'}) == [((0, 4), '三公经费')]
+
+
+def test_a_place_one_character_off_picks_among_bodies_of_that_name(facts_ctx):
+    """'工信局' fits two loaded organisations; the place written before it is one character off one of them."""
+    plan = understand('克洲工信局2024年住房公积金多少钱', facts_ctx)
+    assert plan.kind == 'lookup' and len(plan.orgs) == 1 and '克孜勒苏' in plan.orgs[0]
+    assert plan.org_near == (('克洲', '克州'),) and '克洲 ≈ 克州' in plan.describe()
+
+
+def test_a_place_off_in_its_first_character_is_still_asked_back(facts_ctx):
+    plan = understand('伊洲工信局2024年住房公积金多少钱', facts_ctx)
+    assert plan.kind == 'clarify' and len(plan.candidates) == 2
