@@ -394,10 +394,13 @@ class Catalogue:
         masked = ''.join('\0' if any(s <= i < e for s, e in taken + fuzzy_taken) else c for i, c in enumerate(text))
         fuzzy = [f for f in self._fuzzy_spans(masked, start, end)
                  if not any(x.start <= f.start and f.end <= x.end for x in spans)]   # an exact name reads those words
-        if fuzzy or any(names.get(s.name, set()) & {'subject', 'project'} and start <= s.start < end for s in spans):
+        named = [s for s in spans if names.get(s.name, set()) & {'subject', 'project'} and start <= s.start < end]
+        if fuzzy or (named and not all(s.name in weak_words() for s in named)):
             return spans + fuzzy
         near = self._near_span(masked, start, end, spans)
-        return spans + ([near] if near else [])
+        if near is None or (named and (near.typo or not any(near.start <= s.start and s.end <= near.end for s in named))):
+            return spans               # '支出' alone is the total; '在教育方面的支出' is read by meaning below
+        return [s for s in spans if not (near.start <= s.start and s.end <= near.end)] + [near]
 
     # ---- near names: one character off, or the same meaning ------------------------------------
 
@@ -426,7 +429,8 @@ class Catalogue:
             return Span(at + a, at + b, phrase[a:b], float(b - a), labels[label], meant=label, typo=True)
         if len(phrase) < 3 or _only_weak(phrase) or phrase in labels:
             return None                            # '有哪些项目' asks for a list; '项目' names no item
-        best = meaning_match(phrase, sorted(labels))
+        unwrapped = _unwrapped(phrase)
+        best = unwrapped if unwrapped in labels else meaning_match(phrase, sorted(labels))
         if best is None:
             return None
         return Span(at, at + len(phrase), phrase, len(best) * 0.9, labels[best], meant=best)
@@ -586,6 +590,19 @@ def _item_phrase(masked: str, start: int, end: int) -> tuple[str, int]:
     return best, at
 
 
+@lru_cache(maxsize=1)
+def _phrase_fillers() -> tuple[str, ...]:
+    words = {w for head, others in vocabulary_table('phrase_fillers') for w in (head,) + others}
+    return tuple(sorted(words, key=len, reverse=True))
+
+
+def _unwrapped(phrase: str) -> str:
+    """'教育方面的支出' -> '教育支出': the words that wrap an item's name taken out (data/vocabulary/phrase_fillers.tsv)."""
+    for word in _phrase_fillers():
+        phrase = phrase.replace(word, '')
+    return phrase.strip(FILLER)
+
+
 def one_off(phrase: str, labels) -> tuple[tuple[int, int], str] | None:
     """A stretch of the phrase that a label of three or more characters misspells by one character, and that
     label: '三工经费' -> ((0, 4), '三公经费'). The first and last characters must agree; longest first."""
@@ -628,5 +645,6 @@ def meaning_match(phrase: str, labels: list[str], threshold: float | None = None
         return None
     threshold = MEANING_THRESHOLD if threshold is None else threshold
     best = ranked[0]
-    second = next((sim for sim, label in ranked[1:] if canonical(label) != canonical(best[1])), 0.0)
+    second = next((sim for sim, label in ranked[1:]            # '其他教育支出' is a narrower row of '教育支出'
+                   if canonical(label) != canonical(best[1]) and best[1] not in label), 0.0)
     return best[1] if best[0] >= threshold and best[0] - second >= MEANING_MARGIN else None

@@ -54,3 +54,11 @@ def test_a_place_one_character_off_picks_among_bodies_of_that_name(facts_ctx):
 def test_a_place_off_in_its_first_character_is_still_asked_back(facts_ctx):
     plan = understand('伊洲工信局2024年住房公积金多少钱', facts_ctx)
     assert plan.kind == 'clarify' and len(plan.candidates) == 2
+
+
+@pytest.mark.parametrize('text, org', [('州政府办2024年在教育方面的支出是多少', '人民政府办公室'),
+                                       ('库尔勒开发区2024年在教育方面的支出是多少', '库尔勒')])
+def test_an_item_wrapped_in_words_is_not_read_as_the_bare_total(facts_ctx, text, org):
+    """'支出' alone is the total; '在教育方面的支出' is the 教育支出, never the total of all spending."""
+    plan = understand(text, facts_ctx)
+    assert plan.items == ('教育支出',) and org in plan.orgs[0]
