@@ -184,6 +184,9 @@ def cmd_ingest(args, settings: Settings) -> int:
     if ingested:      # the page's document list shows these counts; the 核对 view lists the same findings
         from .audit import audit_counts
         audit_counts(store, ingested)
+        if vectors is not None:   # the item labels' vectors too, so a first meaning match does not wait for them
+            from .context import remember_labels
+            remember_labels(store, ingested)
     total = time.perf_counter() - started
     parse = sum(o.summary.get('parse_seconds', 0) for o in outcomes if o.status == 'ingested')
     refused = f', {len(report.refused)} refused' if report.refused else ''

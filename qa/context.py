@@ -144,3 +144,17 @@ def _units_of(store: FactStore, documents: list[DocumentInfo], keys: tuple[str, 
         if d.org_key in keys:
             out += [(d.org_key, normalise(name)) for name in store.names_in(d.doc)]
     return out
+
+
+def remember_labels(store: FactStore, docs: list[str]) -> int:
+    """Embed the item labels of newly stored documents now, at ingest, into the embedding cache: the first
+    question matched by meaning ('基本薪酬' ≈ '基本工资') then does not wait for them. Labels shared by many
+    documents are embedded once. Returns how many labels the documents have."""
+    from .catalogue import label_vectors
+    ctx = Context.from_store(store)
+    labels: set[str] = set()
+    for d in ctx.documents:
+        if d.doc in docs:
+            labels.update(ctx.catalogue([d]).labels())
+    label_vectors().vectors(sorted(labels))
+    return len(labels)

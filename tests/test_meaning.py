@@ -62,3 +62,19 @@ def test_an_item_wrapped_in_words_is_not_read_as_the_bare_total(facts_ctx, text,
     """'支出' alone is the total; '在教育方面的支出' is the 教育支出, never the total of all spending."""
     plan = understand(text, facts_ctx)
     assert plan.items == ('教育支出',) and org in plan.orgs[0]
+
+
+def test_labels_are_embedded_at_ingest_into_the_cache(facts_ctx, tmp_path, monkeypatch):
+    """What `qa ingest` does after storing documents: every item label of the new documents is in the embedding
+    cache, so a first meaning match reads them instead of waiting for the model."""
+    import sqlite3
+
+    import qa.catalogue
+    from index.embeddings import LabelVectors
+    from qa.context import remember_labels
+    cache = tmp_path / 'embeddings.db'
+    monkeypatch.setattr(qa.catalogue, '_LABEL_VECTORS', LabelVectors.default(cache))
+    doc = facts_ctx.documents[0].doc
+    n = remember_labels(facts_ctx.store, [doc])
+    stored = sqlite3.connect(cache).execute("SELECT count(*) FROM vectors WHERE model LIKE '%:query'").fetchone()[0]
+    assert n > 100 and stored == n
