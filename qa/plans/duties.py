@@ -20,27 +20,35 @@ from ..compose import Draft, refusal, who
 from ..normalize import name_key, normalise
 from ..plan import Plan, kind_words, unit_endings, unit_kinds
 
-FILLERS = ('请问', '我想知道', '麻烦问一下', '这个', '那个', '是否', '是不是', '到底', '究竟', '也', '还')
-
-
 @lru_cache(maxsize=1)
 def section_words() -> dict[str, tuple[str, ...]]:
     return {head: words for head, words in vocabulary_table('sections')}
 
 
+TOP_HEADING = re.compile(r'^\s*(第[一二三四五六七八九十]+部分|[一二三四五六七八九十]+\s*、)')
+NUMBERED = re.compile(r'^\s*([（(][一二三四五六七八九十\d]+[）)]|\d+\s*[、.．]|[一二三四五六七八九十]+\s*、)')
+
+
 def section(ctx, doc: str, name: str) -> list[dict]:
-    """The paragraphs under the heading of a section ('职能', '机构'): the one with text, not the contents page."""
+    """The items of a section ('职能', '机构'): the blocks after the heading (or the paragraph that begins with
+    its name, as a PDF may print it) up to the next section, a numbered item's wrapped lines joined. The
+    contents page, where the heading has nothing under it, is passed over."""
     words = section_words()[name]
-    blocks = ctx.blocks(doc)
+    others = [w for head, ws in section_words().items() if head in ('职能', '机构') and head != name for w in ws]
+    blocks = [b for b in ctx.blocks(doc) if b['kind'] in ('heading', 'paragraph')]
     for i, b in enumerate(blocks):
-        if b['kind'] != 'heading' or not any(w in b['text'].replace(' ', '') for w in words):
+        if not any(w in b['text'][:30].replace(' ', '') for w in words):
             continue
-        body = []
+        body = [] if b['kind'] == 'heading' or len(b['text']) < 30 else [dict(b)]
         for later in blocks[i + 1:]:
-            if later['kind'] == 'heading':
+            text = later['text'].replace(' ', '')
+            if TOP_HEADING.match(text) or any(w in text[:30] for w in others):
                 break
-            body.append(later)
-        if body:
+            if body and not NUMBERED.match(text) and NUMBERED.match(body[-1]['text']):
+                body[-1] = dict(body[-1], text=body[-1]['text'] + later['text'], line_end=later['line_end'])
+            else:
+                body.append(dict(later))
+        if any(len(x['text']) > 15 for x in body):
             return body
     return []
 
@@ -51,8 +59,8 @@ def asked_thing(plan: Plan) -> str:
     start, end = r.clause or (0, len(r.text))
     text = ''.join('　' if any(s <= i < e for s, e in r.taken) else c for i, c in enumerate(r.text))[start:end]
     asking = sorted({w for kind, ws in kind_words() if kind in ('duty', 'weak:duty', 'exists', 'verify', 'structure')
-                     for w in ws} | set(FILLERS), key=len, reverse=True)
-    for w in asking:
+                     for w in ws} | set(section_words()['问句虚词']), key=len, reverse=True)
+    for w in section_words()['职能'] + tuple(asking):      # '主要职能是什么': the section's name first
         text = text.replace(w, '　')
     text = re.sub(r'[吗么呢？?。，,！!\s]', '　', text)
     pieces = [p.strip('　的了') for p in text.split('　')]
@@ -61,9 +69,9 @@ def asked_thing(plan: Plan) -> str:
 
 def duty(plan: Plan, ctx):
     thing = asked_thing(plan)
-    if len(thing) < 2:
-        return None
     draft = Draft(ctx)
+    if len(thing) < 2:
+        return _all_duties(plan, ctx, draft)
     answered, sections = False, []
     for d in sorted(plan.reading.docs, key=lambda d: -(d.year or 0))[:1] if not plan.years else plan.reading.docs:
         body = section(ctx, d.doc, '职能')
@@ -76,7 +84,7 @@ def duty(plan: Plan, ctx):
         answered = True
         for block, clause in found[:3]:
             number = re.match(r'^\s*([（(]?[一二三四五六七八九十\d]+[）)、.．]?)', block['text'])
-            label = f'主要职能{number.group(1).strip()}' if number else '主要职能'
+            label = f'主要职能{number.group(1).strip().rstrip("、.．")}' if number else '主要职能'
             verbs = section_words()['负责']
             yes = '管。' if '管' in plan.question else '是，负责。'
             lead = yes if any(v in clause for v in verbs) else f'职能中提到“{thing}”：'
@@ -89,6 +97,18 @@ def duty(plan: Plan, ctx):
     d, body = sections[0]
     cite = draft.cite_lines(d.doc, body[0]['line_start'], body[-1]['line_end'])
     return refusal(plan.question, f'{who(d)}文件的职能表述中没有提到“{thing}”（主要职能共{len(body)}段）{cite}。', draft)
+
+
+def _all_duties(plan: Plan, ctx, draft: Draft):
+    """'州政府办的主要职能是什么': the section, quoted paragraph by paragraph."""
+    for d in sorted(plan.reading.docs, key=lambda d: -(d.year or 0)):
+        body = section(ctx, d.doc, '职能')
+        if body:
+            quoted = ''.join(f'{b["text"]}{draft.cite_lines(d.doc, b["line_start"], b["line_end"])}' for b in body[:15])
+            more = '……' if len(body) > 15 else ''
+            draft.add(f'{who(d)}文件的主要职能：{quoted}{more}')
+            return draft.finish(plan.question, None, None, 'facts')
+    return None
 
 
 def _clauses_naming(thing: str, body: list[dict], ctx) -> list[tuple[dict, str]]:

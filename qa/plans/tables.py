@@ -48,15 +48,18 @@ def run(plan: Plan, ctx):
     return draft.finish(plan.question, value, '张' if value else None, 'count' if value else 'facts')
 
 
+PERFORMANCE = ('performance', 'overall_performance', '绩效目标表')     # table kinds (data/vocabulary/table_kinds.tsv)
+
+
 def _count(draft: Draft, d, printed: list[dict]) -> int:
-    numbered = [t for t in printed if t['table_no']]
-    others = [t for t in printed if not t['table_no']]
+    numbered = [t for t in printed if t['kind'] not in PERFORMANCE]
+    others = [t for t in printed if t['kind'] in PERFORMANCE]
     first, last = numbered[0] if numbered else printed[0], (numbered or printed)[-1]
     listing = '、'.join(_name(t) for t in numbered)
-    empty = '、'.join(f'表{t["table_no"]}' for t in numbered if t['empty'])
+    empty = '、'.join(_name(t) for t in numbered if t['empty'])
     cites = draft.cite_lines(d.doc, first['line_start'], first['line_start']) + \
         draft.cite_lines(d.doc, last['line_start'], last['line_start'])
-    text = f'{who(d)}文件共印有{len(numbered)}张公开表：{listing}{cites}。'
+    text = f'{who(d)}文件共有{len(numbered)}张公开表（按读出的表格计）：{listing}{cites}。'
     if empty:
         text += f'其中{empty}为空表。'
     if others:
@@ -73,7 +76,13 @@ def _whether(draft: Draft, d, printed: list[dict], plan: Plan, ctx) -> None:
         empty = f'，为空表：“{t["note"]}”' if t['empty'] and t['note'] else ('，为空表' if t['empty'] else '')
         draft.add(f'有。{who(d)}文件有{_name(t)}{draft.cite_lines(d.doc, t["line_start"], t["line_end"])}{empty}。')
         return
-    numbered = [t for t in printed if t['table_no']]
+    numbered = [t for t in printed if t['kind'] not in PERFORMANCE] or printed
+    listed = next((b for b in ctx.blocks(d.doc) if b['kind'] in ('heading', 'paragraph') and len(b['text']) < 40
+                   and name_key(b['text']).endswith('表') and _same_table(asked, b['text'])), None)
+    if listed is not None:      # named in the contents or a title, but no table of it was read: never a 没有
+        draft.add(f'{who(d)}文件列有“{listed["text"].strip()}”{draft.cite_lines(d.doc, listed["line_start"], listed["line_end"])}，'
+                  f'但没有读出这张表的内容（可能是空表或版式未能识别），请看原文。')
+        return
     draft.add(f'没有。{who(d)}文件的{len(numbered)}张公开表（{_name(numbered[0])}至{_name(numbered[-1])}）中没有“{asked}”'
               f'{draft.cite_lines(d.doc, numbered[-1]["line_start"], numbered[-1]["line_start"])}。')
     for other in ctx.documents_of((d.org_key,)):
