@@ -166,7 +166,7 @@ def kind_of(text: str, reading: Reading, n_orgs: int, n_years: int, n_items: int
     found = cues(text)
     glossary = any(reading.catalogue.entries[i].kind == 'definition'
                    for s in reading.spans for i in _entries_named(reading, s.name))
-    if 'define' in found and (glossary or not org_named):
+    if 'define' in found and (glossary or not org_named or 'strict:define' in found):
         return 'define'
     if 'weak:define' in found and glossary and not org_named:
         return 'define'
