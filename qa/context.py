@@ -115,6 +115,10 @@ class Context:
     def blocks(self, doc: str) -> list[dict]:
         return _cached(self._blocks, doc, lambda: self.store.blocks(doc))
 
+    def tables(self, doc: str) -> list[dict]:
+        """The tables a document prints (number, title, lines, empty, note), in the order printed."""
+        return sorted(self.store.tables(doc), key=lambda t: t['line_start'] or 0)
+
     def line(self, doc: str, number: int) -> str:
         lines = _cached(self._lines, doc, lambda: dict(self.store.line_text(doc, 1, 10 ** 7)))
         return lines.get(number, '')

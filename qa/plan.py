@@ -89,7 +89,8 @@ class Plan:
 
 KIND_NAMES = {'lookup': '查数', 'exists': '有没有', 'verify': '是否', 'sum': '求和', 'diff': '增减', 'share': '占比',
               'compare': '比较', 'rank': '排序', 'list': '列举', 'count': '计数', 'define': '名词解释',
-              'explain': '原因', 'detail': '明细', 'refuse': '无法回答', 'clarify': '需要确认'}
+              'explain': '原因', 'detail': '明细', 'duty': '职能', 'structure': '机构设置', 'tables': '公开表',
+              'refuse': '无法回答', 'clarify': '需要确认'}
 
 
 # ---- vocabulary --------------------------------------------------------------------------
@@ -168,10 +169,13 @@ def kind_of(text: str, reading: Reading, n_orgs: int, n_years: int, n_items: int
     found = cues(text)
     glossary = any(reading.catalogue.entries[i].kind == 'definition'
                    for s in reading.spans for i in _entries_named(reading, s.name))
-    if 'define' in found and (glossary or not org_named):
+    if 'define' in found and (glossary or not org_named or 'strict:define' in found):
         return 'define'
     if 'weak:define' in found and glossary and not org_named:
         return 'define'
+    about_itself = _about_the_document_or_organisation(text, found, reading)
+    if about_itself:
+        return about_itself
     if 'explain' in found:
         return 'explain'
     if 'lookup' in found:
@@ -195,6 +199,45 @@ def kind_of(text: str, reading: Reading, n_orgs: int, n_years: int, n_items: int
     if 'verify' in found:
         return 'verify'
     return 'lookup'
+
+
+ASKS_WHETHER = re.compile(r'(吗|么|没有|与否)[？?。]?$')
+
+
+def _about_the_document_or_organisation(text: str, found: dict, reading: Reading) -> str:
+    """'一共有几张表' / '有没有上年结转结余明细表' (tables), '下属单位里有学校吗' / '有没有信息科' (structure),
+    '管不管盐业' / '负责政务公开吗' (duty): questions about the document or the organisation, not a figure."""
+    bare = _bare_clause(reading) if reading.clause else text
+    whether = 'exists' in found or bool(ASKS_WHETHER.search(bare.strip()))
+    figure = re.search(r'(多少|几(?!张|个表))', bare) is not None
+    ending = re.sub(r'[吗么呢？?。\s]+$', '', bare.replace('有没有', '').strip())
+    if any(k.startswith('tables:') for k in found) or (whether and not figure and ending.endswith('表')):
+        return 'tables'
+    unit_kind = any(w in bare for _, words in unit_kinds() for w in words) and 'structure' in found
+    if 'structure' in found and not figure and (whether or unit_kind):
+        return 'structure'
+    if whether and not figure and ending.endswith(unit_endings()) and 'duty' not in found:
+        return 'structure'
+    weak = 'weak:duty' in found and 'exists' not in found and bool(ASKS_WHETHER.search(bare.strip()))
+    if not figure and ('duty' in found or weak):
+        return 'duty'
+    return ''
+
+
+def _bare_clause(reading: Reading) -> str:
+    """The clause without the organisation and year it names."""
+    start, end = reading.clause
+    return _blanked(reading.text, reading.taken)[start:end].replace('　', '')
+
+
+@lru_cache(maxsize=1)
+def unit_kinds() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return tuple((head, (head,) + words) for head, words in vocabulary_table('unit_kinds') if head != '名称结尾')
+
+
+@lru_cache(maxsize=1)
+def unit_endings() -> tuple[str, ...]:
+    return next(words for head, words in vocabulary_table('unit_kinds') if head == '名称结尾')
 
 
 def _entries_named(reading: Reading, name: str) -> list[int]:
@@ -349,6 +392,8 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
                        candidates=(typo.meant,), reading=reading)
     items = _items(reading)
     kind = kind_of(text, reading, len(base.orgs), len(base.years), len(items), org_named)
+    if kind == 'define':
+        items = _items(reading, ('definition',)) or items
     if kind in ('diff', 'share', 'explain', 'rank', 'compare') and units and '%' in units and kind != 'share':
         units = () if kind != 'diff' else units
         reading.units = units
@@ -429,11 +474,11 @@ def _scope_asked(text: str) -> str:
     return min(found)[1] if found else ''
 
 
-def _items(reading: Reading) -> list[str]:
+def _items(reading: Reading, kinds=('fact', 'absent', 'definition')) -> list[str]:
     """The items a clause asks about, as the catalogue names them: the best reading of its words, then any
     named item that reading leaves out. A part named with its whole is the part."""
     from .select import candidates
-    ranked = candidates(reading, lambda e: e.kind in ('fact', 'absent', 'definition'))
+    ranked = candidates(reading, lambda e: e.kind in kinds)
     if not ranked:
         return list(dict.fromkeys(canonical(s.name) for s in reading.subject_spans))
     items, used = [], []

@@ -19,6 +19,7 @@ from decimal import Decimal
 import opencc
 
 from ingest.orgs import bodies, places, split_org
+from ingest.vocabulary import vocabulary_table
 
 FILLERS = ('请问', '麻烦查一下', '我想知道', '帮我看看')
 ENDINGS = ('是多少', '是多少？', '有多少', '多少', '安排了多少', '预算是多少？')
@@ -73,7 +74,9 @@ def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
         cases += _shares(db, d, names, rng)
         cases += _stated_rates(db, d, names, rng)
         cases += _named_shares(db, d, names, rng)
+        cases += _duties(db, d, names, rng)
     cases += _definitions(db, docs, rng)
+    cases += _definitions_worded(db, docs, rng)
     cases += _comparisons(db, docs, rng)
     cases += _rankings(db, docs, rng)
     cases += _org_differences(db, docs, rng)
@@ -338,6 +341,69 @@ def _definitions(db, docs, rng) -> list[Case]:
         body = re.sub(r'^[^：:]*[：:]', '', r['text']).strip()[:8]
         out.append(Case('define', f'{term}{ending}', '', lines, contains=term[:2]))
     return out
+
+
+DEFINITION_ASKED = ('名词解释里{}包含哪些', '预算公开里说的{}具体指什么？', '{}指的是哪些', '什么是{}？', '预算表里的“{}”指的是什么')
+
+
+def _definitions_worded(db, docs, rng) -> list[Case]:
+    """A glossary term asked in other words and without an organisation: every document's entry may answer,
+    and the answer quotes the wording of one of them (the first words of a stored definition)."""
+    rows = db.execute("""SELECT subject, text, doc, line_start FROM statements_v WHERE kind = 'definition'
+                         AND subject NOT LIKE '%（%'""").fetchall()
+    by_term: dict[str, list] = {}
+    for r in rows:
+        by_term.setdefault(re.sub(r'[“”"]', '', r['subject']), []).append(r)
+    out = []
+    for term, entries in by_term.items():
+        bodies = {re.sub(r'[^\u4e00-\u9fff]', '', re.sub(r'^[^：:]*[：:]', '', e['text']))[:6] for e in entries}
+        if len(bodies) != 1 or len(term) < 2:
+            continue                    # documents that begin a definition differently: no one fragment to expect
+        question = rng.choice(DEFINITION_ASKED).format(term)
+        out.append(Case('define_any', question, '', tuple(e['line_start'] for e in entries), contains=bodies.pop()))
+    return out
+
+
+def _duties(db, d, names, rng) -> list[Case]:
+    """'X负责Y吗' with Y a clause '负责Y' of the organisation's 主要职能 section, as stored (blocks and lines)."""
+    paragraphs = _section_paragraphs(db, d['doc'], dict(vocabulary_table('sections'))['职能'])
+    asking = {w for kind, words in vocabulary_table('kinds') for w in words
+              if kind in ('structure', 'exists', 'verify', 'duty') or kind.startswith('tables')}
+    out = []
+    for start, end, text in paragraphs:
+        for clause in re.split(r'[；;。]', text):
+            m = re.match(r'^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?负责([\u4e00-\u9fff、]{4,18})$', clause.strip())
+            if not m or any(w in m.group(1) for w in asking) or re.search(r'(多少|几)', m.group(1)):
+                continue
+            thing = m.group(1)
+            template = rng.choice(('{}{}负责{}吗？', '{}{}管不管{}？', '{}{}是否负责{}'))
+            out.append(Case('duty', template.format(rng.choice(names), _year(d), thing), d['doc'],
+                            tuple(range(start, end + 1)), contains='负责'))
+    return out
+
+
+def _section_paragraphs(db, doc: str, words) -> list[tuple[int, int, str]]:
+    """The paragraphs under the first heading carrying one of `words` that has any."""
+    lines = {}
+    for r in db.execute('SELECT l.first, l.text FROM lines l JOIN documents d ON d.id = l.doc_id WHERE d.doc = ?', (doc,)):
+        for i, text in enumerate(r['text'].split('\n')):
+            lines[r['first'] + i] = text
+    blocks = db.execute("""SELECT lk.text AS kind, b.line_start, b.line_end FROM blocks b JOIN documents d ON d.id = b.doc_id
+                           LEFT JOIN labels lk ON lk.id = b.kind WHERE d.doc = ? ORDER BY b.line_start, b.n""", (doc,)).fetchall()
+    for i, b in enumerate(blocks):
+        heading = ''.join(lines.get(n, '') for n in range(b['line_start'], b['line_end'] + 1)).replace(' ', '')
+        if b['kind'] != 'heading' or not any(w in heading for w in words):
+            continue
+        body = []
+        for later in blocks[i + 1:]:
+            if later['kind'] == 'heading':
+                break
+            if later['kind'] == 'paragraph':
+                text = ''.join(lines.get(n, '').strip() for n in range(later['line_start'], later['line_end'] + 1))
+                body.append((later['line_start'], later['line_end'], text))
+        if body:
+            return body
+    return []
 
 
 # ---- variants -------------------------------------------------------------------------------
