@@ -239,7 +239,19 @@ def format_summary(doc: str, status: str, s: dict) -> str:
         lines.append(f'  warning: {warning}')
     if len(warnings) > 12:
         lines.append(f'  … {len(warnings) - 12} more warnings')
+    if status == 'ingested' and s.get('changes'):
+        lines.extend(_changes_lines(s['changes']))
     return '\n'.join(lines)
+
+
+def _changes_lines(changes: dict) -> list[str]:
+    """What a replacing file changed: how many figures differ from the stored version, and the largest."""
+    lines = [f"  replaces {', '.join(changes['of'])}: {changes['figures_differ']} figures differ "
+             f"({changes['figures_added']} new, {changes['figures_gone']} gone)"]
+    for d in changes['largest']:
+        label = ' '.join(x for x in (d['table'], '/'.join(x for x in (d['row'], d['column']) if x)) if x)
+        lines.append(f"    line {d['line']}: {label}: {d['old']} -> {d['new']} {d['unit']}")
+    return lines
 
 
 def _tables_line(s: dict) -> str:
