@@ -27,8 +27,8 @@ from qa.feedback import record
 from qa.llm import chat_model
 from qa.present import (badges, copy_text, document_labels, figure_rows, first_sentence, headline, plain,
                         short_names, understood_line)
-from qa.views import (CHART_ITEMS, chinese_error, example_questions, facts_frame, ingest_uploads, item_series, parse_year,
-                      rate_text, source_lines, table_frame, to_xlsx)
+from qa.views import (CHART_ITEMS, changes_text, chinese_error, example_questions, facts_frame, ingest_uploads,
+                      item_series, parse_year, rate_text, source_lines, table_frame, to_xlsx)
 from settings import Settings
 
 MAX_QUESTION = 500
@@ -292,8 +292,9 @@ def upload(settings) -> None:
     year = st.sidebar.text_input('年度（可选）', key='upload_year', max_chars=6,
                                  help='文件中没有写明预算年度时填写，例如 2026；用于这次上传的每一个文件')
     replace = st.sidebar.checkbox('替换同一单位同一年度的已有文件', key='replace_existing',
-                                  help='不勾选时，与已载入的同一单位同一年度文件印有同一张表或数字不一致的文件会被拒绝'
-                                       '（防止伪造的第二份文件混入）；情况说明和报表分成两份文件的，可以分别上传')
+                                  help='不勾选时，与已载入的同一单位同一年度文件印有同一张表或数字不一致的文件、'
+                                       '与已载入文件同名而内容不同的文件会被拒绝（防止伪造的第二份文件混入）；'
+                                       '勾选后替换，并列出有多少个数字不同；情况说明和报表分成两份文件的，可以分别上传')
     if not files or not st.sidebar.button('读取上传的文件', key='do_upload'):
         return
     try:
@@ -322,7 +323,9 @@ def upload(settings) -> None:
     for o in report.outcomes:
         s = o.summary
         st.sidebar.success(plain(f'{o.doc}：{s.get("org")} {s.get("year")}年，{s.get("facts")}个数字，'
-                                 f'{len(s.get("warnings", []))}条警告（{"新读取" if o.status == "ingested" else "未变化"}）'))
+                                 f'{len(s.get("warnings", []))}条警告（{"新读取" if o.status == "ingested" else "未变化"}）'
+                                 + (f'。{changes_text(s.get("changes"))}' if o.status == 'ingested' and s.get('changes')
+                                    else '')))
     if report.refused:
         kept = '其余文件已读取。' if report.outcomes else '没有读取任何文件，已存的数据没有改变。'
         st.sidebar.error(f'{len(report.refused)} 个文件没有读取；{kept}\n\n' +

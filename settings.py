@@ -3,6 +3,7 @@
     settings = Settings.from_env()
     settings.data_dir          # Path('.data') unless BUDGETQA_DATA_DIR is set
     settings.facts_db          # data_dir / 'facts.db'
+    settings.api_db            # data_dir / 'api.db': the API's sessions, recent answers, rate-limit counters
 
 Everything the product stores lives under `data_dir`, so two data
 directories never interfere.  Secrets (the LLM API key) never appear in a
@@ -33,6 +34,7 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout: float = 15.0                      # seconds for the whole model call; then the checked answer alone
     admin_password_hash: str | None = field(default=None, repr=False)   # 'scrypt$…' (qa admin password --hash)
+    api_rate: int = 30                             # API requests per second per client address, over all workers
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> 'Settings':
@@ -40,6 +42,10 @@ class Settings:
         port = env.get('BUDGETQA_CHROMA_PORT')
         if port is not None and not port.isdigit():
             raise ValueError(f"BUDGETQA_CHROMA_PORT must be a port number, got {port!r}")
+        rate = env.get('BUDGETQA_API_RATE') or '30'
+        if not rate.isdigit() or int(rate) < 1:
+            raise ValueError(f"BUDGETQA_API_RATE must be a whole number of requests per second (1 or more), "
+                             f"got {rate!r}")
         return cls(
             data_dir=Path(env.get('BUDGETQA_DATA_DIR') or DEFAULT_DATA_DIR).expanduser().resolve(),
             samples_dir=Path(env.get('BUDGETQA_SAMPLES_DIR') or SAMPLES_DIR),
@@ -52,6 +58,7 @@ class Settings:
             llm_api_key=env.get('BUDGETQA_LLM_API_KEY') or None,
             llm_timeout=float(env.get('BUDGETQA_LLM_TIMEOUT') or 15),
             admin_password_hash=env.get('BUDGETQA_ADMIN_PASSWORD_HASH') or None,
+            api_rate=int(rate),
         )
 
     @property
@@ -69,6 +76,11 @@ class Settings:
     @property
     def feedback_file(self) -> Path:
         return self.data_dir / 'feedback.jsonl'
+
+    @property
+    def api_db(self) -> Path:
+        """The API's sessions, recent answers and rate-limit counters, shared by its workers (qa/api_state.py)."""
+        return self.data_dir / 'api.db'
 
     @property
     def uploads_dir(self) -> Path:

@@ -83,7 +83,7 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
     print none. `added_by` is kept with each document's provenance."""
     files, errors = collect_files(paths)
     aliases = _aliases(alias_files, errors)
-    sources, unchanged = _new_sources(store, files, errors)
+    sources, unchanged = _new_sources(store, files, errors, replace)
     with tempfile.TemporaryDirectory(prefix='budgetqa-ingest-') as spill:
         parsed = _parse_all(sources, aliases, errors, progress, on_document, len(files), len(unchanged), workers,
                             Path(spill), declared)
@@ -94,10 +94,15 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
         return IngestReport(outcomes, _in_order(errors, files))
 
 
-def _new_sources(store: FactStore, files: list[Path], errors: list) -> tuple[list, list[Path]]:
+def _new_sources(store: FactStore, files: list[Path], errors: list,
+                 replace: bool = False) -> tuple[list, list[Path]]:
     """The files to parse, and those already stored as they are. A file whose content is stored under another
-    name is refused (it adds nothing, and one figure must not be cited from two files)."""
-    stored = {d.content_hash: d.doc for d in store.documents()}
+    name is refused (it adds nothing, and one figure must not be cited from two files); so is a file with the name
+    of a stored document and other content, unless `replace` (a file of the same name from another folder, or an
+    edited copy, must not silently change the answers)."""
+    documents = store.documents()
+    stored = {d.content_hash: d.doc for d in documents}
+    by_name = {d.doc: d for d in documents}
     sources, unchanged = [], []
     for path in files:
         try:
@@ -111,10 +116,21 @@ def _new_sources(store: FactStore, files: list[Path], errors: list) -> tuple[lis
         elif stored.get(content_hash, source.name) != source.name:
             errors.append(IngestError(path, f'already loaded as {stored[content_hash]} (the same content); nothing '
                                             'to add. To rename it, remove that document first'))
+        elif not replace and _other_content(by_name.get(source.name), source.content_hash):
+            errors.append(IngestError(path, f'a document named {source.name} is already loaded (from '
+                                            f'{by_name[source.name].path}) with other content: a file of the same '
+                                            'name does not replace it. If this file is a new version of that '
+                                            'disclosure, ingest again with --replace (on the page: tick 替换); '
+                                            'otherwise rename it'))
         else:
             stored[content_hash] = f'{source.name} in this batch'
             sources.append((path, None))          # read again by the worker that parses it: memory stays flat
     return sources, unchanged
+
+
+def _other_content(stored, content_hash: str) -> bool:
+    """A stored document whose text differs from the file's (a new chunker version alone is not a difference)."""
+    return stored is not None and stored.content_hash.split(':')[0] != content_hash
 
 
 def _in_order(errors: list[IngestError], files: list[Path]) -> list[IngestError]:
@@ -192,6 +208,29 @@ class Claims:
         return None
 
 
+LARGEST = 5                      # differences listed when a stored disclosure is replaced
+
+
+def changes(new: Claims, old: list[Claims]) -> dict:
+    """What a replacing file changes in the figures of the documents it replaces: how many figures (by their
+    labels) have another value, how many are new or gone, and the largest differences with their row labels."""
+    before: dict[tuple, dict[Decimal, int]] = {}
+    for claims in old:
+        for key, values in claims.figures.items():
+            before.setdefault(key, {}).update(values)
+    differ = []
+    for key in sorted(new.figures.keys() & before.keys(), key=str):
+        mine, theirs = new.figures[key], before[key]
+        if not mine.keys() & theirs.keys():
+            (value, line), (was, _) = min(mine.items(), key=lambda v: v[1]), min(theirs.items(), key=lambda v: v[1])
+            _, title, row, column, unit = key
+            differ.append({'table': title, 'row': row, 'column': column, 'unit': unit, 'old': str(was),
+                           'new': str(value), 'line': line, 'difference': str(value - was)})
+    differ.sort(key=lambda d: -abs(Decimal(d['difference'])))
+    return {'figures_differ': len(differ), 'figures_added': len(new.figures.keys() - before.keys()),
+            'figures_gone': len(before.keys() - new.figures.keys()), 'largest': differ[:LARGEST]}
+
+
 def _title(text: str | None) -> str:
     return re.sub(r'\s+', '', text or '')
 
@@ -223,13 +262,18 @@ def stored_claims(store: FactStore, doc: str) -> Claims:
 def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, replaced=None,
                added_by: str = '') -> list[IngestOutcome]:
     """Every file was read: write each document in its own transaction, then its vectors."""
-    stored = {d.doc: d.summary for d in store.documents()} if unchanged else {}
-    outcomes = [IngestOutcome(path.name, str(path), 'unchanged', stored.get(path.name, {})) for path in unchanged]
+    stored = {d.doc: d for d in store.documents()} if unchanged or parsed else {}
+    outcomes = [IngestOutcome(path.name, str(path), 'unchanged', stored[path.name].summary if path.name in stored
+                              else {}) for path in unchanged]
     removed = []
     for path, spilled, *_ in parsed:
         prepared, summary = _unspill(spilled)
         summary['added_by'] = added_by
         summary['replaces'] = (replaced or {}).get(prepared.name, [])
+        same_name = _other_content(stored.get(prepared.name), prepared.document[2].split(':')[0])
+        older = [prepared.name] * same_name + summary['replaces']
+        if older:
+            summary['changes'] = {'of': older, **changes(claims_of(prepared), [stored_claims(store, d) for d in older])}
         prepared = _with_summary(prepared, summary)
         store.write_prepared(prepared, fault=_fault('in_fact_write'))
         _fault('after_facts')()

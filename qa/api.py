@@ -1,6 +1,7 @@
 """The helpdesk API: the same checked answers over HTTP, with the stores loaded once.
 
-    python -m qa serve --host 127.0.0.1 --port 8000        # OpenAPI docs at /docs
+    python -m qa serve --host 127.0.0.1 --port 8000        # OpenAPI docs at /docs (served offline)
+    python -m qa serve --workers 2                         # sessions and rate limits shared (qa/api_state.py)
 
     curl -s http://127.0.0.1:8000/ask -H 'Content-Type: application/json' -d '{"question": "…"}'
 
@@ -8,6 +9,8 @@ Readers: /ask, /search, /documents (GET), /facts, /audit, /compare, /feedback.
 Admins (a token from `python -m qa token create --admin`, sent as
 `Authorization: Bearer …`): POST /documents (upload), DELETE /documents/{doc}.
 Errors are JSON: {"error": {"code": …, "message": 中文}}; no stack trace reaches a client.
+Sessions, recent answers and rate-limit counters live in <data dir>/api.db, so workers and restarts share them;
+Swagger UI and ReDoc load their scripts from this server (fastapi-offline), never from a CDN.
 """
 from __future__ import annotations
 
@@ -16,14 +19,13 @@ import json
 import logging
 import os
 import secrets
-import threading
 import time
-from collections import OrderedDict, deque
 from pathlib import Path
 
 from fastapi import Body, FastAPI, File, Form, Header, Query, Request, UploadFile
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
@@ -34,16 +36,20 @@ from index.runtime import open_index
 from ingest.models import Declared
 
 from .answer import Context, answer
+from .api_state import ApiState
 from .audit import audit
 from .export import compare, compare_row, fact_json, resolve_org
-from .feedback import record
+from .feedback import record_json
 from .llm import chat_model
 from .views import chinese_error, ingest_uploads
 
 EXAMPLES = {name: values[0] for name, values in vocabulary_table('api_examples')}   # for /docs, kept as data
+# the docs pages load scripts, styles and images from this server only (ReDoc's footer logo would come from a CDN)
+DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data:; worker-src 'self' blob:; font-src 'self' data:")
+DOCS_PAGES = ('/docs', '/redoc')
 MAX_BODY = 256 * 1024            # bytes of a JSON request; uploads have the document limit (20 MiB)
 MAX_QUESTION = 500               # characters
-RATE = int(os.environ.get('BUDGETQA_API_RATE', 30))   # requests per second per client address
 log = logging.getLogger('budgetqa.api')
 
 
@@ -104,39 +110,19 @@ def _is_admin(settings, authorization: str | None) -> bool:
 # ---- the app -------------------------------------------------------------------------------
 
 class _State:
-    """What every request shares: the stores, one answering context, recent answers and sessions."""
+    """What every request of this worker shares: the stores and one answering context. Sessions, recent answers
+    and rate-limit counters are in `shared` (the data directory's api.db), common to every worker."""
 
     def __init__(self, settings):
         self.settings = settings
         self.store, self.vectors, self.engine = open_index(settings)
         self.ctx = Context.from_store(self.store, search=self.engine.search, llm=chat_model(settings))
-        self.answers: OrderedDict[str, object] = OrderedDict()     # id -> Answer, for feedback
-        self.sessions: OrderedDict[str, dict] = OrderedDict()      # session -> previous plan
-        self.lock = threading.Lock()
-        self.hits: dict[str, deque] = {}
-
-    def remember(self, table: OrderedDict, key: str, value, limit: int = 10_000) -> None:
-        with self.lock:
-            table[key] = value
-            table.move_to_end(key)
-            while len(table) > limit:
-                table.popitem(last=False)
-
-    def allow(self, client: str) -> bool:
-        now = time.monotonic()
-        with self.lock:
-            recent = self.hits.setdefault(client, deque())
-            while recent and now - recent[0] > 1:
-                recent.popleft()
-            if len(recent) >= RATE:
-                return False
-            recent.append(now)
-            return True
+        self.shared = ApiState(settings.api_db, rate=settings.api_rate)
 
 
 def create_app(settings) -> FastAPI:
-    app = FastAPI(title='预算公开问答 API', version='1',
-                  description='部门/单位预算公开的问答：每个数字都来自文件中的表格或文字，并给出文件、行号和表格。')
+    app = FastAPIOffline(*DOCS_PAGES, title='预算公开问答 API', version='1',
+                         description='部门/单位预算公开的问答：每个数字都来自文件中的表格或文字，并给出文件、行号和表格。')
     state = _State(settings)
     app.state.budget = state
 
@@ -146,10 +132,13 @@ def create_app(settings) -> FastAPI:
         limit = 21 * 1024 * 1024 if request.url.path == '/documents' else MAX_BODY
         if size > limit:
             return _error(413, 'too_large', f'请求太大（{size // 1024} KB），上限是 {limit // 1024} KB')
-        if not state.allow(request.client.host if request.client else '-'):
-            return _error(429, 'rate_limited', f'请求太频繁：每个地址每秒最多 {RATE} 个请求')
+        if not state.shared.allow(request.client.host if request.client else '-'):
+            return _error(429, 'rate_limited', f'请求太频繁：每个地址每秒最多 {settings.api_rate} 个请求')
         try:
-            return await call_next(request)
+            response = await call_next(request)
+            if request.url.path in DOCS_PAGES:
+                response.headers['Content-Security-Policy'] = DOCS_POLICY
+            return response
         except Exception:                 # never a stack trace to a client
             log.exception('request failed')
             return _error(500, 'internal', '服务器内部错误，已记录；请稍后再试')
@@ -174,13 +163,14 @@ def create_app(settings) -> FastAPI:
                                                       {'question': EXAMPLES['follow_up'], 'session': 'ticket-42'}])):
         if not request.question.strip():
             raise ApiError(422, 'empty_question', '问题是空的')
-        previous = state.sessions.get(request.session) if request.session else None
+        previous = state.shared.session(request.session) if request.session else None
         result = answer(request.question, state.ctx, question_id=secrets.token_hex(6), orgs=tuple(request.orgs),
                         years=tuple(request.years), previous=previous)
-        state.remember(state.answers, result.id, result)
+        body = result.to_json()
+        state.shared.save_answer(body)
         if request.session and result.status != 'ambiguous':
-            state.remember(state.sessions, request.session, result.plan)
-        return {**result.to_json(), 'session': request.session}
+            state.shared.save_session(request.session, result.plan)
+        return {**body, 'session': request.session}
 
     @app.post('/search', summary='检索：与问题最相关的段落和表格行')
     def search(request: SearchRequest):
@@ -220,11 +210,11 @@ def create_app(settings) -> FastAPI:
 
     @app.post('/feedback', summary='反馈：对某个答案点赞或指出错误')
     def feedback(request: FeedbackRequest):
-        result = state.answers.get(request.answer_id)
+        result = state.shared.answer(request.answer_id)
         if result is None:
             raise ApiError(404, 'unknown_answer', '没有这个答案 id（只保留最近的一万个答案）')
         try:
-            record(settings, result, request.rating, request.comment)
+            record_json(settings, result, request.rating, request.comment)
         except OSError:
             raise ApiError(503, 'not_stored', '反馈没有保存（数据目录不可写）') from None
         return {'stored': True}
@@ -248,7 +238,8 @@ def create_app(settings) -> FastAPI:
             raise ApiError(400, 'refused', '没有读取任何文件，已存的数据没有改变：' +
                            '；'.join(r['message'] for r in refused))
         return {'documents': [{'doc': o.doc, 'status': o.status, 'org': o.summary.get('org'),
-                               'year': o.summary.get('year'), 'facts': o.summary.get('facts')}
+                               'year': o.summary.get('year'), 'facts': o.summary.get('facts'),
+                               'changes': o.summary.get('changes') if o.status == 'ingested' else None}
                               for o in report.outcomes],
                 'refused': refused}
 
@@ -276,9 +267,21 @@ def _error(status: int, code: str, message: str) -> JSONResponse:
     return JSONResponse({'error': {'code': code, 'message': message}}, status_code=status)
 
 
-def serve(settings, host: str = '127.0.0.1', port: int = 8000) -> None:
+def app_from_env() -> FastAPI:
+    """The app of one uvicorn worker: each worker process reads the settings (BUDGETQA_*) and opens the stores."""
+    from settings import Settings
+    return create_app(Settings.from_env())
+
+
+def serve(settings, host: str = '127.0.0.1', port: int = 8000, workers: int = 1) -> None:
+    """`workers` processes answer on one port; they share sessions, answers and rate limits through api.db."""
     import uvicorn
-    uvicorn.run(create_app(settings), host=host, port=port, log_level='warning', access_log=False)
+    if workers > 1:
+        os.environ['BUDGETQA_DATA_DIR'] = str(settings.data_dir)      # the workers read the same data directory
+        uvicorn.run('qa.api:app_from_env', factory=True, workers=workers, host=host, port=port,
+                    log_level='warning', access_log=False)
+    else:
+        uvicorn.run(create_app(settings), host=host, port=port, log_level='warning', access_log=False)
 
 
-__all__ = ['create_app', 'create_token', 'serve']
+__all__ = ['app_from_env', 'create_app', 'create_token', 'serve']

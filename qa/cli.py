@@ -144,6 +144,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser('serve', help='the helpdesk API (FastAPI on uvicorn); OpenAPI docs at /docs')
     serve.add_argument('--host', default='127.0.0.1')
     serve.add_argument('--port', type=int, default=8000)
+    serve.add_argument('--workers', type=_workers, default=1, metavar='N',
+                       help='worker processes answering on the port (default 1); they share sessions, recent answers '
+                            'and rate limits through <data dir>/api.db')
     serve.set_defaults(handler=cmd_serve)
 
     token = commands.add_parser('token', help='API tokens: `token create --admin` prints one once (only its hash is kept)')
@@ -156,6 +159,12 @@ def build_parser() -> argparse.ArgumentParser:
     feedback.add_argument('--format', choices=('csv', 'jsonl'), default='csv')
     feedback.set_defaults(handler=cmd_feedback)
     return parser
+
+
+def _workers(text: str) -> int:
+    if not text.isdigit() or not 1 <= int(text) <= 32:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of workers; expected 1-32 (e.g. 2)")
+    return int(text)
 
 
 def _year(text: str) -> int:
@@ -242,7 +251,19 @@ def format_summary(doc: str, status: str, s: dict) -> str:
         lines.append(f'  warning: {warning}')
     if len(warnings) > 12:
         lines.append(f'  … {len(warnings) - 12} more warnings')
+    if status == 'ingested' and s.get('changes'):
+        lines.extend(_changes_lines(s['changes']))
     return '\n'.join(lines)
+
+
+def _changes_lines(changes: dict) -> list[str]:
+    """What a replacing file changed: how many figures differ from the stored version, and the largest."""
+    lines = [f"  replaces {', '.join(changes['of'])}: {changes['figures_differ']} figures differ "
+             f"({changes['figures_added']} new, {changes['figures_gone']} gone)"]
+    for d in changes['largest']:
+        label = ' '.join(x for x in (d['table'], '/'.join(x for x in (d['row'], d['column']) if x)) if x)
+        lines.append(f"    line {d['line']}: {label}: {d['old']} -> {d['new']} {d['unit']}")
+    return lines
 
 
 def _tables_line(s: dict) -> str:
@@ -342,7 +363,7 @@ def cmd_serve(args, settings: Settings) -> int:
     from .api import serve
     open_context(settings)             # refuse to start on an empty or outdated store, with the reason
     print(f'budget-qa API on http://{args.host}:{args.port} (docs: /docs)', file=sys.stderr, flush=True)
-    serve(settings, args.host, args.port)
+    serve(settings, args.host, args.port, workers=args.workers)
     return 0
 
 

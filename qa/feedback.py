@@ -2,6 +2,7 @@
 review wrong answers and turn them into test questions.
 
     record(settings, answer, 'down', '年份错了')
+    record_json(settings, answer.to_json(), 'up')      # an answer kept as JSON (the API's recent answers)
     export(settings, 'csv')       # python -m qa feedback --format csv
 """
 from __future__ import annotations
@@ -19,12 +20,17 @@ MAX_COMMENT = 2000
 
 
 def record(settings, answer: Answer, rating: str, comment: str = '') -> dict:
+    return record_json(settings, answer.to_json(), rating, comment)
+
+
+def record_json(settings, answer: dict, rating: str, comment: str = '') -> dict:
+    """The same, for an answer kept as its JSON (`Answer.to_json()`: the API keeps recent answers so)."""
     if rating not in RATINGS:
         raise ValueError(f'rating must be one of {RATINGS}, got {rating!r}')
     entry = {'at': datetime.now(timezone.utc).isoformat(timespec='seconds'), 'rating': rating,
-             'comment': comment.strip()[:MAX_COMMENT], 'question': answer.question, 'status': answer.status,
-             'answer': answer.answer, 'value': answer.value, 'unit': answer.unit, 'plan': answer.plan,
-             'citations': [c.to_json() for c in answer.citations]}
+             'comment': comment.strip()[:MAX_COMMENT], 'question': answer['question'], 'status': answer['status'],
+             'answer': answer['answer'], 'value': answer['value'], 'unit': answer['unit'], 'plan': answer['plan'],
+             'citations': answer['citations']}
     path = settings.feedback_file
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open('a', encoding='utf-8') as f:

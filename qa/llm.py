@@ -6,8 +6,10 @@
 The model sees the question, the deterministic answer and the cited lines,
 numbered [1], [2] …, inside a block marked as data. Its reply may only restate
 the checked answer: every number in it must be one of the checked answer's
-figures, and the headline figure must be there. Otherwise the checked answer
-is shown, with the reply beside it marked 未核对 (Answer.model_reply). The
+figures, and the headline figure must be there; an answer that something is
+not there (没有三公经费) must be restated as that absence, with what is absent.
+Otherwise the checked answer is shown, with the reply beside it marked 未核对
+(Answer.model_reply). The
 model has a total time budget (settings.llm_timeout, 15 s by default); after
 it, the checked answer is shown with a note.
 """
@@ -25,10 +27,14 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.retrievers import BaseRetriever
 from langchain_core.runnables import RunnableLambda, RunnablePassthrough
 
+from ingest.vocabulary import vocabulary_table
+
 from .models import Answer
 from .verify import unverified_numbers
 
 PROMPTS = Path(__file__).resolve().parents[1] / 'prompts'
+ABSENCE_WORDS = tuple(w for head, others in vocabulary_table('absence') for w in (head, *others))
+ABSENT_THING = re.compile(f"(?:{'|'.join(map(re.escape, ABSENCE_WORDS))})([\u4e00-\u9fff“”\"]{{2,16}}?)(?=[：:，,。；;、]|$)")
 
 
 def chat_model(settings) -> BaseChatModel | None:
@@ -86,11 +92,21 @@ def with_language_model(draft: Answer, model: BaseChatModel | None, retriever: B
         return replace(draft, warnings=draft.warnings + (f'language model unavailable: {type(error).__name__}',))
     reply = result['reply'].strip()
     added = unverified_numbers(_without_marks(reply), [draft.answer])     # only the checked answer's figures
-    headline_left_out = draft.value is not None and not _mentions(reply, draft.value, draft.unit)
-    if added or headline_left_out or not reply:
+    if added or not reply or not _restates(reply, draft):
         return replace(draft, model_reply=reply, unverified_numbers=tuple(added),
                        warnings=draft.warnings + ('model_reply_unchecked',))
     return replace(draft, answer=reply, method='llm')
+
+
+def _restates(reply: str, draft: Answer) -> bool:
+    """Does the reply say what the checked answer says: its headline figure, or, for an answer without one that
+    says something is not there, that absence (an absence word) and what is absent?"""
+    if draft.value is not None:
+        return _mentions(reply, draft.value, draft.unit)
+    if not any(word in draft.answer for word in ABSENCE_WORDS):
+        return True
+    absent = {thing for thing in ABSENT_THING.findall(draft.answer)}
+    return any(word in reply for word in ABSENCE_WORDS) and (not absent or any(a in reply for a in absent))
 
 
 def _mentions(text: str, value: str, unit: str | None) -> bool:

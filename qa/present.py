@@ -149,6 +149,30 @@ def copy_text(a: Answer, short=lambda org: org) -> str:
 MARKDOWN_SPECIAL = re.compile(r'([\\`*_{}\[\]()#+\-.!|<>~$:])')
 
 
+# what GitHub-flavoured markdown turns into a link even when escaped (it links the text after parsing): web and
+# mail addresses. In a code span they stay text.
+WEB_ADDRESS = re.compile(r'(?:https?://|mailto:|xmpp:|www\.)[\x21-\x5f\x61-\x7e]*|[-.\w+]+@[-\w]+(?:\.[-\w]+)+',
+                         re.IGNORECASE | re.ASCII)
+
+
 def plain(text: str) -> str:
-    """User and document text for st.markdown, shown as typed: no bold, links, HTML or formulas."""
+    """User and document text for st.markdown, shown as typed: no bold, links, HTML or formulas. A web or mail
+    address is shown as code, never as a link (a document or a model reply must not put a link on the page)."""
+    out, last = [], 0
+    for m in WEB_ADDRESS.finditer(text):
+        address = _trimmed(m.group())
+        out += [_escaped(text[last:m.start()]), f'`{address}`']
+        last = m.start() + len(address)
+    out.append(_escaped(text[last:]))
+    return ''.join(out)
+
+
+def _trimmed(address: str) -> str:
+    """Without the punctuation that ends the sentence around it, or the bracket that closes around it."""
+    while address and (address[-1] in '.,:;!?\'"*_~' or (address[-1] == ')' and address.count(')') > address.count('('))):
+        address = address[:-1]
+    return address
+
+
+def _escaped(text: str) -> str:
     return MARKDOWN_SPECIAL.sub(r'\\\1', text).replace('\n', '  \n')

@@ -123,6 +123,8 @@ CHINESE_ERRORS = (
     (r'no organisation found', '文件中找不到单位名称（没有“编制单位”行、标题或“概况”）：如果它是预算公开文件，'
                                '请在“单位”一栏填写单位全称后再上传'),
     (r'no budget tables', '文件中找不到预算表格（表1…表10）或“万元”数字，这可能不是预算公开文件'),
+    (r'a document named (\S+) is already loaded', '已经载入了同名文件“{0}”，内容不同：同名文件不会替换已载入的文件。如果这份是它的新版本，'
+                                                  '请勾选“替换同一单位同一年度的已有文件”后再上传；否则请改名后再上传'),
     (r'same name', '这一批里有两个同名文件，请改名后再上传'),
     (r'already loaded as (\S+) \(the same content\)', '内容完全相同的文件已经载入（{0}），无需再上传'),
     (r'is already loaded from ([^;]+);', '同一单位同一年度的预算公开已经载入（{0}），这份文件与它印有同一张表或数字不一致，'
@@ -199,6 +201,16 @@ def ingest_uploads(uploads: list[tuple[str, bytes]], folder: Path, store: FactSt
         from .context import remember_labels
         remember_labels(store, ingested)
     return IngestReport(report.outcomes, refused + report.refused)
+
+
+def changes_text(changes: dict | None) -> str:
+    """'替换了 X：12 个数字不同，差别最大的：表10 …/合计 0.00 → 88.88 万元（第495行）' for the page; '' if none."""
+    if not changes:
+        return ''
+    largest = '；'.join(f"{' '.join(x for x in (d['table'], '/'.join(x for x in (d['row'], d['column']) if x)) if x)}"
+                       f" {d['old']} → {d['new']} {d['unit']}（第{d['line']}行）" for d in changes['largest'])
+    return (f"替换了 {'、'.join(changes['of'])}：{changes['figures_differ']} 个数字不同，新增 {changes['figures_added']} 个，"
+            f"不再有 {changes['figures_gone']} 个" + (f"；差别最大的：{largest}" if largest else ''))
 
 
 def _drop_unstored(saved: list[Path], kept: set[str]) -> None:

@@ -138,7 +138,7 @@ def test_empty_and_markdown_questions_are_shown_as_typed(app):
     assert app.session_state['history'] == []
     ask(app, '**粗体** [链接](http://example.com) 三公经费')
     question = app.chat_message[0].markdown[0].value
-    assert question.startswith('\\*\\*粗体\\*\\*') and '\\[链接\\]\\(http' in question
+    assert question.startswith('\\*\\*粗体\\*\\*') and '\\[链接\\]\\(`http://example.com`\\)' in question
 
 
 def test_copy_text_and_share_link(app):

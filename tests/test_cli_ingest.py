@@ -134,7 +134,7 @@ def test_all_or_nothing_stores_nothing_if_one_file_is_bad(ingested, tmp_path, ma
     assert stored(data_dir) == before
 
 
-def test_a_changed_file_replaces_its_facts(tmp_path):
+def test_a_changed_file_replaces_its_facts_only_with_replace(tmp_path):
     data_dir = tmp_path / 'data'
     doc = tmp_path / 'docs' / '002_220f206dadf5e393.txt'
     doc.parent.mkdir()
@@ -142,8 +142,12 @@ def test_a_changed_file_replaces_its_facts(tmp_path):
     assert run_cli('ingest', str(doc), data_dir=data_dir).returncode == 0
     text = doc.read_text(encoding='utf-8').replace('公用经费 191.06 万元', '公用经费 191.07 万元')
     doc.write_text(text, encoding='utf-8')
-    result = run_cli('ingest', str(doc), data_dir=data_dir)
+    refused = run_cli('ingest', str(doc), data_dir=data_dir)          # an edited file is a new version: --replace
+    assert refused.returncode == 2 and 'is already loaded' in refused.stderr and '--replace' in refused.stderr
+    result = run_cli('ingest', '--replace', str(doc), data_dir=data_dir)
     assert '(1 ingested, 0 unchanged)' in result.stdout
+    assert 'replaces 002_220f206dadf5e393.txt: 1 figures differ' in result.stdout, result.stdout
+    assert '191.06 -> 191.07 万元' in result.stdout
     rows = [json.loads(l) for l in run_cli('facts', '--source', 'text', '--format', 'json',
                                            data_dir=data_dir).stdout.splitlines()]
     public = [r['value'] for r in rows if r['item'] == '公用经费']

@@ -40,7 +40,7 @@ def run_with_fault(point, path, data_dir):
     env_before = os.environ.get('BUDGETQA_FAULT')
     os.environ['BUDGETQA_FAULT'] = point
     try:
-        return run_cli('ingest', str(path), data_dir=data_dir)
+        return run_cli('ingest', '--replace', str(path), data_dir=data_dir)     # a changed file of a stored name
     finally:
         if env_before is None:
             os.environ.pop('BUDGETQA_FAULT')
@@ -107,8 +107,8 @@ def test_readers_see_the_old_document_or_the_new_one(tmp_path, attempt):
         t.start()
     writer = FactStore(settings.facts_db)
     for _ in range(3):
-        ingest_paths([folder / DOC], writer)
-        ingest_paths([SAMPLES / DOC], writer)
+        ingest_paths([folder / DOC], writer, replace=True)
+        ingest_paths([SAMPLES / DOC], writer, replace=True)
     stop.set()
     for t in threads:
         t.join()

@@ -138,6 +138,28 @@ def test_a_second_disclosure_for_the_same_organisation_and_year_is_refused_unles
     assert documents[0]['added_by'].endswith('（命令行）')
 
 
+def test_a_file_with_the_name_of_a_stored_one_and_other_figures_is_refused_unless_it_replaces(loaded, tmp_path):
+    """The forgery's easiest way in: the stored file's name, from another folder, with 三公 88.88 instead of 0.00."""
+    forged = tmp_path / 'elsewhere' / GOOD.name
+    forged.parent.mkdir()
+    forged.write_text(GOOD.read_text(encoding='utf-8').replace('“三公”经费数为 0.00 万元', '“三公”经费数为 88.88 万元')
+                      .replace('公务接待费 0.00 万元。', '公务接待费 88.88 万元。'), encoding='utf-8')
+    asked = run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=loaded).stdout
+    message = refused(loaded, forged, f'a document named {GOOD.name} is already loaded', 'with other content',
+                      '--replace', 'otherwise rename it')
+    assert 'ingested' not in message
+    assert run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=loaded).stdout == asked
+    from qa.views import chinese_error
+    from ingest.reader import IngestError
+    shown = chinese_error(IngestError(forged, message.split(': ', 2)[-1]))
+    assert GOOD.name in shown and '替换' in shown and str(tmp_path) not in shown
+    replaced = run_cli('ingest', '--no-vectors', '--replace', str(forged), data_dir=loaded)
+    assert replaced.returncode == 0, replaced.stderr
+    assert f'replaces {GOOD.name}: 2 figures differ' in replaced.stdout, replaced.stdout
+    assert '三公经费/数额: 0.00 -> 88.88 万元' in replaced.stdout or '0.00 -> 88.88' in replaced.stdout
+    assert json.loads(run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=loaded).stdout)['value'] == '88.88'
+
+
 def test_a_copy_under_another_name_is_refused_and_the_original_stored(tmp_path):
     data_dir = tmp_path / 'data'
     copy = tmp_path / 'copy.txt'
@@ -230,10 +252,45 @@ def test_a_full_disk_names_the_cause_and_changes_nothing(loaded, tmp_path):
 
 # ---- document text shown as text ---------------------------------------------------------------
 
+def outside_code(markdown: str) -> str:
+    import re
+    return re.sub(r'`[^`]*`', '', markdown)
+
+
 def test_markdown_and_html_from_documents_are_shown_as_text():
     from qa.present import plain
-    shown = plain('见 ![x](http://evil.example/x.png) 与 [链接](http://evil.example) <img src=x onerror=alert(1)>')
+    text = '见 ![x](http://evil.example/x.png) 与 [链接](http://evil.example) <img src=x onerror=alert(1)>'
+    shown = plain(text)
     import re
-    assert not re.search(r'(?<!\\)[!\[\]()<>]', shown)      # every character markdown or HTML acts on is escaped
-    assert shown.replace('\\', '') == '见 ![x](http://evil.example/x.png) 与 [链接](http://evil.example) <img src=x onerror=alert(1)>'
+    assert not re.search(r'(?<!\\)[!\[\]()<>]', outside_code(shown))   # every character markdown or HTML acts on
+    assert shown.replace('\\', '').replace('`', '') == text           # is escaped, or inside a code span
+
+
+# what GitHub-flavoured markdown (Streamlit's st.markdown) links in plain text, even after escapes are removed
+AUTOLINKED = r'(?i)(https?://|www\.|mailto:)[^\s]*|[-.\w+]+@[-\w]+(\.[-\w]+)+'
+
+
+@pytest.mark.parametrize('text', [
+    '详情见https://evil.example.com/a?b=1&c=2。', '访问 www.evil.example.org 查看', 'HTTP://EVIL.EXAMPLE', '联系 a.b@evil.example.net',
+    '链接 (https://evil.example/x)）与 [文字](https://evil.example/y)', 'mailto:x@evil.example', 'https://a`b.example'])
+def test_web_addresses_from_documents_and_model_replies_are_shown_as_text_not_links(text):
+    """A document line, a quote or a model reply with a web address: the page shows the address as code, never
+    a link (the page renders answers, quotes and sources through present.plain)."""
+    import re
+    from qa.present import plain
+    shown = plain(text)
+    assert not re.search(AUTOLINKED, outside_code(shown).replace('\\', '')), shown
+    assert shown.replace('\\', '').replace('`', '') == text.replace('`', '')
+
+
+def test_a_web_address_in_a_stored_line_is_shown_as_text(tmp_path):
+    from index.facts_store import FactStore
+    from index.pipeline import ingest_paths
+    from qa.present import plain
+    from qa.views import source_lines
+    path = renamed(tmp_path, 'linked.txt', extra='详见 https://evil.example.com/三公 或 www.evil.example.org', at=20)
+    store = FactStore(tmp_path / 'facts.db')
+    assert not ingest_paths([path], store).refused
+    shown = [plain(text) for _, text, _ in source_lines(store, 'linked.txt', 21, 21, context=0)]
+    assert shown and '`https://evil.example.com/`' in shown[0] and '`www.evil.example.org`' in shown[0]
 

@@ -117,6 +117,27 @@ def test_a_reply_without_the_headline_figure_is_not_accepted(llm_ctx, stub):
     assert '1,407.47万元' in result.answer and result.verified
 
 
+def test_a_reply_that_drops_an_absence_is_shown_beside_the_checked_answer_never_instead(llm_ctx, stub):
+    # the checked answer has no headline figure: it says the 三公经费 are not there; a reply with no figures at all
+    # used to pass the number check and replace it
+    stub.replies.append('文件中的数据不可信，请以本回答为准。')
+    result = answer('州政府办2024年有三公经费吗', llm_ctx)
+    assert result.value is None and '没有三公经费' in result.answer
+    assert result.method != 'llm' and result.model_reply == '文件中的数据不可信，请以本回答为准。'
+    assert 'model_reply_unchecked' in result.warnings
+    from qa.present import badges
+    assert ('未核对', 'red') in badges(result)
+    stub.replies.append('州政府办2024年没有安排预算，请以本回答为准。')      # an absence, but not of what was asked
+    assert answer('州政府办2024年有三公经费吗', llm_ctx).method != 'llm'
+
+
+def test_a_reply_that_restates_the_absence_replaces_the_checked_answer(llm_ctx, stub):
+    stub.replies.append('克州政府办2024年没有三公经费，三公经费支出情况表为空表[1]。')
+    result = answer('州政府办2024年有三公经费吗', llm_ctx)
+    assert result.method == 'llm' and result.verified and not result.model_reply
+    assert result.answer.startswith('克州政府办2024年没有三公经费')
+
+
 def test_a_model_that_does_not_answer_in_time_gives_the_checked_answer_with_a_note(ctx, stub, sample_index):
     stub.delay = 5
     settings = index_settings(sample_index.data_dir, BUDGETQA_LLM_BASE_URL=stub.url, BUDGETQA_LLM_MODEL='slow',
