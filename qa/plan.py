@@ -87,7 +87,8 @@ class Plan:
 
 KIND_NAMES = {'lookup': '查数', 'exists': '有没有', 'verify': '是否', 'sum': '求和', 'diff': '增减', 'share': '占比',
               'compare': '比较', 'rank': '排序', 'list': '列举', 'count': '计数', 'define': '名词解释',
-              'explain': '原因', 'detail': '明细', 'refuse': '无法回答', 'clarify': '需要确认'}
+              'explain': '原因', 'detail': '明细', 'per_person': '人均（计算）', 'refuse': '无法回答',
+              'clarify': '需要确认'}
 
 
 # ---- vocabulary --------------------------------------------------------------------------
@@ -179,6 +180,8 @@ def kind_of(text: str, reading: Reading, n_orgs: int, n_years: int, n_items: int
         return 'define'
     if 'explain' in found:
         return 'explain'
+    if 'per_person' in found:
+        return 'per_person'
     if 'lookup' in found:
         return 'lookup'
     if 'sum' in found:
@@ -389,6 +392,8 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
     if kind in ('diff', 'share', 'explain', 'rank', 'compare') and units and '%' in units and kind != 'share':
         units = () if kind != 'diff' else units
         reading.units = units
+    if kind == 'per_person':
+        units = reading.units = ()              # '按实有人数算' names an operand; the answer is money per person
     if kind == 'lookup' and units and set(units) <= {'个', '项'}:
         kind = 'count'
     if kind == 'lookup' and len(base.orgs) >= 2:

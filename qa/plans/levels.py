@@ -88,10 +88,17 @@ def rolled_up(entries: list, level: str, labels: dict[str, str]) -> list[Rolled]
     if length is None:
         return []
     groups: dict[str, Rolled] = {}
-    for e in finest([e for e in entries if len(_code(e)) > length]):
+    for e in finest([e for e in entries if len(_code(e)) >= length]):
         code = _code(e)[:length]
         groups.setdefault(code, Rolled(code, labels.get(code, code))).parts.append(e)
     return list(groups.values())
+
+
+def complete(rows: list, entries: list, level: str) -> bool:
+    """Every group of the table's finer rows has its row at the level printed (no 类 left blank)."""
+    length = CODE_LENGTH[level]
+    printed = {_code(e) for e in rows}
+    return bool(rows) and {_code(e)[:length] for e in entries if len(_code(e)) > length} <= printed
 
 
 def children(entries: list, code: str) -> list:

@@ -21,7 +21,7 @@ from ..compose import Draft, amount, subject_phrase, unnumbered, who
 from ..plan import Plan
 from ..select import per_document
 from .common import figures
-from .levels import CODE_LENGTH, at_level, chinese_number, level_asked, limit_asked, rolled_up
+from .levels import CODE_LENGTH, at_level, chinese_number, complete, level_asked, limit_asked, rolled_up
 
 LOWEST = re.compile(r'(最少|最低|最小|倒数)')
 PROJECTS = re.compile(r'(哪个项目|哪项项目|哪些项目|项目中|项目里)')
@@ -123,7 +123,7 @@ def _rows(plan: Plan, lead, ctx):
     lead = _table_about(plan, lead)
     entries = _table_rows(plan, lead)
     rows = at_level(entries, level)
-    if level in CODE_LENGTH and not rows and not lead.fact.row_code:
+    if level in CODE_LENGTH and not lead.fact.row_code and not complete(rows, entries, level):
         other = _printing_table(plan, lead, level)
         if other is not None:
             lead, rows = other
@@ -203,7 +203,8 @@ def _rolled(plan: Plan, lead, level: str, entries: list, ctx):
         cites = ''.join(draft.cite_fact(e.fact) for e in g.parts)
         formula = ' + '.join(format_amount(e.fact.value) for e in g.parts) if len(g.parts) <= 6 else \
             f'其下{chinese_number(len(g.parts))}行相加'
-        listed.append(f'{i}、{g.label}{format_amount(g.value)}{lead.unit}{cites}（计算：{formula} = {format_amount(g.value)}）')
+        how = f'其下只有{_label(g.parts[0])}一行' if len(g.parts) == 1 else f'计算：{formula} = {format_amount(g.value)}'
+        listed.append(f'{i}、{g.label}{format_amount(g.value)}{lead.unit}{cites}（{how}）')
     draft.add(f'{who(lead)}{subject_phrase(lead)}{amount(lead.fact)}{draft.cite_fact(lead.fact)}，'
               f'表{lead.table_no}{lead.fact.table_title}中{level}级的行未列数字，按其下各行相加（计算得出），'
               f'各{level}{"从低到高" if lowest else "从高到低"}{_first(limit, groups)}：{"；".join(listed)}。')
