@@ -231,12 +231,13 @@ def state_children(draft: Draft, entry: Entry, parts: list[Entry]) -> Decimal:
     unit = parts[0].unit
     listed = '，'.join(f'{e.fact.row}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in parts)
     formula = ' + '.join(format_amount(e.fact.value) for e in parts)
-    draft.add(f'{who(entry)}{entry.subject}为{format_amount(total)}{unit}（计算得出：{where_table(entry)}中该行未列数字'
+    draft.add(f'{who(entry)}{entry.subject}为{format_amount(total)}{unit}（计算得出：{_table_of(entry)}中该行未列数字'
               f'{draft.cite_entry(entry)}，其下各行：{listed}；计算：{formula} = {format_amount(total)}）。')
     return total
 
 
-def where_table(entry: Entry) -> str:
+def _table_of(entry: Entry) -> str:
+    """'表3支出总体情况表': the table a blank-row statement stands in, as its text names it."""
     s = entry.statement
     title = re.sub(r'：.*$', '', s['text'])
     return title if title.startswith('表') else f'表{s.get("table_no")}'

@@ -1,17 +1,21 @@
-"""rank: organisations by one item, or the rows of a table under one item, largest (or smallest) first.
+"""rank: disclosures by one item, or the rows of a table under one item, largest (or smallest) first.
 
-    run(plan, ctx)   # '2024年哪个单位三公经费最多' -> each organisation's figure, ordered
+    run(plan, ctx)   # '这几份预算公开里，谁的政府采购预算最多' -> every loaded organisation-year's figure, ordered
+                     # '库尔勒开发区2024年哪一类支出最多' -> the 类 rows (3-digit codes) of 表1 收支总表, ordered
                      # '上年结转结余最大一笔是什么' -> the rows of 表11, ordered
 
-Several organisations in scope: one figure each (its latest year unless a year
-is asked). One organisation: the rows of the table the item's figure stands
-in, the most detailed rows only.
+Several organisations in scope: one figure per disclosure (organisation-year;
+only the asked year's when a year is asked), and the disclosures that leave the
+item as an unfilled template named as not comparable. One organisation: the
+rows of the table the item's figure stands in at the level asked
+(qa/plans/levels.py; the finest rows unless the question names 类 or 款), or of
+the table about the item (基本支出 -> its 基本支出 table). '前三' lists three.
 """
 from __future__ import annotations
 
 import re
-
 from decimal import Decimal
+from functools import lru_cache
 
 from ingest.numbers import format_amount
 from ingest.vocabulary import vocabulary_table
@@ -140,7 +144,7 @@ def _rows(plan: Plan, lead, ctx):
                       for i, e in enumerate(rows[:limit], 1))
     draft.add(f'{who(lead)}{subject_phrase(lead)}{amount(lead.fact)}{draft.cite_fact(lead.fact)}，'
               f'按表{lead.table_no}{lead.fact.table_title}{_included(plan, lead, draft)}，'
-              f'{_level_name(level, rows)}{"从低到高" if lowest else "从高到低"}{_first(limit, rows)}：{listed}。')
+              f'{f"各{level}" if level else "所列各项"}{"从低到高" if lowest else "从高到低"}{_first(limit, rows)}：{listed}。')
     first = rows[0]
     return draft.finish(plan.question, str(first.fact.value), first.unit, 'computation')
 
@@ -236,7 +240,7 @@ def _longer(labels: dict, code: str, label: str) -> None:
 def _included(plan: Plan, lead, draft: Draft) -> str:
     """'（含上年结转结余13,833万元、政府性基金预算拨款1,358万元）': what the table's total counts beside the
     year's own money, from the rows of a 收支总表 with the same total."""
-    words = {canonical(w) for w, _ in vocabulary_table('included_funds')}
+    words = _included_words()
     same_total = {e.table_no for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == lead.doc
                   and e.table_no and _is_total(e) and e.fact.value == lead.fact.value and e.unit == lead.unit}
     rows, seen = [], set()
@@ -250,8 +254,9 @@ def _included(plan: Plan, lead, draft: Draft) -> str:
     return f'（含{"、".join(rows)}）' if rows else ''
 
 
-def _level_name(level: str, rows: list) -> str:
-    return f'各{level}' if level else '所列各项'
+@lru_cache(maxsize=1)
+def _included_words() -> frozenset:
+    return frozenset(canonical(w) for w, _ in vocabulary_table('included_funds'))
 
 
 def _first(limit: int, rows: list) -> str:
