@@ -282,7 +282,21 @@ def _general(r: _Reader, project: str) -> None:
             continue
         if item.endswith('名称'):   # '项目名称：5111 人才专项资金': digits of a name, not a figure
             continue
-        r.add(item, '数额', m.group('val'), m.group('unit'), m.span('val'), project, canonical=False)
+        year = _stated_year(r.text, m.start('item'), m.group('item'))
+        if year:
+            item = re.sub(r'^20\d\d\s*年度?', '', item) or item
+        column = f'数额（{year}年）' if year else '数额'
+        r.add(item, column, m.group('val'), m.group('unit'), m.span('val'), project, canonical=False)
+
+
+def _stated_year(text: str, start: int, item: str) -> str:
+    """'2023 年一般公共预算收入预算 100000 万元编列': the year written right before the figure's words, which
+    may be another year than the document's (last year's figure, stated beside this year's)."""
+    words = re.sub(r'^20\d\d\s*', '', item)
+    words = re.sub(r'^年度?', '', words)
+    head = text[max(0, start - 8):start] + item[:len(item) - len(words)]
+    m = re.search(r'(20\d\d)\s*年度?$', head)
+    return m.group(1) if m and words else ''
 
 
 COUNTED = ('个', '项', '家', '人', '名', '辆', '台', '套', '户')

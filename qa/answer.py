@@ -32,7 +32,8 @@ from .plans import EXECUTORS, FALLBACKS
 from .select import candidates
 
 __all__ = ['Context', 'answer', 'retrieve', 'explain']
-FIGURE_KINDS = ('lookup', 'exists', 'sum', 'diff', 'share', 'compare', 'rank', 'count', 'explain', 'detail')
+FIGURE_KINDS = ('lookup', 'exists', 'sum', 'diff', 'share', 'compare', 'rank', 'count', 'explain', 'detail',
+                'per_person')
 
 
 def answer(text: str, ctx: Context, question_id: str | None = None, orgs: tuple[str, ...] = (),

@@ -31,7 +31,7 @@ def gate(result: Answer, plan: Plan) -> Answer:
 
 
 def _qualifiers(result: Answer, plan: Plan) -> Answer | None:
-    cited = ''.join(c.text for c in result.citations).replace(' ', '')
+    cited = ''.join([c.text for c in result.citations] + _formulas(result)).replace(' ', '')   # a computed 人均 says so
     for qualifier in plan.qualifiers:
         if not any(w in cited for w in evidence_words(qualifier)):
             return _refused(result, f'文件没有给出“{qualifier}”这一口径的数字或信息。')
@@ -70,8 +70,12 @@ def _plain(text: str) -> str:
     return re.sub(r'\[\d+\]', '', text)
 
 
+def _formulas(result: Answer) -> list[str]:
+    return re.findall(r'（计算：[^）]*）', result.answer)
+
+
 def _computed(result: Answer) -> list[str]:
     """Figures an answer computed (a difference, a sum, a count) are traced through their formula."""
-    formulas = re.findall(r'（计算：[^）]*）', result.answer)
+    formulas = _formulas(result)
     extra = [result.value] if result.value and result.method in ('computation', 'count') else []
     return formulas + extra

@@ -24,7 +24,7 @@ from .normalize import normalise
 from .select import Reading
 from .years import find_years, resolve
 
-QUESTION_WORDS = re.compile(r'(多少|几|什么|哪|吗|是否|怎么|如何|谁|有没有|有无|呢|为何|为什么|是啥)')
+QUESTION_WORDS = re.compile(r'(多少|(?<![这那])几|什么|哪|吗|是否|怎么|如何|谁|有没有|有无|呢|为何|为什么|是啥)')
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,7 @@ class Plan:
     carried: tuple[str, ...] = ()                     # what a part took from the one before it
     near: tuple[tuple[str, str], ...] = ()            # (the question's words, the label they mean): 基本薪酬 ≈ 基本工资
     org_near: tuple[tuple[str, str], ...] = ()        # a place written one character off: 克洲 ≈ 克州
+    unloaded: tuple[int, ...] = ()                    # years asked that no document is loaded for (refused unless stated)
     reading: Reading | None = field(default=None, compare=False, repr=False)
 
     def describe(self) -> str:
@@ -90,7 +91,7 @@ class Plan:
 KIND_NAMES = {'lookup': '查数', 'exists': '有没有', 'verify': '是否', 'sum': '求和', 'diff': '增减', 'share': '占比',
               'compare': '比较', 'rank': '排序', 'list': '列举', 'count': '计数', 'define': '名词解释',
               'explain': '原因', 'detail': '明细', 'duty': '职能', 'structure': '机构设置', 'tables': '公开表',
-              'refuse': '无法回答', 'clarify': '需要确认'}
+              'per_person': '人均（计算）', 'refuse': '无法回答', 'clarify': '需要确认'}
 
 
 # ---- vocabulary --------------------------------------------------------------------------
@@ -129,12 +130,19 @@ def units_asked(text: str) -> tuple[tuple[str, ...], str]:
     """The units a question asks its figure in (几辆 -> 辆), and the money unit it wants shown (元, 亿元)."""
     units = ()
     for word, candidates in quantity_words():
-        if word in text:
+        if word in text and not _among(text, word):
             units = candidates
             break
     shown = '亿元' if re.search(r'(亿元|几个亿|多少亿)', text) else ('元' if re.search(r'(多少元|几元|(?<![万亿])元(?!/))', text)
                                                                      else '')
     return units, shown
+
+
+def _among(text: str, word: str) -> bool:
+    """'几家单位里谁的车最多': the count word names the set asked among, not what is counted."""
+    at = text.find(word)
+    return re.match(r'[\u4e00-\u9fff]{0,4}?(里|中|之中|当中|之间)', text[at + len(word):]) is not None and \
+        re.search(r'(谁|哪)', text[at + len(word):]) is not None
 
 
 def qualifiers_in(text: str) -> tuple[str, ...]:
@@ -178,6 +186,8 @@ def kind_of(text: str, reading: Reading, n_orgs: int, n_years: int, n_items: int
         return about_itself
     if 'explain' in found:
         return 'explain'
+    if 'per_person' in found:
+        return 'per_person'
     if 'lookup' in found:
         return 'lookup'
     if 'sum' in found:
@@ -281,7 +291,8 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
     by_clause = _years_by_clause(norm, protected + quoted, available) if missing is not None and not tied else []
     if missing is not None and not any(_missing_years(replace(base, years=y), ctx, keys, tied) is None
                                        for _, y in by_clause):
-        return missing
+        stated = _stated_instead(norm, base, missing, keys, resolution, tied, masked, places, quoted, ctx)
+        return stated or missing
     if missing is not None:       # '2024年是多少？2025年呢？' with one of the years loaded: each part on its own
         loaded = next(y for _, y in by_clause if _missing_years(replace(base, years=y), ctx, keys, tied) is None)
         parts = []
@@ -289,10 +300,42 @@ def understand(text: str, ctx, orgs: tuple[str, ...] = (), years: tuple[int, ...
             absent = _missing_years(replace(base, years=clause_years), ctx, keys, tied)
             read_as = replace(base, years=clause_years if absent is None else loaded)
             part = _plan_clauses(norm, read_as, keys, resolution, tied, masked, places, quoted, ctx, [clause])[0]
-            parts.append(part if absent is None else replace(part, kind='refuse', years=clause_years,
-                                                             reason=absent.reason, mention=absent.mention))
-        return _combined(base, _carry(parts, ctx))
+            parts.append(part if absent is None else replace(part, reason=absent.reason, mention=absent.mention,
+                                                             unloaded=tuple(y for y in clause_years if y not in loaded)))
+        return _combined(base, [_stated_or_refused(p) for p in _carry(parts, ctx)])
     return _combined(base, _plan_clauses(norm, base, keys, resolution, tied, masked, places, quoted, ctx, clauses(norm)))
+
+
+def _stated_or_refused(part: Plan) -> Plan:
+    """A part asking about a year that is not loaded: a change its loaded document states that year's figure
+    for ('2023年…收入预算100000万元编列') is answered from that figure; otherwise refused."""
+    if not part.unloaded:
+        return part
+    if part.kind == 'diff' and part.reading is not None and _states_year(part, part.unloaded):
+        return replace(part, years=tuple(sorted(set(part.years) | set(part.unloaded))), unloaded=(), reason='',
+                       mention='')
+    return replace(part, kind='refuse', years=part.unloaded, unloaded=())
+
+
+def _states_year(part: Plan, years: tuple[int, ...]) -> bool:
+    from .select import candidates, stated_year
+    return bool(candidates(part.reading, lambda e: e.kind == 'fact' and stated_year(e) in years))
+
+
+def _stated_instead(norm, base: Plan, missing: Plan, keys, resolution, tied, masked, places, quoted, ctx) -> Plan | None:
+    """'2024年…比2023年少多少' with only 2024 loaded, in one clause: a change answered from the figure the 2024
+    document states for 2023, or None."""
+    loaded = tuple(y for y in base.years if keys and all(y in ctx.directory.years_of(k) for k in keys))
+    unloaded = tuple(y for y in base.years if y not in loaded)
+    if not loaded or not unloaded or tied or len(keys) != 1:
+        return None
+    read_as = replace(base, years=loaded)
+    parts = _plan_clauses(norm, read_as, keys, resolution, tied, masked, places, quoted, ctx, clauses(norm))
+    parts = [_stated_or_refused(replace(p, unloaded=unloaded, reason=missing.reason, mention=missing.mention))
+             for p in parts]
+    if any(p.kind == 'refuse' for p in parts):
+        return None
+    return _combined(read_as, parts)
 
 
 def _combined(base: Plan, parts: list[Plan]) -> Plan:
@@ -397,6 +440,8 @@ def _read_clause(norm: str, clause: tuple[int, int], masked, base: Plan, docs, c
     if kind in ('diff', 'share', 'explain', 'rank', 'compare') and units and '%' in units and kind != 'share':
         units = () if kind != 'diff' else units
         reading.units = units
+    if kind == 'per_person':
+        units = reading.units = ()              # '按实有人数算' names an operand; the answer is money per person
     if kind == 'lookup' and units and set(units) <= {'个', '项'}:
         kind = 'count'
     if kind == 'lookup' and len(base.orgs) >= 2:

@@ -10,6 +10,7 @@ the whole figure before a breakdown column.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -146,6 +147,26 @@ def _prefer(c: Candidate, reading: Reading) -> None:
         c.score += 0.2 + (0.3 if e.table_no else 0)   # a project's own budget line; as the budget table prints it first
     if loose:
         c.score -= 0.2                           # a label the prose pattern made up, not a stated item
+    stated = stated_year(e)
+    if stated and stated not in (_asked_years(reading) or {e.year}):
+        c.score -= 0.5
+        c.why.append(f'文件写明这是{stated}年的数，不是所问的年份')
+
+
+def stated_year(e: Entry) -> int | None:
+    """The year a sentence writes before a figure ('2023 年…收入预算 100000 万元编列'): column '数额（2023年）'."""
+    m = re.fullmatch(r'数额（(20\d\d)年）', e.fact.column) if e.fact is not None else None
+    return int(m.group(1)) if m else None
+
+
+def year_of(e: Entry) -> int | None:
+    """The year a figure is for: the one its sentence states, else its document's."""
+    return stated_year(e) or e.year
+
+
+def _asked_years(reading: Reading) -> set[int]:
+    start, end = reading.clause or (0, len(reading.text))
+    return {int(y) for y in re.findall(r'(20\d\d)\s*年', reading.text[start:end])}
 
 
 def _stem_of(e: Entry) -> str:

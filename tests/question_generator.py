@@ -14,7 +14,7 @@ import random
 import re
 import sqlite3
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 import opencc
 
@@ -75,11 +75,14 @@ def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
         cases += _stated_rates(db, d, names, rng)
         cases += _named_shares(db, d, names, rng)
         cases += _duties(db, d, names, rng)
+        cases += _level_rankings(db, d, names, rng)
+        cases += _per_person(db, d, names, rng)
     cases += _definitions(db, docs, rng)
     cases += _definitions_worded(db, docs, rng)
     cases += _comparisons(db, docs, rng)
     cases += _rankings(db, docs, rng)
     cases += _org_differences(db, docs, rng)
+    cases += _document_rankings(db, docs, rng)
     by_kind: dict[str, list[Case]] = {}
     for case in cases:
         by_kind.setdefault(case.kind, []).append(case)
@@ -319,6 +322,102 @@ def _rankings(db, docs, rng) -> list[Case]:
                 lines = tuple(r[0] for r in db.execute("SELECT line_start FROM facts_v WHERE doc = ? AND value = ?",
                                                        (d['doc'], str(top))))
                 out.append(Case('rank', question, d['doc'], lines, top, None))
+    return out
+
+
+LEVEL_LENGTH = {'类': 3, '款': 5}
+
+
+def _level_rows(db, doc, table_no, column, length=None) -> list:
+    """(code, value, line) of a table's rows of one column: of one code length, or the finest rows."""
+    rows = db.execute("""SELECT row_code, value, line_start FROM facts_v WHERE doc = ? AND table_no = ? AND col = ?
+                         AND source = 'table' AND row_code != ''""", (doc, table_no, column)).fetchall()
+    if length is not None:
+        return [r for r in rows if len(r['row_code']) == length]
+    codes = {r['row_code'] for r in rows}
+    return [r for r in rows if not any(c != r['row_code'] and c.startswith(r['row_code']) for c in codes)]
+
+
+def _complete(rows, table, length) -> bool:
+    printed = {r['row_code'] for r in rows}
+    return bool(rows) and {r['row_code'][:length] for r in table if len(r['row_code']) > length} <= printed
+
+
+def _level_rankings(db, d, names, rng) -> list[Case]:
+    """'哪一类支出最多' / '哪一款' / '基本支出的明细科目里哪一项' / '人员经费里哪一项': the largest row of the code
+    length the level means, in the table that prints that level complete (表3, else a 表1 whose rows add up to
+    表3's total; 表6 for 基本支出 and its 人员经费/公用经费 columns)."""
+    out = []
+    total = db.execute("""SELECT value FROM facts_v WHERE doc = ? AND table_no = 3 AND row IN ('合计', '总计')
+                          AND col = '合计'""", (d['doc'],)).fetchone()
+    table3 = _level_rows(db, d['doc'], 3, '合计', None) + _level_rows(db, d['doc'], 3, '合计', 3) + \
+        _level_rows(db, d['doc'], 3, '合计', 5)
+    asks = []
+    for level, length in LEVEL_LENGTH.items():
+        rows = _level_rows(db, d['doc'], 3, '合计', length)
+        if not _complete(rows, table3, length) and level == '类' and total is not None:
+            rows = _level_rows(db, d['doc'], 1, '预算数', length)
+            if abs(sum(Decimal(r['value']) for r in rows) - Decimal(total['value'])) > Decimal('0.01') * max(1, len(rows)):
+                rows = []
+        elif not _complete(rows, table3, length):
+            rows = []
+        word = rng.choice((f'哪一{level}支出最多', f'支出中哪一{level}最多', f'按{level}看哪一{level}支出最大'))
+        asks.append((rows, word))
+    asks.append((_level_rows(db, d['doc'], 6, '合计'), rng.choice(('基本支出的明细科目里哪一项最多',
+                                                                 '基本支出明细科目中哪一项花钱最多'))))
+    for column in ('人员经费', '公用经费'):
+        asks.append((_level_rows(db, d['doc'], 6, column), f'{column}里{rng.choice(("哪一项最多", "最多的是哪一项"))}'))
+    for rows, word in asks:
+        values = sorted((Decimal(r['value']) for r in rows), reverse=True)
+        if len(values) < 2 or values[0] == values[1]:
+            continue
+        top = next(r for r in rows if Decimal(r['value']) == values[0])
+        question = f'{rng.choice(names)}{_year(d)}{word}'
+        out.append(Case('rank_level', question, d['doc'], (top['line_start'],), values[0], '万元'))
+    return out
+
+
+def _document_rankings(db, docs, rng) -> list[Case]:
+    """'这几份预算公开里，谁的X最多': every loaded disclosure (organisation-year) by its one stated figure."""
+    out = []
+    for item in ('政府采购预算', '机关运行经费', '实有人数', '编制数', '车辆数量'):
+        values = []
+        for d in docs:
+            got = {r[0] for r in db.execute("""SELECT value FROM facts_v WHERE doc = ? AND item = ? AND source = 'text'
+                                               AND col LIKE '数额%'""", (d['doc'], item))}
+            if len(got) == 1:
+                values.append((Decimal(got.pop()), d))
+        ranked = sorted(values, key=lambda p: p[0], reverse=True)
+        if len(ranked) < 2 or ranked[0][0] == ranked[1][0]:
+            continue
+        top, d = ranked[0]
+        lines = tuple(r[0] for r in db.execute("""SELECT line_start FROM facts_v WHERE doc = ? AND item = ?
+                                                  AND source = 'text' AND col LIKE '数额%'""", (d['doc'], item)))
+        noun = '车' if item == '车辆数量' else item
+        for opening in ('这几份预算公开里，谁的', '几家单位里谁的', '已载入的文件中，哪份的'):
+            out.append(Case('rank_docs', f'{opening}{noun}最多？', d['doc'], lines, top, None))
+    return out
+
+
+def _per_person(db, d, names, rng) -> list[Case]:
+    """'人员经费按实有人数算平均每人多少': a money item's one figure ÷ a headcount's one figure, to two decimals."""
+    def one(item, unit):
+        got = {r[0] for r in db.execute("""SELECT value FROM facts_v WHERE doc = ? AND item = ? AND source = 'text'
+                                           AND col = '数额' AND unit = ?""", (d['doc'], item, unit))}
+        return Decimal(got.pop()) if len(got) == 1 else None
+    out = []
+    for money in ('人员经费', '公用经费', '三公经费', '机关运行经费'):
+        amount = one(money, '万元')
+        for count in ('实有人数', '在职人数', '编制数'):
+            people = one(count, '人')
+            if amount is None or not people:
+                continue
+            value = (amount / people).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP)
+            lines = tuple(r[0] for r in db.execute("""SELECT line_start FROM facts_v WHERE doc = ? AND item = ?
+                                                      AND source = 'text' AND col = '数额'""", (d['doc'], count)))
+            word = rng.choice((f'按{count}算平均每人多少', f'除以{count}是多少', f'平均到每人是多少（按{count}算）'))
+            out.append(Case('per_person', f'{rng.choice(names)}{_year(d)}{money}{word}', d['doc'], lines, value,
+                            '万元/人'))
     return out
 
 

@@ -66,10 +66,17 @@ def test_generated_questions_are_answered_from_the_facts_they_come_from(outcomes
 def test_every_kind_is_generated_and_mostly_right(outcomes):
     kinds = Counter(c.kind for c, _ in outcomes)
     assert set(kinds) >= {'lookup', 'diff', 'exists', 'project', 'define', 'table', 'share', 'compare', 'rank',
-                          'rate', 'org_diff', 'share_named', 'duty', 'define_any'}
+                          'rate', 'org_diff', 'share_named', 'duty', 'define_any', 'rank_level', 'rank_docs',
+                          'per_person'}
     for kind in kinds:
         done = [correct(c, r) for c, r in outcomes if c.kind == kind]
         assert sum(done) / len(done) >= 0.9, kind
+
+
+@pytest.mark.parametrize('kind', ['rank_level', 'rank_docs', 'per_person'])
+def test_rankings_at_a_level_across_documents_and_per_person_hold_95_percent(outcomes, kind):
+    done = [correct(c, r) for c, r in outcomes if c.kind == kind]
+    assert len(done) >= 10 and sum(done) / len(done) >= TARGET, kind
 
 
 def test_no_generated_answer_carries_an_unchecked_figure(outcomes):

@@ -10,6 +10,7 @@ document's own 比上年 sentence, and failed checks of its table.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from decimal import Decimal
 
@@ -206,6 +207,40 @@ def check_warnings(draft: Draft, lead: Entry) -> None:
     if any('column_ambiguous' in flag for flag in f.flags):
         draft.warn('column_ambiguous')
         draft.add('（此数所在栏目从版式上无法完全确定。）')
+
+
+def blank_parent_children(entry: Entry, plan: Plan) -> list[Entry]:
+    """A row printed without a figure ('22960 彩票公益金安排的支出') whose rows below carry figures: those rows
+    (the finest, in the row's own table and whole column). Empty when the row is not such a parent."""
+    from .levels import children
+    s = entry.statement
+    if entry.kind != 'absent' or s['kind'] != 'blank_row':
+        return []
+    code = re.search(r'：(\d{3,7})\s', s['text'])
+    if not code:
+        return []
+    rows = [e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == entry.doc
+            and e.table_no == s.get('table_no') and e.fact.source == 'table' and e.aspect == '' and e.fact.row_code]
+    found = children(rows, code.group(1))
+    return found if any(e.fact.value for e in found) and len({e.unit for e in found}) == 1 else []
+
+
+def state_children(draft: Draft, entry: Entry, parts: list[Entry]) -> Decimal:
+    """'彩票公益金安排的支出为8万元（计算：3 + 5 = 8）': the blank row as the sum of its printed rows, each cited."""
+    total = sum((e.fact.value for e in parts), Decimal(0))
+    unit = parts[0].unit
+    listed = '，'.join(f'{e.fact.row}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in parts)
+    formula = ' + '.join(format_amount(e.fact.value) for e in parts)
+    draft.add(f'{who(entry)}{entry.subject}为{format_amount(total)}{unit}（计算得出：{_table_of(entry)}中该行未列数字'
+              f'{draft.cite_entry(entry)}，其下各行：{listed}；计算：{formula} = {format_amount(total)}）。')
+    return total
+
+
+def _table_of(entry: Entry) -> str:
+    """'表3支出总体情况表': the table a blank-row statement stands in, as its text names it."""
+    s = entry.statement
+    title = re.sub(r'：.*$', '', s['text'])
+    return title if title.startswith('表') else f'表{s.get("table_no")}'
 
 
 ABSENCE_ORDER = {'empty_table': 0, 'not_arranged': 1, 'blank_row': 2}

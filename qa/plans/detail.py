@@ -18,6 +18,7 @@ from ..normalize import name_key, normalise
 from ..plan import Plan
 from ..select import per_document
 from .common import figures, state
+from .per_person import standard_times_quantity
 
 SOURCE_TABLE = 2
 
@@ -80,6 +81,7 @@ def _project_breakdown(plan: Plan, project, ctx):
            and e.aspect == '']
     if own:
         draft.add('文件所列：' + '；'.join(f'{e.fact.row}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in own[:8]) + '。')
+        standard_times_quantity(draft, project, own)
     return draft.finish(plan.question, str(project.fact.value), project.unit, 'facts')
 
 

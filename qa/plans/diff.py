@@ -17,7 +17,7 @@ from ingest.numbers import format_amount
 from ..catalogue import canonical
 from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, who
 from ..plan import Plan, reread
-from ..select import candidates, per_document
+from ..select import candidates, per_document, stated_year, year_of
 from .common import amounts, figures, percent, state
 
 
@@ -148,19 +148,24 @@ def _two_figures(draft: Draft, a, b, said: tuple[str, str], short: tuple[str, st
 def between_years(plan: Plan, earlier: int, later: int, ctx):
     rate = asks_rate(plan)
     plan = amounts(plan)
+    if plan.carried:                   # the item carried from the part before names it; not its sentence's other figures
+        plan = replace(plan, reading=replace(plan.reading, near={}, excluded=[]))
     ranked = [c for c in figures(plan) if c.entry.kind == 'fact']
     per_year = {}
     for year in (earlier, later):
-        in_year = [c for c in ranked if c.entry.year == year]
+        in_year = [c for c in ranked if year_of(c.entry) == year]
         if not in_year:
             return refusal(plan.question, f'{year}年的文件中没有找到这一项。')
-        per_year[year] = in_year[0].entry
+        close = [c for c in in_year if c.score >= in_year[0].score - 1.0]
+        per_year[year] = min(close, key=lambda c: stated_year(c.entry) != year).entry   # the year written beside it
     a, b = per_year[later], per_year[earlier]
     if a.unit != b.unit:
         return None
     draft = Draft(ctx)
     diff = _two_figures(draft, a, b, (f'{a.org}{later}年{subject_phrase(a)}', f'{earlier}年'),
                         (f'{later}年', f'{earlier}年'), ('增加', '减少'))
+    if b.doc == a.doc and stated_year(b):
+        draft.add(f'（{earlier}年的数字是{later}年文件自己写明的上年数，没有用{earlier}年的文件。）')
     if a.subject != b.subject or a.project != b.project:
         draft.add(f'（两年的名称不同：{later}年为“{a.project or a.subject}”，{earlier}年为“{b.project or b.subject}”。）')
     _stated_against(draft, a, diff, plan)

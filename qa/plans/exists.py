@@ -11,7 +11,7 @@ from ..catalogue import canonical
 from ..compose import Draft, who
 from ..plan import Plan
 from ..select import per_document
-from .common import absence, figures, state
+from .common import absence, blank_parent_children, figures, state, state_children
 
 
 def run(plan: Plan, ctx):
@@ -19,13 +19,17 @@ def run(plan: Plan, ctx):
     if not ranked:
         return None
     draft = Draft(ctx)
-    headline = None
+    headline, computed = None, None
     for c in per_document(ranked):
         e = c.entry
         present = [x.entry for x in ranked if x.entry.doc == e.doc and x.entry.kind == 'fact'
                    and x.score >= c.score - 0.5 and x.entry.fact.value > 0]
         absent = [x.entry for x in ranked if x.entry.doc == e.doc and x.entry.kind == 'absent' and x.score >= c.score - 1]
-        if present:
+        parts = blank_parent_children(absent[0], plan) if absent and not present else []
+        if parts:
+            draft.add('有。')
+            computed = computed or (state_children(draft, absent[0], parts), parts[0].unit)
+        elif present:
             lead = present[0]
             headline = headline or lead
             draft.add('有。')
@@ -36,6 +40,8 @@ def run(plan: Plan, ctx):
         elif e.kind == 'fact':
             draft.add('没有（金额为0）。')
             state(draft, e, plan, ctx, breakdown=False, explanation=False)
+    if headline is None and computed is not None:
+        return draft.finish(plan.question, str(computed[0]), computed[1], 'computation')
     if headline is None:
         return draft.finish(plan.question, None, None, 'facts')
     return draft.finish(plan.question, str(headline.fact.value), headline.unit, 'facts')

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..compose import Draft, amount, chinese_count, clarify, who
 from ..plan import Plan
 from ..select import per_document
-from .common import absence, figures, in_unit, state
+from .common import absence, blank_parent_children, figures, in_unit, state, state_children
 
 
 def run(plan: Plan, ctx):
@@ -27,9 +27,13 @@ def run(plan: Plan, ctx):
     if several:
         return _list_rows(plan, several, ctx)
     draft = Draft(ctx)
-    headline = None
+    headline, computed = None, None
     for c in (facts or leads):
         e = c.entry
+        parts = blank_parent_children(e, plan)
+        if parts:
+            computed = computed or (state_children(draft, e, parts), parts[0].unit)
+            continue
         if e.kind == 'absent':
             draft.add(absence(draft, e, [x.entry for x in ranked if x.entry.kind == 'absent' and x.score >= c.score - 1]))
             continue
@@ -38,6 +42,8 @@ def run(plan: Plan, ctx):
         draft.add(in_unit(e.fact.value, e.unit, plan.unit_asked))
     if len(facts) > 1:
         draft.add(f'（{chinese_count(len(facts))}份文件各有一个数字，按年份分别列出。）')
+    if headline is None and computed is not None:
+        return draft.finish(plan.question, str(computed[0]), computed[1], 'computation')
     if headline is None:
         return draft.finish(plan.question, None, None, 'facts')
     return draft.finish(plan.question, str(headline.fact.value), headline.unit, 'facts')
