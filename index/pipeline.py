@@ -116,7 +116,7 @@ def _new_sources(store: FactStore, files: list[Path], errors: list,
         elif stored.get(content_hash, source.name) != source.name:
             errors.append(IngestError(path, f'already loaded as {stored[content_hash]} (the same content); nothing '
                                             'to add. To rename it, remove that document first'))
-        elif not replace and _other_content(by_name.get(source.name), source.content_hash):
+        elif not replace and _other_content(by_name.get(source.name), source.content_hash, path):
             errors.append(IngestError(path, f'a document named {source.name} is already loaded (from '
                                             f'{by_name[source.name].path}) with other content: a file of the same '
                                             'name does not replace it. If this file is a new version of that '
@@ -128,9 +128,15 @@ def _new_sources(store: FactStore, files: list[Path], errors: list,
     return sources, unchanged
 
 
-def _other_content(stored, content_hash: str) -> bool:
-    """A stored document whose text differs from the file's (a new chunker version alone is not a difference)."""
-    return stored is not None and stored.content_hash.split(':')[0] != content_hash
+def _other_content(stored, content_hash: str, path: Path) -> bool:
+    """A stored document whose bytes differ from the file's. A new parser or chunker version alone is not a
+    difference; a store written before the bytes' own hash was kept compares the file's path instead."""
+    if stored is None:
+        return False
+    reading = stored.content_hash.split(':')[0]
+    if '.' not in reading:
+        return str(Path(stored.path or '').resolve()) != str(Path(path).resolve())
+    return reading.split('.')[-1] != content_hash.split('.')[-1]
 
 
 def _in_order(errors: list[IngestError], files: list[Path]) -> list[IngestError]:
@@ -270,7 +276,7 @@ def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, r
         prepared, summary = _unspill(spilled)
         summary['added_by'] = added_by
         summary['replaces'] = (replaced or {}).get(prepared.name, [])
-        same_name = _other_content(stored.get(prepared.name), prepared.document[2].split(':')[0])
+        same_name = _other_content(stored.get(prepared.name), prepared.document[2].split(':')[0], path)
         older = [prepared.name] * same_name + summary['replaces']
         if older:
             summary['changes'] = {'of': older, **changes(claims_of(prepared), [stored_claims(store, d) for d in older])}

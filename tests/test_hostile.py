@@ -160,6 +160,19 @@ def test_a_file_with_the_name_of_a_stored_one_and_other_figures_is_refused_unles
     assert json.loads(run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=loaded).stdout)['value'] == '88.88'
 
 
+def test_a_new_parser_reads_a_stored_file_again_without_replace(tmp_path, monkeypatch):
+    """The same bytes under the same name after a parser update: read again, not refused as another version."""
+    import ingest.reader
+    from index.facts_store import FactStore
+    from index.pipeline import ingest_paths
+    store = FactStore(tmp_path / 'facts.db')
+    assert ingest_paths([GOOD], store).outcomes[0].status == 'ingested'
+    monkeypatch.setattr(ingest.reader, 'PARSER_VERSION', 'a newer parser')
+    again = ingest_paths([GOOD], store)
+    assert not again.refused and again.outcomes[0].status == 'ingested'
+    assert 'changes' not in again.outcomes[0].summary
+
+
 def test_a_copy_under_another_name_is_refused_and_the_original_stored(tmp_path):
     data_dir = tmp_path / 'data'
     copy = tmp_path / 'copy.txt'
