@@ -15,6 +15,7 @@ from decimal import Decimal
 
 from ingest.numbers import format_amount
 
+from ..checknotes import failed_checks, sentence_figures
 from ..catalogue import ALL_FUNDS, Entry, canonical
 from ..compose import Draft, amount, cite_sentence, figure_sentence, sentence_at, where, who
 from ..plan import Plan, parts_of
@@ -201,8 +202,9 @@ def check_warnings(draft: Draft, lead: Entry) -> None:
     f = lead.fact
     if f.checks_failed:
         draft.warn('failed_check')
-        draft.quoted.extend(f.checks_failed[:2])
-        draft.add(f'（此数所在表格的核对未通过：{"；".join(f.checks_failed[:2])}。）')
+        said = failed_checks(draft, sentence_figures(draft.ctx.facts([draft.ctx.document(f.doc)]), f))
+        if not said:      # only rounding: the figures agree to the last printed digit
+            draft.add('（此数所在的加总有四舍五入的尾差。）')
     if any('column_ambiguous' in flag for flag in f.flags):
         draft.warn('column_ambiguous')
         draft.add('（此数所在栏目从版式上无法完全确定。）')
