@@ -10,7 +10,7 @@ Three identities, each a `Check` of kind 'text' whose members are the facts it r
 - a stated change: '1403万元，比上年减少143万元，增加8%' — the rate, with its direction
   word, is the change over last year's figure (143 ÷ 1546 = 下降9.25%, not 增长8%);
 - one item stated with its change twice ('…其他公安支出（项）' in two paragraphs) gives
-  the same figures both times;
+  the same figures both times (one check per figure: 预算数, 增减额, 增减率; a decrease is negative);
 - a project's 资金分配情况 adds up to its 预算安排规模 (0.6+0.5+1+1 = 3.1, not 3).
 """
 from __future__ import annotations
@@ -79,13 +79,14 @@ def _twice_checks(groups: list[dict]) -> list[tuple[Check, tuple]]:
         by_item.setdefault((g['amount'].item, g['amount'].project), []).append(g)
     for (item, _), stated in by_item.items():
         for first, second in zip(stated, stated[1:]):
-            for role, value in (('amount', lambda f: f.value), ('change', signed_change), ('rate', signed_rate)):
+            for role, said, value in (('amount', '预算数', lambda f: f.value), ('change', '增减额', signed_change),
+                                      ('rate', '增减率', signed_rate)):
                 a, b = first.get(role), second.get(role)
                 if a is None or b is None:
                     continue
                 members = (a, b)
-                out.append((_check(TWICE, item, value(a), value(b), abs(value(a) - value(b)) < EXACT, members),
-                            members))
+                out.append((_check(f'{TWICE}（{said}）', item, value(a), value(b), abs(value(a) - value(b)) < EXACT,
+                                   members), members))
     return out
 
 

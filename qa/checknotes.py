@@ -51,7 +51,12 @@ def checks_of(ctx, facts: list[BudgetFact]) -> list[FailedCheck]:
             if any(c.check == check for c in out):
                 continue
             out.append(FailedCheck(check, _members(check, every)))
-    return out
+    return sorted(out, key=lambda c: not _is_total_of(c, facts))     # the asked figure's own parts first
+
+
+def _is_total_of(check: FailedCheck, facts: list[BudgetFact]) -> bool:
+    split = total_and_parts(check) if not check.check['name'].startswith((RATE, TWICE)) else None
+    return split is not None and split[0] in facts
 
 
 def passed_sums(ctx, fact: BudgetFact) -> list[FailedCheck]:
@@ -62,7 +67,7 @@ def passed_sums(ctx, fact: BudgetFact) -> list[FailedCheck]:
     every = ctx.facts([info]) if info is not None else []
     return [FailedCheck(c, _members(c, every, passed=True)) for c in ctx.store.checks(fact.doc)
             if c['ok'] and c['name'] in fact.checks_passed and c.get('table_no') == fact.table_no
-            and c['line_start'] <= fact.line_start <= c['line_end'] and c['name'] not in (RATE, TWICE)]
+            and c['line_start'] <= fact.line_start <= c['line_end'] and c['kind'] != 'text']
 
 
 def _members(check: dict, facts: list[BudgetFact], passed: bool = False) -> tuple[BudgetFact, ...]:
@@ -74,7 +79,7 @@ def _members(check: dict, facts: list[BudgetFact], passed: bool = False) -> tupl
 
 def failed_checks(draft: Draft, facts: list[BudgetFact], limit: int = 3) -> list[FailedCheck]:
     """Write a note for each failed check that read one of `facts`; returns the checks."""
-    found = checks_of(draft.ctx, facts)[:limit]
+    found = _merged(checks_of(draft.ctx, facts))[:limit]
     for failed in found:
         note = describe(draft, failed)
         draft.warn('document_contradiction')
@@ -87,7 +92,7 @@ def describe(draft: Draft, failed: FailedCheck) -> str:
     name = failed.check['name']
     if name == RATE:
         return _rate(draft, failed) or _named(draft, failed)
-    if name == TWICE:
+    if name.startswith(TWICE):
         return _twice(draft, failed) or _named(draft, failed)
     return _sum(draft, failed) or _named(draft, failed)
 
@@ -106,11 +111,22 @@ def _sum(draft: Draft, failed: FailedCheck) -> str:
 def total_and_parts(failed: FailedCheck) -> tuple[BudgetFact, list[BudgetFact]] | None:
     """Parts and their printed total: which figure is the total is found by the sums themselves."""
     members = list(failed.members)
-    for total in [m for m in members if m.value == failed.expected]:
+    for total in sorted((m for m in members if m.value == failed.expected), key=_unlike_a_total):
         parts = [m for m in members if m is not total]
-        if len(parts) >= 2 and sum((p.value for p in parts), Decimal(0)) == failed.actual:
+        if parts and sum((p.value for p in parts), Decimal(0)) == failed.actual:
             return total, parts
     return None
+
+
+def _unlike_a_total(f: BudgetFact) -> tuple:
+    """A figure equal to the total may be a part that holds all of it: the 合计 row or column, the shorter code, first."""
+    whole = ('合计', '总计', '小计')
+    return (not f.row.startswith(whole) and not any(w in f.column for w in whole), len(f.row_code or ''))
+
+
+def _same_row(part: BudgetFact, total: BudgetFact) -> bool:
+    return (part.row, part.row_code, part.project) == (total.row, total.row_code, total.project) and \
+        abs(part.line_start - total.line_start) <= 15
 
 
 def agreement(draft: Draft, held: FailedCheck) -> str:
@@ -120,8 +136,12 @@ def agreement(draft: Draft, held: FailedCheck) -> str:
         return ''
     total, parts = split
     formula = ' + '.join(format_amount(p.value) for p in parts)
-    return (f'{where(total)}中{_parts_named(total, parts)}加起来为{format_amount(held.actual)}{total.unit}'
-            f'（计算：{formula} = {format_amount(held.actual)}），与{_total_named(total, parts)}印的'
+    if len(parts) == 1:
+        said = f'{where(total)}中{_parts_named(total, parts)}为{format_amount(held.actual)}{total.unit}（只有这一项有数）'
+    else:
+        said = (f'{where(total)}中{_parts_named(total, parts)}加起来为{format_amount(held.actual)}{total.unit}'
+                f'（计算：{formula} = {format_amount(held.actual)}）')
+    return (f'{said}，与{_total_named(total, parts)}印的'
             f'{format_amount(total.value)}{total.unit}{_cites(draft, held, total)}一致。')
 
 
@@ -143,14 +163,17 @@ def _sum_sentence(draft: Draft, failed: FailedCheck, total: BudgetFact, parts: l
     else:
         said = f'{where(total)}中{_parts_named(total, parts)}加起来为'
         whole = f'{_total_named(total, parts)}印的{format_amount(total.value)}{unit}{_cites(draft, failed, total)}'
-    return (f'注意：文件前后不一致，{said}{format_amount(failed.actual)}{unit}（计算：{formula} = '
-            f'{format_amount(failed.actual)}），与{whole}对不上，{"多" if diff > 0 else "少"}'
+    if len(parts) == 1:
+        said, formula = said.replace('加起来为', '为'), ''
+    else:
+        formula = f'（计算：{formula} = {format_amount(failed.actual)}）'
+    return (f'注意：文件前后不一致，{said}{format_amount(failed.actual)}{unit}{formula}，与{whole}对不上，{"多" if diff > 0 else "少"}'
             f'{format_amount(abs(diff))}{unit}（计算：{format_amount(failed.actual)} − {format_amount(failed.expected)}'
             f' = {format_amount(diff)}）。')
 
 
 def _parts_named(total: BudgetFact, parts: list[BudgetFact]) -> str:
-    if all(p.line_start == total.line_start for p in parts):          # one row: its columns
+    if all(_same_row(p, total) for p in parts):          # one row: its columns
         return f'“{total.row_code + " " if total.row_code else ""}{total.row}”一行的' + '、'.join(p.column for p in parts)
     labels = [p.row for p in parts]
     column = total.column if all(p.column == total.column for p in parts) else ''
@@ -159,7 +182,7 @@ def _parts_named(total: BudgetFact, parts: list[BudgetFact]) -> str:
 
 
 def _total_named(total: BudgetFact, parts: list[BudgetFact]) -> str:
-    if all(p.line_start == total.line_start for p in parts):
+    if all(_same_row(p, total) for p in parts):
         return f'该行{total.column}'
     return f'{total.row}行'
 
@@ -185,12 +208,29 @@ def _rate(draft: Draft, failed: FailedCheck) -> str:
 
 
 def _twice(draft: Draft, failed: FailedCheck) -> str:
-    members = sorted(failed.members, key=lambda m: m.line_start)
-    if len(members) != 2:
+    members = sorted(failed.members, key=lambda m: (m.column != '数额', not m.column.startswith('比上年')))
+    first = [m for m in members if m.line_start == failed.check['line_start']]
+    second = [m for m in members if m.line_start == failed.check['line_end']]
+    if not first or not second:
         return ''
-    a, b = members
-    return (f'注意：文件前后不一致，同一项“{a.row}”写了两处：第{a.line_start}行写{_stated(a)}{draft.cite_fact(a)}，'
-            f'第{b.line_start}行写{_stated(b)}{draft.cite_fact(b)}。')
+    a, b = first[0], second[0]
+    return (f'注意：文件前后不一致，同一项“{a.row}”写了两处：第{a.line_start}行写{"、".join(map(_stated, first))}'
+            f'{draft.cite_fact(a)}，第{b.line_start}行写{"、".join(map(_stated, second))}{draft.cite_fact(b)}。')
+
+
+def _merged(found: list[FailedCheck]) -> list[FailedCheck]:
+    """The figures of one item stated twice (预算数, 增减额, 增减率) said in one note."""
+    out: list[FailedCheck] = []
+    for f in found:
+        same = next((o for o in out if f.check['name'].startswith(TWICE) and o.check['name'].startswith(TWICE)
+                     and (o.check['line_start'], o.check['line_end'], o.check['subject']) ==
+                     (f.check['line_start'], f.check['line_end'], f.check['subject'])), None)
+        if same is None:
+            out.append(f)
+        else:
+            out[out.index(same)] = FailedCheck(same.check, same.members + tuple(m for m in f.members
+                                                                                  if m not in same.members))
+    return out
 
 
 def _stated(f: BudgetFact) -> str:

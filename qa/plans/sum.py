@@ -67,7 +67,7 @@ def _adds_up(plan: Plan, lead, ctx):
         value = sums[0].actual if sums else None
         return draft.finish(plan.question, None if value is None else str(value), lead.unit, 'computation')
     held = sorted((h for h in passed_sums(ctx, lead.fact) if total_and_parts(h)),
-                  key=lambda h: total_and_parts(h)[0] is not lead.fact)      # its own parts first
+                  key=lambda h: total_and_parts(h)[0] != lead.fact)      # its own parts first
     if not held:
         return None
     said = agreement(draft, held[0])
