@@ -282,10 +282,21 @@ def _general(r: _Reader, project: str) -> None:
             continue
         if item.endswith('名称'):   # '项目名称：5111 人才专项资金': digits of a name, not a figure
             continue
+        item = _of_counted(r.text[:m.start('item')], item)
         r.add(item, '数额', m.group('val'), m.group('unit'), m.span('val'), project, canonical=False)
 
 
 COUNTED = ('个', '项', '家', '人', '名', '辆', '台', '套', '户')
+COUNTED_BEFORE = re.compile(r'([\u4e00-\u9fff]{2,16})\s*\d+\s*个\s*[，,]\s*$')
+
+
+def _of_counted(before: str, item: str) -> str:
+    """'非财政拨款项目 1 个，涉及预算金额 4.08 万元': the amount involved is the counted things' — '非财政拨款项目涉及预算金额'
+    (beside '财政拨款项目 4 个，涉及预算金额 209.00 万元' in the same sentence)."""
+    counted = COUNTED_BEFORE.search(before)
+    if not item.startswith('涉及') or counted is None:
+        return item
+    return counted.group(1).split('的')[-1] + item
 
 
 def _counted_noun(text: str, end: int) -> str:

@@ -81,20 +81,20 @@ def failed_checks(draft: Draft, facts: list[BudgetFact], limit: int = 3) -> list
     """Write a note for each failed check that read one of `facts`; returns the checks."""
     found = _merged(checks_of(draft.ctx, facts))[:limit]
     for failed in found:
-        note = describe(draft, failed)
+        note = describe(draft, failed, facts)
         draft.warn('document_contradiction')
         draft.quoted.append(failed.check['subject'])
         draft.add(note)
     return found
 
 
-def describe(draft: Draft, failed: FailedCheck) -> str:
+def describe(draft: Draft, failed: FailedCheck, asked: list[BudgetFact] = ()) -> str:
     name = failed.check['name']
     if name == RATE:
         return _rate(draft, failed) or _named(draft, failed)
     if name.startswith(TWICE):
         return _twice(draft, failed) or _named(draft, failed)
-    return _sum(draft, failed) or _named(draft, failed)
+    return _sum(draft, failed, asked) or _named(draft, failed)
 
 
 def _named(draft: Draft, failed: FailedCheck) -> str:
@@ -103,9 +103,25 @@ def _named(draft: Draft, failed: FailedCheck) -> str:
     return f'注意：文件前后不一致，{c["subject"]}的各部分加起来与所印的合计对不上{cite}。'
 
 
-def _sum(draft: Draft, failed: FailedCheck) -> str:
+def _sum(draft: Draft, failed: FailedCheck, asked: list[BudgetFact] = ()) -> str:
     split = total_and_parts(failed)
-    return _sum_sentence(draft, failed, *split) if split else ''
+    if not split:
+        return ''
+    total, parts = split
+    if len(parts) > MANY_PARTS and total not in asked and total.source == 'table':
+        return _one_of_many(draft, failed, total)
+    return _sum_sentence(draft, failed, total, parts)
+
+
+MANY_PARTS = 6
+
+
+def _one_of_many(draft: Draft, failed: FailedCheck, total: BudgetFact) -> str:
+    """The asked figure is one of many rows of a column that does not add up: said in a line, not with every row."""
+    c = failed.check
+    cite = draft.cite_lines(total.doc, c['line_start'], c['line_end'], total.table_no)
+    return (f'（此数所在的{where(total)}{total.column}一栏，各行加起来与{total.row}行印的{format_amount(total.value)}'
+            f'{total.unit}{draft.cite_fact(total)}对不上{cite}。）')
 
 
 def total_and_parts(failed: FailedCheck) -> tuple[BudgetFact, list[BudgetFact]] | None:

@@ -195,7 +195,28 @@ def stated_change(draft: Draft, lead: Entry, plan: Plan) -> Entry | None:
                    and canonical(e.subject) == canonical(lead.subject)), None)
     if change is not None:
         draft.add(f'文件说明：“{sentence_at(draft.ctx, change.fact)}”{cite_sentence(draft, change.fact)}')
+        _stated_level_against_tables(draft, lead, change, plan)
     return change
+
+
+def _stated_level_against_tables(draft: Draft, lead: Entry, change: Entry, plan: Plan) -> None:
+    """The explanation's own '预算数为X' against the tables' figures for the row: a figure no table prints for the row,
+    nor any cells of its rows make, is said with both."""
+    f = lead.fact
+    if f.source != 'table' or not f.row_code:
+        return
+    level = next((e.fact for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == lead.doc
+                  and e.aspect == '' and e.fact.source == 'text' and e.fact.line_start == change.fact.line_start
+                  and canonical(e.subject) == canonical(change.subject) and e.unit == lead.unit), None)
+    facts = [e.fact for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == lead.doc]
+    rows = [x for x in facts if x.source == 'table' and x.row_code == f.row_code and x.unit == f.unit]
+    if level is None or any(x.value == level.value for x in rows) or \
+            any(reconciling(facts, x, level.value) for x in rows):
+        return
+    shown = list(dict.fromkeys((x.table_no, x.value) for x in rows if x.column in ('合计', '总计', '预算数')))
+    tables = '、'.join(f'表{n}为{format_amount(v)}{f.unit}' for n, v in shown[:3]) or f'{where(f)}为{amount(f)}'
+    draft.warn('document_contradiction')
+    draft.add(f'注意：文件前后不一致，情况说明写的是{amount(level)}{draft.cite_fact(level)}，与表格所列不同（{tables}）。')
 
 
 def check_warnings(draft: Draft, lead: Entry) -> None:
