@@ -227,7 +227,8 @@ def _blank_row_statements(tables: list[Table]) -> list[Statement]:
         if not t.number:
             continue
         for row in t.rows:
-            if row.cells or not row.label or any(f.startswith('unreadable_number') for f in row.flags):
+            if row.cells or not row.label or any(f.startswith('unreadable_number') for f in row.flags) \
+                    or '小计' in row.label:      # a subtotal left blank is not printed, not 'nothing arranged'
                 continue
             where = f'表{t.number}{t.title}'
             out.append(Statement('blank_row', row.label, f'{where}：{row.code} {row.label}（该行未列数字）'.replace('  ', ' '),

@@ -11,12 +11,15 @@ operands cannot be found again is named without figures.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
 from ingest.text_checks import RATE, TWICE, signed_change
+from ingest.vocabulary import vocabulary_table
 
 from .compose import Draft, where
 
@@ -263,3 +266,44 @@ def sentence_figures(facts: list[BudgetFact], fact: BudgetFact) -> list[BudgetFa
         return [fact]
     return [fact] + [f for f in facts if f is not fact and f.source == 'text' and f.row == fact.row
                      and f.line_start == fact.line_start and f.project == fact.project]
+
+
+# ---- a stated reason against the document's own figures --------------------------------------
+
+UP, DOWN = ('增加', '增长', '增多', '新增', '上升'), ('减少', '下降', '减员', '降低')
+
+
+@lru_cache(maxsize=1)
+def _reason_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
+    return vocabulary_table('reasons')
+
+
+def reason_notes(draft: Draft, fact: BudgetFact, sentence: str) -> None:
+    """'主要原因是本年在职人员较上年有所减少' where the document states '在职 28人，增加 3人': both said."""
+    reason = sentence.split('原因', 1)[1] if '原因' in sentence else ''
+    if not reason:
+        return
+    words = dict(_reason_words())
+    money = words.get('_money', ())
+    staffing = [f for f in draft.ctx.facts([draft.ctx.document(fact.doc)]) if f.source == 'text'
+                and f.column in ('比上年增加', '比上年减少')]
+    for item, names in _reason_words():
+        said = _direction_said(reason, names, money)
+        stated = next((f for f in staffing if f.item == item), None)
+        if said is None or stated is None:
+            continue
+        up = stated.column == '比上年增加'
+        if stated.value == 0 or up == (said[1] in UP):
+            continue
+        draft.warn('document_contradiction')
+        draft.add(f'注意：文件前后不一致，所给原因是“{said[0]}”，但文件的人员情况写{stated.row}'
+                  f'{stated.column}{format_amount(stated.value)}{stated.unit}{draft.cite_fact(stated)}。')
+
+
+def _direction_said(reason: str, names: tuple[str, ...], money: tuple[str, ...]) -> tuple[str, str] | None:
+    for name in names:
+        m = re.search(re.escape(name) + r'([^，。；,]{0,6}?)(' + '|'.join(UP + DOWN) + ')', reason)
+        if m and not any(w in m.group(1) for w in money):
+            return m.group(0), m.group(2)
+    return None
+

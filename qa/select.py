@@ -76,7 +76,7 @@ def candidates(reading: Reading, accept: Callable[[Entry], bool] = lambda e: Tru
         out.append(candidate)
     out.sort(key=lambda c: (-c.score, c.entry.doc, c.entry.line_start))
     if not out and reading.units and reading.excluded:
-        out = _stated_beside(reading, accept)
+        out = sorted(_stated_beside(reading, accept), key=lambda c: (-c.score, c.entry.doc, c.entry.line_start))
     if reading.near:
         out = _near(reading, accept, out)
     return out
@@ -109,7 +109,9 @@ def _stated_beside(reading: Reading, accept) -> list[Candidate]:
     for entry in reading.catalogue.entries:
         if entry.kind == 'fact' and entry.doc == best.entry.doc and entry.line_start in lines and \
                 entry.unit in reading.units and entry.aspect == '' and accept(entry):
-            out.append(Candidate(best.score - 0.5, entry, best.used, [f'与“{best.entry.subject}”同一句所述的{entry.unit}数']))
+            named = 0.2 if name_key(best.entry.subject) in name_key(entry.subject) else 0.0   # '非财政拨款项目涉及…'
+            out.append(Candidate(best.score - 0.5 + named, entry, best.used,
+                                 [f'与“{best.entry.subject}”同一句所述的{entry.unit}数']))
     return out
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 from ingest.numbers import format_amount
 
-from ..checknotes import failed_checks, sentence_figures
+from ..checknotes import failed_checks, reason_notes, sentence_figures
 from ..catalogue import ALL_FUNDS, Entry, canonical
 from ..compose import Draft, amount, cite_sentence, figure_sentence, sentence_at, where, who
 from ..plan import Plan, parts_of
@@ -194,8 +194,10 @@ def stated_change(draft: Draft, lead: Entry, plan: Plan) -> Entry | None:
                    if e.kind == 'fact' and e.doc == lead.doc and e.aspect == 'change' and e.project == lead.project
                    and canonical(e.subject) == canonical(lead.subject)), None)
     if change is not None:
-        draft.add(f'文件说明：“{sentence_at(draft.ctx, change.fact)}”{cite_sentence(draft, change.fact)}')
+        sentence = sentence_at(draft.ctx, change.fact)
+        draft.add(f'文件说明：“{sentence}”{cite_sentence(draft, change.fact)}')
         _stated_level_against_tables(draft, lead, change, plan)
+        reason_notes(draft, change.fact, sentence)
     return change
 
 
