@@ -80,9 +80,9 @@ def _members(check: dict, facts: list[BudgetFact], passed: bool = False) -> tupl
                  and (check['kind'] != 'text' or check['subject'] in (f.row, f.project)))
 
 
-def failed_checks(draft: Draft, facts: list[BudgetFact], limit: int = 3) -> list[FailedCheck]:
-    """Write a note for each failed check that read one of `facts`; returns the checks."""
-    found = _merged(checks_of(draft.ctx, facts))[:limit]
+def failed_checks(draft: Draft, facts: list[BudgetFact], limit: int = 3, kinds: tuple[str, ...] = ()) -> list[FailedCheck]:
+    """Write a note for each failed check (of `kinds`, or any) that read one of `facts`; returns the checks."""
+    found = [c for c in _merged(checks_of(draft.ctx, facts)) if not kinds or c.check['kind'] in kinds][:limit]
     for failed in found:
         note = describe(draft, failed, facts)
         draft.warn('document_contradiction')

@@ -144,10 +144,21 @@ def _prefer(c: Candidate, reading: Reading) -> None:
     if e.fact is not None and e.fact.source == 'table' and e.table_no and \
             any(s.exact and name_key(s.name) == _stem_of(e) for s in c.used):
         c.score += 0.3                           # the total of the table that is about the item (表9 for 国有资本经营预算支出)
-    if e.project_total:
+    if e.project_total and _names_project(c):
         c.score += 0.2 + (0.3 if e.table_no else 0)   # a project's own budget line; as the budget table prints it first
     if loose:
         c.score -= 0.2                           # a label the prose pattern made up, not a stated item
+
+
+def _names_project(c: Candidate) -> bool:
+    """A word of the question matched the project's name, not only the 功能科目 row it is listed under (表7)."""
+    project, row = name_key(c.entry.project), name_key(c.entry.fact.row if c.entry.fact is not None else '')
+    if not any(name_key(s.name) == row for s in c.used):
+        return True
+
+    def grams(text: str) -> set[str]:
+        return {text[i:i + 2] for i in range(len(text) - 1)}
+    return any(len(grams(name_key(s.name)) & grams(project)) >= 2 for s in c.used if name_key(s.name) != row)
 
 
 def _stem_of(e: Entry) -> str:

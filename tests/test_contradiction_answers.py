@@ -132,3 +132,38 @@ def test_what_the_document_withholds_is_asked_as_withheld(facts_ctx):
                 assert not asks_withheld(f'{d.org}{d.year}年项目支出共多少个？', sentence)
                 return
     raise AssertionError('no 涉密 sentence in the samples')
+
+
+def test_a_row_whose_columns_do_not_add_up_is_said_whichever_table_answers(facts_store, facts_ctx):
+    """'其他商贸事务支出' answered from 表2 still says that 表5's row does not add up (合计 2,283.33, 项目支出 1,854.62)."""
+    said = 0
+    for c in [c for c in facts_store.checks(failed_only=True) if c['kind'] == 'row' and c['severity'] == 'contradiction'
+              and c['table_no'] == 5]:
+        d = info(facts_ctx, c['doc'])
+        code, _, label = c['subject'].partition(' ')
+        facts = facts_ctx.facts([d])
+        if len({f.row_code for f in facts if f.source == 'table' and f.row == label}) != 1 or \
+                any(f.project for f in facts if f.row_code == code):
+            continue
+        result = answer(f'{d.org}{d.year}年{label}是多少', facts_ctx)
+        said += 1
+        assert '对不上' in result.answer and format_amount(Decimal(c['expected'])) in result.answer, result.answer
+    assert said
+
+
+def test_a_reason_naming_staff_is_read_against_the_stated_headcount(facts_ctx):
+    """'主要原因是本年在职人员较上年有所减少' where the document states '在职 28人，增加 3人'."""
+    said = 0
+    for d in facts_ctx.documents:
+        facts = facts_ctx.facts([d])
+        ups = {f.item for f in facts if f.source == 'text' and f.column == '比上年增加' and f.item.endswith('人数')
+               and f.value}
+        for f in [f for f in facts if f.source == 'text' and f.column.startswith('比上年') and f.row.endswith('（项）')]:
+            sentence = facts_ctx.lines(f.doc, f.line_start, f.line_end + 3).replace(' ', '')
+            if any(re.search(item[:2] + r'人员[^，。；]{0,6}减少', sentence) for item in ups):
+                result = answer(f'{d.org}{d.year}年{xiang(f.row)}{f.column[:3]}{f.column[3:]}了多少？', facts_ctx)
+                if f.line_start not in cited_lines(result):
+                    continue
+                said += 1
+                assert '所给原因' in result.answer and '文件前后不一致' in result.answer, result.answer
+    assert said

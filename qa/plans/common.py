@@ -228,6 +228,18 @@ def check_warnings(draft: Draft, lead: Entry) -> None:
         said = failed_checks(draft, sentence_figures(draft.ctx.facts([draft.ctx.document(f.doc)]), f))
         if not said:      # only rounding: the figures agree to the last printed digit
             draft.add('（此数所在的加总有四舍五入的尾差。）')
+    _same_row_elsewhere(draft, lead)
+
+
+def _same_row_elsewhere(draft: Draft, lead: Entry) -> None:
+    """The asked row in another table of the document, whose own columns do not add up (合计 2,283.33 but 基本支出 +
+    项目支出 1,854.62): one more place where the document disagrees with itself about this row."""
+    f = lead.fact
+    if f.source != 'table' or not f.row_code:
+        return
+    others = [x for x in draft.ctx.facts([draft.ctx.document(f.doc)]) if x.source == 'table' and x.checks_failed
+              and x.row_code == f.row_code and x.table_no != f.table_no and x.project == f.project]
+    failed_checks(draft, others, limit=1, kinds=('row',))
     if any('column_ambiguous' in flag for flag in f.flags):
         draft.warn('column_ambiguous')
         draft.add('（此数所在栏目从版式上无法完全确定。）')
