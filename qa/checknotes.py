@@ -1,8 +1,9 @@
 """A failed check said in plain Chinese, with both figures, the computation and every line cited.
 
-    notes = failed_checks(draft, [fact])     # writes the notes into the draft, returns what it found
-    # '注意：文件前后不一致：表6…公用经费一栏各行加起来为2,522万元（计算：1,058 + 32 + … = 2,522），
-    #  与合计行印的2,414万元对不上，相差108万元（计算：2,522 − 2,414 = 108）[1]。'
+    notes = failed_checks(draft, [fact])     # writes the notes into the draft, returns the checks it said
+    # '注意：文件前后不一致，表6…中公用经费一栏办公费、公务接待费等14行加起来为2,522万元（计算：1,058 + 32 + … =
+    #  2,522），与合计行印的2,414万元[1][2]对不上，多108万元（计算：2,522 − 2,414 = 108）。'
+    held = passed_sums(ctx, fact)            # the sums that hold around it, for '对得上' (agreement(draft, held[0]))
 
 The checks are those ingest stored (ingest/checks.py, ingest/grid_checks.py for
 tables; ingest/text_checks.py for the prose). Their operands are the facts
@@ -25,7 +26,8 @@ from .compose import Draft, where
 
 
 @dataclass(frozen=True)
-class FailedCheck:
+class StoredCheck:
+    """A check as ingest stored it, with the facts it read."""
     check: dict                      # as stored: name, subject, expected, actual, line_start, line_end, kind
     members: tuple[BudgetFact, ...]  # the figures it read
 
@@ -38,9 +40,9 @@ class FailedCheck:
         return Decimal(self.check['actual'])
 
 
-def checks_of(ctx, facts: list[BudgetFact]) -> list[FailedCheck]:
+def checks_of(ctx, facts: list[BudgetFact]) -> list[StoredCheck]:
     """The failed checks (contradictions, not rounding) that read any of `facts`, each once."""
-    out: list[FailedCheck] = []
+    out: list[StoredCheck] = []
     for fact in facts:
         if not fact.checks_failed:
             continue
@@ -53,22 +55,22 @@ def checks_of(ctx, facts: list[BudgetFact]) -> list[FailedCheck]:
                 continue
             if any(c.check == check for c in out):
                 continue
-            out.append(FailedCheck(check, _members(check, every)))
+            out.append(StoredCheck(check, _members(check, every)))
     return sorted(out, key=lambda c: not _is_total_of(c, facts))     # the asked figure's own parts first
 
 
-def _is_total_of(check: FailedCheck, facts: list[BudgetFact]) -> bool:
+def _is_total_of(check: StoredCheck, facts: list[BudgetFact]) -> bool:
     split = total_and_parts(check) if not check.check['name'].startswith((RATE, TWICE)) else None
     return split is not None and split[0] in facts
 
 
-def passed_sums(ctx, fact: BudgetFact) -> list[FailedCheck]:
+def passed_sums(ctx, fact: BudgetFact) -> list[StoredCheck]:
     """The sums that hold around `fact` (its parts add up to it, or it is a part of a total that adds up)."""
     if not fact.checks_passed:
         return []
     info = ctx.document(fact.doc)
     every = ctx.facts([info]) if info is not None else []
-    return [FailedCheck(c, _members(c, every, passed=True)) for c in ctx.store.checks(fact.doc)
+    return [StoredCheck(c, _members(c, every, passed=True)) for c in ctx.store.checks(fact.doc)
             if c['ok'] and c['name'] in fact.checks_passed and c.get('table_no') == fact.table_no
             and c['line_start'] <= fact.line_start <= c['line_end'] and c['kind'] != 'text']
 
@@ -80,7 +82,7 @@ def _members(check: dict, facts: list[BudgetFact], passed: bool = False) -> tupl
                  and (check['kind'] != 'text' or check['subject'] in (f.row, f.project)))
 
 
-def failed_checks(draft: Draft, facts: list[BudgetFact], limit: int = 3, kinds: tuple[str, ...] = ()) -> list[FailedCheck]:
+def failed_checks(draft: Draft, facts: list[BudgetFact], limit: int = 3, kinds: tuple[str, ...] = ()) -> list[StoredCheck]:
     """Write a note for each failed check (of `kinds`, or any) that read one of `facts`; returns the checks."""
     found = [c for c in _merged(checks_of(draft.ctx, facts)) if not kinds or c.check['kind'] in kinds][:limit]
     for failed in found:
@@ -91,7 +93,7 @@ def failed_checks(draft: Draft, facts: list[BudgetFact], limit: int = 3, kinds: 
     return found
 
 
-def describe(draft: Draft, failed: FailedCheck, asked: list[BudgetFact] = ()) -> str:
+def describe(draft: Draft, failed: StoredCheck, asked: list[BudgetFact] = ()) -> str:
     name = failed.check['name']
     if name == RATE:
         return _rate(draft, failed) or _named(draft, failed)
@@ -100,13 +102,13 @@ def describe(draft: Draft, failed: FailedCheck, asked: list[BudgetFact] = ()) ->
     return _sum(draft, failed, asked) or _named(draft, failed)
 
 
-def _named(draft: Draft, failed: FailedCheck) -> str:
+def _named(draft: Draft, failed: StoredCheck) -> str:
     c = failed.check
     cite = draft.cite_lines(c['doc'], c['line_start'], c['line_end'], c.get('table_no'))
     return f'注意：文件前后不一致，{c["subject"]}的各部分加起来与所印的合计对不上{cite}。'
 
 
-def _sum(draft: Draft, failed: FailedCheck, asked: list[BudgetFact] = ()) -> str:
+def _sum(draft: Draft, failed: StoredCheck, asked: list[BudgetFact] = ()) -> str:
     split = total_and_parts(failed)
     if not split:
         return ''
@@ -119,7 +121,7 @@ def _sum(draft: Draft, failed: FailedCheck, asked: list[BudgetFact] = ()) -> str
 MANY_PARTS = 6
 
 
-def _one_of_many(draft: Draft, failed: FailedCheck, total: BudgetFact) -> str:
+def _one_of_many(draft: Draft, failed: StoredCheck, total: BudgetFact) -> str:
     """The asked figure is one of many rows of a column that does not add up: said in a line, not with every row."""
     c = failed.check
     cite = draft.cite_lines(total.doc, c['line_start'], c['line_end'], total.table_no)
@@ -127,7 +129,7 @@ def _one_of_many(draft: Draft, failed: FailedCheck, total: BudgetFact) -> str:
             f'{total.unit}{draft.cite_fact(total)}对不上{cite}。）')
 
 
-def total_and_parts(failed: FailedCheck) -> tuple[BudgetFact, list[BudgetFact]] | None:
+def total_and_parts(failed: StoredCheck) -> tuple[BudgetFact, list[BudgetFact]] | None:
     """Parts and their printed total: which figure is the total is found by the sums themselves."""
     members = list(failed.members)
     for total in sorted((m for m in members if m.value == failed.expected), key=_unlike_a_total):
@@ -148,7 +150,7 @@ def _same_row(part: BudgetFact, total: BudgetFact) -> bool:
         abs(part.line_start - total.line_start) <= 15
 
 
-def agreement(draft: Draft, held: FailedCheck) -> str:
+def agreement(draft: Draft, held: StoredCheck) -> str:
     """'表6…人员经费一栏…6行加起来为17,888万元（计算：…），与合计行印的17,888万元一致[1]。'"""
     split = total_and_parts(held)
     if split is None:
@@ -164,14 +166,14 @@ def agreement(draft: Draft, held: FailedCheck) -> str:
             f'{format_amount(total.value)}{total.unit}{_cites(draft, held, total)}一致。')
 
 
-def _cites(draft: Draft, check: FailedCheck, total: BudgetFact) -> str:
+def _cites(draft: Draft, check: StoredCheck, total: BudgetFact) -> str:
     """The total's line, and the lines of its parts when they are other lines."""
     own = draft.cite_fact(total)
     lines = draft.cite_lines(total.doc, check.check['line_start'], check.check['line_end'], total.table_no)
     return own if lines == own else own + lines
 
 
-def _sum_sentence(draft: Draft, failed: FailedCheck, total: BudgetFact, parts: list[BudgetFact]) -> str:
+def _sum_sentence(draft: Draft, failed: StoredCheck, total: BudgetFact, parts: list[BudgetFact]) -> str:
     unit = total.unit
     diff = failed.actual - failed.expected
     formula = ' + '.join(format_amount(p.value) for p in parts)
@@ -206,7 +208,7 @@ def _total_named(total: BudgetFact, parts: list[BudgetFact]) -> str:
     return f'{total.row}行'
 
 
-def _rate(draft: Draft, failed: FailedCheck) -> str:
+def _rate(draft: Draft, failed: StoredCheck) -> str:
     by_column = {m.column: m for m in failed.members}
     amount = by_column.get('数额')
     change = next((m for m in failed.members if m.column.startswith('比上年')), None)
@@ -226,7 +228,7 @@ def _rate(draft: Draft, failed: FailedCheck) -> str:
             f'{format_amount(prior)} × 100% = {format_amount(abs(computed))}%），与所写的{said}不符。')
 
 
-def _twice(draft: Draft, failed: FailedCheck) -> str:
+def _twice(draft: Draft, failed: StoredCheck) -> str:
     members = sorted(failed.members, key=lambda m: (m.column != '数额', not m.column.startswith('比上年')))
     first = [m for m in members if m.line_start == failed.check['line_start']]
     second = [m for m in members if m.line_start == failed.check['line_end']]
@@ -237,9 +239,9 @@ def _twice(draft: Draft, failed: FailedCheck) -> str:
             f'{draft.cite_fact(a)}，第{b.line_start}行写{"、".join(map(_stated, second))}{draft.cite_fact(b)}。')
 
 
-def _merged(found: list[FailedCheck]) -> list[FailedCheck]:
+def _merged(found: list[StoredCheck]) -> list[StoredCheck]:
     """The figures of one item stated twice (预算数, 增减额, 增减率) said in one note."""
-    out: list[FailedCheck] = []
+    out: list[StoredCheck] = []
     for f in found:
         same = next((o for o in out if f.check['name'].startswith(TWICE) and o.check['name'].startswith(TWICE)
                      and (o.check['line_start'], o.check['line_end'], o.check['subject']) ==
@@ -247,7 +249,7 @@ def _merged(found: list[FailedCheck]) -> list[FailedCheck]:
         if same is None:
             out.append(f)
         else:
-            out[out.index(same)] = FailedCheck(same.check, same.members + tuple(m for m in f.members
+            out[out.index(same)] = StoredCheck(same.check, same.members + tuple(m for m in f.members
                                                                                   if m not in same.members))
     return out
 
