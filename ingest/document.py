@@ -19,6 +19,7 @@ from .grid_checks import grid_checks
 from .grids import read_grids, sangong_item
 from .schemas import schema_for_title
 from .checks import table_checks
+from .text_checks import text_checks
 from .models import Block, BudgetFact, Check, Declared, ParsedDocument, SourceText, Statement, Table
 from .narrative import TextFact, read_narrative
 from .orgs import derive_aliases, detect_kind, detect_org, detect_year
@@ -66,7 +67,10 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     if apart:                                        # digits placed off their words: a row may lose its figures
         checks = [replace(c, kind='unsure') if c.severity == 'contradiction' and c.table_no is None else c
                   for c in checks]
-    facts = _table_facts(source.name, org, year, tables, checks) + _text_facts(source.name, org, year, text_facts)
+    prose_checks = text_checks(text_facts, blocks)
+    checks += [c for c, _ in prose_checks]
+    facts = _table_facts(source.name, org, year, tables, checks) + \
+        _text_facts(source.name, org, year, text_facts, prose_checks)
     statements += _empty_table_statements(tables) + _blank_row_statements(tables)
     statements = [s for s in statements if not _unfilled_beside(s, apart)]
     statements += read_glossary(lines) + read_units(lines)
@@ -196,11 +200,18 @@ def _table_item(table: Table, row, cell) -> str:
     return ''
 
 
-def _text_facts(doc, org, year, text_facts: list[TextFact]) -> list[BudgetFact]:
+def _text_facts(doc, org, year, text_facts: list[TextFact], checks=()) -> list[BudgetFact]:
+    """The prose's figures, each with the checks of ingest/text_checks.py that read it."""
+    related: dict[int, list[Check]] = {}
+    for check, members in checks:
+        for member in members:
+            related.setdefault(id(member), []).append(check)
     return [BudgetFact(doc=doc, org=org, year=year, source='text', table_no=None, table_title='',
                        row_code='', row=f.item, column=f.column, value=f.value, unit=f.unit, raw=f.raw,
                        line_start=f.line_start, line_end=f.line_end, item=f.item if f.canonical else '',
-                       project=f.project, section=f.section, flags=() if f.canonical else ('general_pattern',))
+                       project=f.project, section=f.section, flags=() if f.canonical else ('general_pattern',),
+                       checks_passed=tuple(sorted({c.name for c in related.get(id(f), []) if c.ok})),
+                       checks_failed=tuple(sorted({c.name for c in related.get(id(f), []) if not c.ok})))
             for f in text_facts]
 
 
@@ -216,7 +227,8 @@ def _blank_row_statements(tables: list[Table]) -> list[Statement]:
         if not t.number:
             continue
         for row in t.rows:
-            if row.cells or not row.label or any(f.startswith('unreadable_number') for f in row.flags):
+            if row.cells or not row.label or any(f.startswith('unreadable_number') for f in row.flags) \
+                    or '小计' in row.label:      # a subtotal left blank is not printed, not 'nothing arranged'
                 continue
             where = f'表{t.number}{t.title}'
             out.append(Statement('blank_row', row.label, f'{where}：{row.code} {row.label}（该行未列数字）'.replace('  ', ' '),

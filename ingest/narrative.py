@@ -285,6 +285,7 @@ def _general(r: _Reader, project: str) -> None:
         year = _stated_year(r.text, m.start('item'), m.group('item'))
         if year:
             item = re.sub(r'^20\d\d\s*年度?', '', item) or item
+        item = _of_counted(r.text[:m.start('item')], item)
         column = f'数额（{year}年）' if year else '数额'
         r.add(item, column, m.group('val'), m.group('unit'), m.span('val'), project, canonical=False)
 
@@ -300,6 +301,16 @@ def _stated_year(text: str, start: int, item: str) -> str:
 
 
 COUNTED = ('个', '项', '家', '人', '名', '辆', '台', '套', '户')
+COUNTED_BEFORE = re.compile(r'([\u4e00-\u9fff]{2,16})\s*\d+\s*个\s*[，,]\s*$')
+
+
+def _of_counted(before: str, item: str) -> str:
+    """'非财政拨款项目 1 个，涉及预算金额 4.08 万元': the amount involved is the counted things' — '非财政拨款项目涉及预算金额'
+    (beside '财政拨款项目 4 个，涉及预算金额 209.00 万元' in the same sentence)."""
+    counted = COUNTED_BEFORE.search(before)
+    if not item.startswith('涉及') or counted is None:
+        return item
+    return counted.group(1).split('的')[-1] + item
 
 
 def _counted_noun(text: str, end: int) -> str:

@@ -200,7 +200,9 @@ def _split_header(raw: list[RawRow], schema: Schema, lines: list[str]) -> tuple[
     header_text = ''.join(''.join(r.texts) for r in header_rows)
     if not header_rows:
         header_text = ''.join(lines[:10])
-    data = [r for r in raw[first:] if r.values or r.codes or (schema.two_sided and r.texts)]
+    # a fixed row of the 三公 table printed without figures stays: its blank says nothing is arranged there
+    data = [r for r in raw[first:] if r.values or r.codes or (schema.two_sided and r.texts)
+            or (schema.fixed_rows and sangong_label(r.label) is not None)]
     return header_text, data
 
 

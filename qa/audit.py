@@ -20,6 +20,7 @@ from decimal import Decimal
 from index.facts_store import FactStore
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
+from ingest.text_checks import TWICE
 
 from .models import Citation
 from .reconcile import reconciling
@@ -95,6 +96,7 @@ def audit(store: FactStore, docs: list[str] | None = None) -> list[Finding]:
         findings += _text_vs_tables(doc)
         findings += _stated_changes(doc, [load(d) for d in documents
                                           if d.org_key == info.org_key and d.year == (info.year or 0) - 1])
+        findings += _stated_twice(store, doc)
         findings += _projects(doc)
         findings += _completeness(store, doc)
     order = {'suspicious': 0, 'contradiction': 1, 'rounding': 2, 'completeness': 3}
@@ -143,6 +145,8 @@ def _basis(d, by_key) -> list[str]:
 def _table_arithmetic(store: FactStore, doc: _Doc) -> list[Finding]:
     out = []
     for c in store.checks(doc.info.doc, failed_only=True):
+        if c['kind'] == 'text':       # the prose's own checks: _stated_twice; rates and allocations have their kinds
+            continue
         expected, actual = Decimal(c['expected']), Decimal(c['actual'])
         figures = f'表中印的是 {format_amount(expected)}，各部分相加为 {format_amount(actual)}，相差 {format_amount(actual - expected)}'
         if c['kind'] == 'incomplete':
@@ -271,6 +275,21 @@ def _stated_changes(doc: _Doc, previous: list[_Doc]) -> list[Finding]:
                                    f'今年 {format_amount(amount.value)}，{change.column} {format_amount(change.value)}，'
                                    f'推算上年 {format_amount(prior)}；{last.info.year}年文件写 {format_amount(published.value)}',
                                    (doc.cite(amount), last.cite(published))))
+    return out
+
+
+def _stated_twice(store: FactStore, doc: _Doc) -> list[Finding]:
+    """One item whose change the prose states twice, with other figures the second time (ingest/text_checks.py)."""
+    out = []
+    for c in store.checks(doc.info.doc, failed_only=True):
+        if c['kind'] != 'text' or not c['name'].startswith(TWICE):
+            continue
+        figure = c['name'][len(TWICE):].strip('（）')
+        out.append(Finding(doc.info.doc, 'stated_change', c['severity'], f'{c["subject"]}：同一项写了两处，{figure}不同'
+                           '（负数为减少）',
+                           f'第{c["line_start"]}行 {format_amount(Decimal(c["expected"]))}，'
+                           f'第{c["line_end"]}行 {format_amount(Decimal(c["actual"]))}',
+                           (doc.cite_lines(c['line_start'], c['line_start']), doc.cite_lines(c['line_end'], c['line_end']))))
     return out
 
 

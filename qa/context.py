@@ -38,6 +38,7 @@ class Context:
     _catalogues: OrderedDict = field(default_factory=OrderedDict)
     _lines: OrderedDict = field(default_factory=OrderedDict)
     _blocks: OrderedDict = field(default_factory=OrderedDict)
+    _checks: OrderedDict = field(default_factory=OrderedDict)
     generation: int = -1
     _tokenizer: object = None
 
@@ -57,7 +58,7 @@ class Context:
         self.directory = OrgDirectory.from_documents(documents, units_of=lambda keys: _units_of(store, documents, keys),
                                                      named_anywhere=lambda text: store.name_exists(text))
         self.documents = documents
-        for cache in (self._facts, self._statements, self._catalogues, self._lines, self._blocks):
+        for cache in (self._facts, self._statements, self._catalogues, self._lines, self._blocks, self._checks):
             cache.clear()
         self.generation = generation
 
@@ -111,6 +112,10 @@ class Context:
             from index.bm25 import BudgetTokenizer
             self._tokenizer = BudgetTokenizer()
         return self._tokenizer
+
+    def failed_checks(self, doc: str) -> list[dict]:
+        """The document's checks that did not hold (tables' and prose's arithmetic), as stored."""
+        return _cached(self._checks, doc, lambda: self.store.checks(doc, failed_only=True))
 
     def blocks(self, doc: str) -> list[dict]:
         return _cached(self._blocks, doc, lambda: self.store.blocks(doc))

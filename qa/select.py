@@ -77,7 +77,7 @@ def candidates(reading: Reading, accept: Callable[[Entry], bool] = lambda e: Tru
         out.append(candidate)
     out.sort(key=lambda c: (-c.score, c.entry.doc, c.entry.line_start))
     if not out and reading.units and reading.excluded:
-        out = _stated_beside(reading, accept)
+        out = sorted(_stated_beside(reading, accept), key=lambda c: (-c.score, c.entry.doc, c.entry.line_start))
     if reading.near:
         out = _near(reading, accept, out)
     return out
@@ -110,7 +110,9 @@ def _stated_beside(reading: Reading, accept) -> list[Candidate]:
     for entry in reading.catalogue.entries:
         if entry.kind == 'fact' and entry.doc == best.entry.doc and entry.line_start in lines and \
                 entry.unit in reading.units and entry.aspect == '' and accept(entry):
-            out.append(Candidate(best.score - 0.5, entry, best.used, [f'与“{best.entry.subject}”同一句所述的{entry.unit}数']))
+            named = 0.2 if name_key(best.entry.subject) in name_key(entry.subject) else 0.0   # '非财政拨款项目涉及…'
+            out.append(Candidate(best.score - 0.5 + named, entry, best.used,
+                                 [f'与“{best.entry.subject}”同一句所述的{entry.unit}数']))
     return out
 
 
@@ -143,7 +145,7 @@ def _prefer(c: Candidate, reading: Reading) -> None:
     if e.fact is not None and e.fact.source == 'table' and e.table_no and \
             any(s.exact and name_key(s.name) == _stem_of(e) for s in c.used):
         c.score += 0.3                           # the total of the table that is about the item (表9 for 国有资本经营预算支出)
-    if e.project_total:
+    if e.project_total and _names_project(c):
         c.score += 0.2 + (0.3 if e.table_no else 0)   # a project's own budget line; as the budget table prints it first
     if loose:
         c.score -= 0.2                           # a label the prose pattern made up, not a stated item
@@ -167,6 +169,17 @@ def year_of(e: Entry) -> int | None:
 def _asked_years(reading: Reading) -> set[int]:
     start, end = reading.clause or (0, len(reading.text))
     return {int(y) for y in re.findall(r'(20\d\d)\s*年', reading.text[start:end])}
+
+
+def _names_project(c: Candidate) -> bool:
+    """A word of the question matched the project's name, not only the 功能科目 row it is listed under (表7)."""
+    project, row = name_key(c.entry.project), name_key(c.entry.fact.row if c.entry.fact is not None else '')
+    if not any(name_key(s.name) == row for s in c.used):
+        return True
+
+    def grams(text: str) -> set[str]:
+        return {text[i:i + 2] for i in range(len(text) - 1)}
+    return any(len(grams(name_key(s.name)) & grams(project)) >= 2 for s in c.used if name_key(s.name) != row)
 
 
 def _stem_of(e: Entry) -> str:

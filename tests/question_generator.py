@@ -77,6 +77,7 @@ def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
         cases += _duties(db, d, names, rng)
         cases += _level_rankings(db, d, names, rng)
         cases += _per_person(db, d, names, rng)
+        cases += _adds_up(db, d, names, rng)
     cases += _definitions(db, docs, rng)
     cases += _definitions_worded(db, docs, rng)
     cases += _comparisons(db, docs, rng)
@@ -162,6 +163,25 @@ def _stated_changes(db, d, names, rng) -> list[Case]:
             else rng.choice(('比上年减少了多少', '比上年少了多少', '较上年下降多少'))
         question = f'{rng.choice(names)}{_year(d)}{r["item"]}{word}'
         out.append(Case('diff', question, d['doc'], (r['line_start'],), Decimal(r['value']), r['unit']))
+    return out
+
+
+def _adds_up(db, d, names, rng) -> list[Case]:
+    """'支出总表里，项目支出各行加起来和合计对得上吗': the stored check of a column's rows against its 合计 row; the
+    answer says 对得上/对不上 and its value is the rows' sum (a sum off by rounding only is not asked)."""
+    rows = db.execute("""SELECT c.table_no, ln.text AS name, c.actual, c.ok, c.line_start, c.line_end, lv.text AS severity
+                         FROM checks c JOIN documents doc ON doc.id = c.doc_id JOIN labels ln ON ln.id = c.name
+                         LEFT JOIN labels lv ON lv.id = c.severity WHERE doc.doc = ? AND ln.text LIKE '合计行 = Σ 各行（%'""",
+                      (d['doc'],)).fetchall()
+    out = []
+    for r in rows:
+        column = r['name'][len('合计行 = Σ 各行（'):-1]
+        if r['table_no'] not in TABLE_WORDS or r['severity'] == 'rounding' or column in WHOLE:
+            continue
+        question = (f'{rng.choice(names)}{_year(d)}{TABLE_WORDS[r["table_no"]]}里，{column}'
+                    f'{rng.choice(("各行加起来和合计对得上吗", "各明细加起来和合计数对得上吗", "各项相加与合计一致吗"))}')
+        out.append(Case('adds_up', question, d['doc'], (r['line_start'], r['line_end']), Decimal(r['actual']), '万元',
+                        '对得上' if r['ok'] else '对不上'))
     return out
 
 

@@ -67,7 +67,7 @@ def test_every_kind_is_generated_and_mostly_right(outcomes):
     kinds = Counter(c.kind for c, _ in outcomes)
     assert set(kinds) >= {'lookup', 'diff', 'exists', 'project', 'define', 'table', 'share', 'compare', 'rank',
                           'rate', 'org_diff', 'share_named', 'duty', 'define_any', 'rank_level', 'rank_docs',
-                          'per_person'}
+                          'per_person', 'adds_up'}
     for kind in kinds:
         done = [correct(c, r) for c, r in outcomes if c.kind == kind]
         assert sum(done) / len(done) >= 0.9, kind

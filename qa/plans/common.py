@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from ingest.numbers import format_amount
 
+from ..checknotes import failed_checks, reason_notes, sentence_figures
 from ..catalogue import ALL_FUNDS, Entry, canonical
 from ..compose import Draft, amount, cite_sentence, figure_sentence, sentence_at, where, who
 from ..plan import Plan, parts_of
@@ -194,16 +195,52 @@ def stated_change(draft: Draft, lead: Entry, plan: Plan) -> Entry | None:
                    if e.kind == 'fact' and e.doc == lead.doc and e.aspect == 'change' and e.project == lead.project
                    and canonical(e.subject) == canonical(lead.subject)), None)
     if change is not None:
-        draft.add(f'文件说明：“{sentence_at(draft.ctx, change.fact)}”{cite_sentence(draft, change.fact)}')
+        sentence = sentence_at(draft.ctx, change.fact)
+        draft.add(f'文件说明：“{sentence}”{cite_sentence(draft, change.fact)}')
+        _stated_level_against_tables(draft, lead, change, plan)
+        reason_notes(draft, change.fact, sentence)
     return change
+
+
+def _stated_level_against_tables(draft: Draft, lead: Entry, change: Entry, plan: Plan) -> None:
+    """The explanation's own '预算数为X' against the tables' figures for the row: a figure no table prints for the row,
+    nor any cells of its rows make, is said with both."""
+    f = lead.fact
+    if f.source != 'table' or not f.row_code:
+        return
+    level = next((e.fact for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == lead.doc
+                  and e.aspect == '' and e.fact.source == 'text' and e.fact.line_start == change.fact.line_start
+                  and canonical(e.subject) == canonical(change.subject) and e.unit == lead.unit), None)
+    facts = [e.fact for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == lead.doc]
+    rows = [x for x in facts if x.source == 'table' and x.row_code == f.row_code and x.unit == f.unit]
+    if level is None or any(x.value == level.value for x in rows) or \
+            any(reconciling(facts, x, level.value) for x in rows):
+        return
+    shown = list(dict.fromkeys((x.table_no, x.value) for x in rows if x.column in ('合计', '总计', '预算数')))
+    tables = '、'.join(f'表{n}为{format_amount(v)}{f.unit}' for n, v in shown[:3]) or f'{where(f)}为{amount(f)}'
+    draft.warn('document_contradiction')
+    draft.add(f'注意：文件前后不一致，情况说明写的是{amount(level)}{draft.cite_fact(level)}，与表格所列不同（{tables}）。')
 
 
 def check_warnings(draft: Draft, lead: Entry) -> None:
     f = lead.fact
     if f.checks_failed:
         draft.warn('failed_check')
-        draft.quoted.extend(f.checks_failed[:2])
-        draft.add(f'（此数所在表格的核对未通过：{"；".join(f.checks_failed[:2])}。）')
+        said = failed_checks(draft, sentence_figures(draft.ctx.facts([draft.ctx.document(f.doc)]), f))
+        if not said:      # only rounding: the figures agree to the last printed digit
+            draft.add('（此数所在的加总有四舍五入的尾差。）')
+    _same_row_elsewhere(draft, lead)
+
+
+def _same_row_elsewhere(draft: Draft, lead: Entry) -> None:
+    """The asked row in another table of the document, whose own columns do not add up (合计 2,283.33 but 基本支出 +
+    项目支出 1,854.62): one more place where the document disagrees with itself about this row."""
+    f = lead.fact
+    if f.source != 'table' or not f.row_code:
+        return
+    others = [x for x in draft.ctx.facts([draft.ctx.document(f.doc)]) if x.source == 'table' and x.checks_failed
+              and x.row_code == f.row_code and x.table_no != f.table_no and x.project == f.project]
+    failed_checks(draft, others, limit=1, kinds=('row',))
     if any('column_ambiguous' in flag for flag in f.flags):
         draft.warn('column_ambiguous')
         draft.add('（此数所在栏目从版式上无法完全确定。）')

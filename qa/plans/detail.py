@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ingest.vocabulary import vocabulary_table
 
+from ..checknotes import failed_checks
 from ..compose import Draft, amount, who
 from ..normalize import name_key, normalise
 from ..plan import Plan
@@ -82,6 +83,7 @@ def _project_breakdown(plan: Plan, project, ctx):
     if own:
         draft.add('文件所列：' + '；'.join(f'{e.fact.row}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in own[:8]) + '。')
         standard_times_quantity(draft, project, own)
+        failed_checks(draft, [e.fact for e in own])      # the listed parts against the project's own total
     return draft.finish(plan.question, str(project.fact.value), project.unit, 'facts')
 
 

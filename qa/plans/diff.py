@@ -15,6 +15,7 @@ from decimal import Decimal
 from ingest.numbers import format_amount
 
 from ..catalogue import canonical
+from ..checknotes import failed_checks, reason_notes, sentence_figures
 from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, who
 from ..plan import Plan, reread
 from ..select import candidates, per_document, stated_year, year_of
@@ -72,6 +73,8 @@ def _quote(plan: Plan, stated, ctx):
         level_text = f'为{amount(level.fact)}{draft.cite_fact(level.fact)}，' if level else ''
         draft.add(f'{who(f)}{c.entry.subject}{level_text}比上年{direction}{format_amount(f.value)}{f.unit}'
                   f'{draft.cite_fact(f)}。文件原文：“{sentence_at(ctx, f)}”{cite_sentence(draft, f)}')
+        failed_checks(draft, sentence_figures(ctx.facts([ctx.document(f.doc)]), f))
+        reason_notes(draft, f, sentence_at(ctx, f))
     value, unit = headline
     return draft.finish(plan.question, str(abs(value)), unit, 'facts')
 

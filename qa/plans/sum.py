@@ -9,10 +9,13 @@ question.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import lru_cache
 
 from ingest.numbers import format_amount
+from ingest.vocabulary import vocabulary_table
 
-from ..compose import Draft, amount, subject_phrase, who
+from ..checknotes import agreement, checks_of, failed_checks, passed_sums, total_and_parts
+from ..compose import Draft, amount, figure_sentence, subject_phrase, who
 from ..normalize import name_key
 from ..plan import Plan
 from .common import figures
@@ -22,6 +25,10 @@ def run(plan: Plan, ctx):
     ranked = [c for c in figures(plan) if c.entry.kind == 'fact']
     if not ranked:
         return None
+    if asks_if_adds_up(plan.question):
+        checked = _adds_up(plan, ranked[0].entry, ctx)
+        if checked is not None:
+            return checked
     doc = ranked[0].entry.doc
     chosen = _operands(plan, [c for c in ranked if c.entry.doc == doc])
     if len(chosen) < 2:
@@ -35,6 +42,39 @@ def run(plan: Plan, ctx):
     formula = ' + '.join(format_amount(e.fact.value) for e in chosen)
     draft.add(f'{who(chosen[0])}{terms}；合计{format_amount(total)}{unit}（计算：{formula} = {format_amount(total)}）。')
     return draft.finish(plan.question, str(total), unit, 'computation')
+
+
+@lru_cache(maxsize=1)
+def adds_up_words() -> tuple[str, ...]:
+    return dict(vocabulary_table('checks')).get('adds_up', ())
+
+
+def asks_if_adds_up(question: str) -> bool:
+    """'…加起来和合计数对得上吗': whether the document's own figures add up, not a sum of named items."""
+    return any(w in question for w in adds_up_words())
+
+
+def _adds_up(plan: Plan, lead, ctx):
+    """The checks the document's figures fail or pass around the asked figure, with both figures; the value is the
+    sum of the parts (what 'do they add up' asks for)."""
+    draft = Draft(ctx)
+    failed = checks_of(ctx, [lead.fact])
+    sums = [f for f in failed if total_and_parts(f)]
+    if failed:
+        draft.add('对不上。')
+        draft.add(figure_sentence(lead, draft))
+        failed_checks(draft, [lead.fact])
+        value = sums[0].actual if sums else None
+        return draft.finish(plan.question, None if value is None else str(value), lead.unit, 'computation')
+    held = sorted((h for h in passed_sums(ctx, lead.fact) if total_and_parts(h)),
+                  key=lambda h: total_and_parts(h)[0] != lead.fact)      # its own parts first
+    if not held:
+        return None
+    said = agreement(draft, held[0])
+    if not said:
+        return None
+    draft.add('对得上。' + figure_sentence(lead, draft) + said)
+    return draft.finish(plan.question, str(held[0].actual), lead.unit, 'computation')
 
 
 def _operands(plan: Plan, ranked) -> list:

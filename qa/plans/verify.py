@@ -9,6 +9,9 @@ template, or that shares too few words with the question, is no answer.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from ingest.vocabulary import vocabulary_table
 
 from ..compose import NOT_FOUND, Draft
 from ..models import Answer
@@ -31,6 +34,11 @@ def run(plan: Plan, ctx):
         return Answer(plan.question, 'not_found', f'{NOT_FOUND}。相关段落是没有填写的模板：“{sentence[:80]}”{cite}',
                       citations=tuple(draft.citations), verified=True, warnings=('template_unfilled',),
                       method='not_found')
+    if asks_withheld(plan.question, sentence):
+        draft = Draft(ctx)
+        cite = draft.cite_lines(best.doc, best.line_start, best.line_end, best.table_no or None)
+        return Answer(plan.question, 'not_found', f'{NOT_FOUND}。文件没有公开这些内容（未披露），只写明：“{sentence}”{cite}',
+                      citations=tuple(draft.citations), verified=True, warnings=('withheld',), method='not_found')
     asked = bigrams(content(plan))
     if not sentence or len(asked & bigrams(sentence)) < max(2, min(4, len(asked) // 2)):
         return None
@@ -39,6 +47,18 @@ def run(plan: Plan, ctx):
     prefix = '是。' if plan.kind == 'verify' and re.search(r'(负责|有|安排|是)', sentence) else ''
     draft.add(f'{prefix}文件原文：“{sentence}”{cite}')
     return draft.finish(plan.question, None, None, 'retrieval')
+
+
+@lru_cache(maxsize=1)
+def _withheld_words() -> dict[str, tuple[str, ...]]:
+    return dict(vocabulary_table('withheld'))
+
+
+def asks_withheld(question: str, sentence: str) -> bool:
+    """'那3个涉密项目是什么' where the document says '3个项目涉密不公开': what it withholds is not in it."""
+    words = _withheld_words()
+    return any(w in question and w in sentence for w in words['withheld']) and \
+        any(w in question for w in words['asks_content'])
 
 
 def content(plan: Plan) -> str:
