@@ -151,3 +151,14 @@ def test_a_label_under_several_codes_is_listed_not_guessed(facts_ctx):
 def test_the_category_named_chooses_among_them(facts_ctx):
     result = answer('库尔勒开发区2024年财政事务的行政运行是多少', facts_ctx)
     assert result.value == '202' and result.citations[0].row == '行政运行'
+
+
+@pytest.mark.parametrize('question, verdict', [
+    ('克州工信局2024年三公经费是10万元吗', '是。'),
+    ('州政府办2024年三公经费是5万元吗', '不是。'),
+    ('州政府办2024年支出合计是不是1889万元', '大致是'),
+])
+def test_a_figure_stated_in_the_question_is_checked_against_the_printed_one(facts_ctx, question, verdict):
+    """'X是N万元吗': whether N is the figure the document prints, then that figure, cited."""
+    result = answer(question, facts_ctx)
+    assert result.status == 'answered' and result.answer.startswith(verdict) and result.citations and result.verified

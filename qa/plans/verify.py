@@ -1,6 +1,11 @@
 """verify and the retrieval fallback: a question about what the prose says, answered by quoting it.
 
     run(plan, ctx)   # '州政府办负责政务公开吗' -> '是。文件原文：“(11) 负责指导、监督自治州政务公开…”'
+                     # '克州工信局2024年三公经费是10万元吗' -> '是。' + the figure as a lookup states it
+
+A question that states a figure for an item is checked against the figure the
+document prints: 是 / 不是 (with the printed figure) / 约是 (equal at the
+precision the question writes).
 
 The best passage of the hybrid search in the question's organisations and
 years is quoted from the document's own lines; a passage that is only a
@@ -9,6 +14,8 @@ template, or that shares too few words with the question, is no answer.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
+from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
 from ingest.vocabulary import vocabulary_table
@@ -20,7 +27,14 @@ from ..plan import Plan
 TEMPLATE = re.compile(r'\*[^*]{1,20}\*|[XＸ×]{2}|(为|预算|安排)\s*万元|[:：]\s*$|（盖章）')
 
 
+CLAIMED = re.compile(r'(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元|亿|万)(?!\d)')
+SCALE = {'元': Decimal(1), '万元': Decimal(10000), '万': Decimal(10000), '亿元': Decimal(10) ** 8, '亿': Decimal(10) ** 8}
+
+
 def run(plan: Plan, ctx):
+    checked = _claimed_figure(plan, ctx)
+    if checked is not None:
+        return checked
     if ctx.search is None:
         return None
     passages = ctx.search(search_text(plan, ctx), plan.orgs, plan.years, k=5)
@@ -88,3 +102,29 @@ def best_sentence(question: str, text: str) -> str:
 def bigrams(text: str) -> set[str]:
     text = re.sub(r'[\s\W\d_]+', '', text)
     return {text[i:i + 2] for i in range(len(text) - 1)}
+
+
+def _claimed_figure(plan: Plan, ctx):
+    """'三公经费是10万元吗': the item's figure as a lookup finds it, led by whether the question's figure is it."""
+    claims = CLAIMED.findall(plan.question)
+    if len(claims) != 1 or not plan.items or plan.reading is None:
+        return None
+    from .lookup import run as lookup
+    found = lookup(replace(plan, kind='lookup'), ctx)
+    if found is None or found.status != 'answered' or found.value is None or found.unit not in SCALE:
+        return None
+    number, unit = claims[0]
+    try:
+        claimed = Decimal(number.replace(',', '')) * SCALE[unit]
+        printed = Decimal(found.value) * SCALE[found.unit]
+    except InvalidOperation:
+        return None
+    places = -Decimal(number.replace(',', '')).as_tuple().exponent
+    at_claim = (printed / SCALE[unit]).quantize(Decimal(1).scaleb(-places)) * SCALE[unit]
+    if abs(claimed - printed) < Decimal('0.006') * SCALE[found.unit]:
+        verdict = '是。'
+    elif at_claim == claimed:
+        verdict = '大致是：与文件印的数字在问题写到的位数上相同。'
+    else:
+        verdict = '不是。文件印的数字如下：'
+    return replace(found, answer=verdict + found.answer)
