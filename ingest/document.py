@@ -62,6 +62,8 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     blocks = split_blocks(lines, [(t.line_start, t.line_end) for t in tables])
     blocks += [Block('table', t.title, t.line_start, t.line_end, (), t.number) for t in tables]
     text_facts, statements = read_narrative(blocks)
+    own_year = f'数额（{year}年）'                    # a figure stated for the document's own year is its figure
+    text_facts = [replace(f, column='数额') if f.column == own_year else f for f in text_facts]
     checks = [c for t in tables for c in table_checks(t) + grid_checks(t)]
     apart = figures_apart(lines)
     if apart:                                        # digits placed off their words: a row may lose its figures
