@@ -38,6 +38,7 @@ class Context:
     _catalogues: OrderedDict = field(default_factory=OrderedDict)
     _lines: OrderedDict = field(default_factory=OrderedDict)
     _blocks: OrderedDict = field(default_factory=OrderedDict)
+    _details: OrderedDict = field(default_factory=OrderedDict)
     generation: int = -1
     _tokenizer: object = None
 
@@ -57,7 +58,7 @@ class Context:
         self.directory = OrgDirectory.from_documents(documents, units_of=lambda keys: _units_of(store, documents, keys),
                                                      named_anywhere=lambda text: store.name_exists(text))
         self.documents = documents
-        for cache in (self._facts, self._statements, self._catalogues, self._lines, self._blocks):
+        for cache in (self._facts, self._statements, self._catalogues, self._lines, self._blocks, self._details):
             cache.clear()
         self.generation = generation
 
@@ -114,6 +115,10 @@ class Context:
 
     def blocks(self, doc: str) -> list[dict]:
         return _cached(self._blocks, doc, lambda: self.store.blocks(doc))
+
+    def details(self, doc: str) -> list[dict]:
+        """The document's project records, line by line (index/facts_store.py, table details)."""
+        return _cached(self._details, doc, lambda: self.store.details(doc))
 
     def line(self, doc: str, number: int) -> str:
         lines = _cached(self._lines, doc, lambda: dict(self.store.line_text(doc, 1, 10 ** 7)))

@@ -1,21 +1,29 @@
-"""detail: what a project's description says (who carries it, on what basis, when, how it is divided),
-or where a row's money comes from.
+"""detail: what a project's record says — who carries it and who is responsible, on what basis, when, how
+the money is divided or calculated, each performance indicator (指标值, 上年完成值) — the fields of a
+部门整体绩效目标表 (联系人, 联系电话), or where a row's money comes from.
 
-    run(plan, ctx)   # '开发区党建工作项目由谁承担' -> its '项目承担单位：…' line, quoted
-                     # '州政府办政府楼搬迁改造费怎么分配' -> its budget and the figures its description lists
+    run(plan, ctx)   # '开发区党建工作项目由谁承担' -> its '项目承担单位：…' line, quoted and cited
+                     # '业务活动经费项目全年要采编上报多少条政务信息' -> ≥990条 (上年完成值 1000 篇)
+    unit_projects(plan, ctx)   # '园林环卫市政局哪个项目钱最多' -> the projects that unit carries, ranked
 
-Which words ask for which line is data (data/vocabulary/project_fields.tsv).
+Which words ask for which line is data (data/vocabulary/project_fields.tsv); a field the document does not
+print is said to be absent, never guessed.
 """
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 from functools import lru_cache
 
 from ingest.vocabulary import vocabulary_table
 
+from ingest.numbers import format_amount
+
+from ..catalogue import longest_common_run
 from ..compose import Draft, amount, who
 from ..normalize import name_key, normalise
 from ..plan import Plan
+from ..records import DESCRIPTION, Record, amounts_in, chosen, project_records, unit_matches
 from ..select import per_document
 from .common import figures, state
 
@@ -33,7 +41,15 @@ def asked_field(text: str) -> str:
     return max(found)[1] if found else ''
 
 
+def asked_fields(text: str) -> list[str]:
+    """Every printed label the question's words ask for, in the order of the vocabulary."""
+    return [head for head, words in fields() if any(w in text for w in words)]
+
+
 def run(plan: Plan, ctx):
+    answered = from_record(plan, ctx)
+    if answered is not None:
+        return answered
     field = asked_field(plan.question)
     project = _project(plan)
     if project is not None:
@@ -105,3 +121,193 @@ def _sources(plan: Plan, ctx):
 def _shared(a: str, b: str) -> int:
     from ..catalogue import longest_common_run
     return len(longest_common_run(a, b)[0])
+
+
+# ---- a project's record (ingest/project_details.py) -----------------------------------------------
+
+ASKS_QUANTITY = re.compile(r'(多少|几|多大|多高|多长|目标|指标|要求|达到|标准|比例|率)')
+SHORTEST_INDICATOR_MATCH = 4
+
+
+def records_of(plan: Plan, ctx) -> list[Record]:
+    return [r for d in plan.reading.docs for r in project_records(ctx.details(d.doc), d.doc)]
+
+
+def from_record(plan: Plan, ctx):
+    """The fields and indicators the question asks for, from the record of the project it names (or the
+    department's own 绩效目标表 when it names none)."""
+    if plan.reading is None or not plan.reading.docs:
+        return None
+    records = records_of(plan, ctx)
+    text = plan.reading.text
+    units = (plan.subunit,) if plan.subunit else ()
+    named = chosen([r for r in records if not r.department], text, units, amounts_in(text))
+    labels = asked_fields(plan.question)
+    if not named:
+        department = [r for r in records if r.department and any(r.values(label) for label in labels)]
+        return _answer(plan, ctx, department[0], labels, None) if department and labels else None
+    record = named[0]
+    indicator = _indicator(record, plan.question) if ASKS_QUANTITY.search(plan.question) or not labels else None
+    if not labels and indicator is None:
+        return None
+    return _answer(plan, ctx, record, labels if indicator is None else [], indicator)
+
+
+def _indicator(record: Record, question: str) -> dict | None:
+    """The indicator whose name the question's words spell most of (the project's own name left out)."""
+    asked = name_key(question)
+    for key in record.keys:
+        run = longest_common_run(key, asked)[0]
+        if len(run) >= 4:
+            asked = asked.replace(run, '\0')
+    scored = []
+    for row in record.indicators():
+        name = re.sub(r'[（(][^）)]*[）)]$', '', name_key(row['field']))
+        shared = _shared_runs(name, asked)
+        if shared >= SHORTEST_INDICATOR_MATCH:
+            scored.append((shared, shared / max(len(name), 1), row))
+    return max(scored, key=lambda s: s[:2])[2] if scored else None
+
+
+def _shared_runs(name: str, asked: str) -> int:
+    """How many characters of the name the question holds, in runs of two or more."""
+    total = 0
+    while True:
+        run, where = longest_common_run(name, asked)
+        if len(run) < 2:
+            return total
+        total += len(run)
+        name = name.replace(run, '\0', 1)
+        asked = asked.replace(run, '\0', 1)
+
+
+def _answer(plan: Plan, ctx, record: Record, labels: list[str], indicator: dict | None):
+    draft = Draft(ctx)
+    said = [f'{_who(record, ctx)}{_title(record, draft)}']
+    shown = [label for label in labels if record.values(label)]
+    for label in shown:
+        for row in _distinct(record.values(label)):
+            said.append(f'{label}：{_printed(row)}{_cite(draft, row)}')
+    missing = [label for label in labels if not record.values(label)]
+    if missing and not shown:
+        said.append(f'文件没有列出该项目的{"、".join(missing)}')
+    value = unit = None
+    if indicator is not None:
+        said.append(_indicator_sentence(indicator, draft))
+        value, unit = indicator['target'] or None, indicator['unit'] or None
+    draft.add(said[0] + ('：' + '；'.join(said[1:]) if len(said) > 1 else '') + '。')
+    return draft.finish(plan.question, value, unit if value else None, 'record')
+
+
+def _who(record: Record, ctx) -> str:
+    info = next((d for d in ctx.documents if d.doc == record.doc), None)
+    return f'{info.org}{info.year}年' if info is not None else ''
+
+
+def _title(record: Record, draft: Draft) -> str:
+    if record.department:
+        return '部门整体绩效目标表'
+    budget = record.budget_row
+    money = f'（{budget["field"]}：{_printed(budget)}{_cite(draft, budget)}）' if budget else ''
+    return f'“{record.name}”{money}'
+
+
+def _printed(row: dict) -> str:
+    value = row['value'].strip().rstrip('。')
+    if row['field'] in ('年度预算总额',) and not value.endswith('元'):
+        value += '万元'                          # the form's 项目资金（万元） heading gives its unit
+    return f'“{value}”' if len(value) > 30 or '不予公开' in value or '不公开' in value else value
+
+
+def _indicator_sentence(row: dict, draft: Draft) -> str:
+    target = f'{row["op"]}{row["target"]}{row["unit"]}' if row['target'] else row['value']
+    previous = f'（上年完成值：{row["previous"]}）' if row['previous'] else ''
+    return f'{row["source"]}的绩效指标“{row["field"]}”为{target}{_cite(draft, row)}{previous}'
+
+
+def _cite(draft: Draft, row: dict) -> str:
+    return draft.cite_lines(row['doc'], row['line_start'], row['line_end'])
+
+
+def _distinct(rows: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for row in rows:
+        if name_key(row['value']) not in seen:
+            seen.add(name_key(row['value']))
+            out.append(row)
+    return out
+
+
+# ---- the projects a unit inside the document carries -----------------------------------------------
+
+def about_unit(plan: Plan, ctx):
+    """A question about a unit inside the document: a project it carries, or all of them ('…的项目一共多少钱')."""
+    named = from_record(plan, ctx) if plan.kind == 'detail' else None
+    if named is not None:
+        return named
+    return unit_projects(plan, ctx) if '项目' in plan.reading.text else None
+
+
+def unit_projects(plan: Plan, ctx):
+    """'园林环卫市政局哪个项目钱最多', '政法统战事务中心的项目一共多少钱': the projects whose 项目承担单位 (or the
+    预算单位 of whose 绩效目标表) is that unit — its own projects, never its parent's totals."""
+    if plan.reading is None or not plan.subunit:
+        return None
+    carried = [r for r in records_of(plan, ctx) if not r.department and r.budget is not None
+               and any(unit_matches(plan.subunit, u) for u in r.units())]
+    carried = _one_per_project(carried)
+    if not carried:
+        return None
+    draft = Draft(ctx)
+    whose = _who(carried[0], ctx)
+    if plan.kind not in ('rank', 'sum', 'lookup', 'count'):
+        if not _undisclosed(draft, carried, asked_fields(plan.question), whose + plan.subunit):
+            draft.add(_listed(draft, carried, whose, plan.subunit))
+        return draft.finish(plan.question, None, None, 'record')
+    if plan.kind == 'rank':
+        carried.sort(key=lambda r: -r.budget)
+        top = carried[0]
+        draft.add(f'{_listed(draft, carried, whose, plan.subunit)}其中“{top.name}”最多，{_printed(top.budget_row)}。')
+        value, method = top.budget, 'record'
+    else:
+        value = sum((r.budget for r in carried), Decimal(0))
+        formula = ' + '.join(format_amount(r.budget) for r in carried)
+        draft.add(f'{_listed(draft, carried, whose, plan.subunit)}合计{format_amount(value)}万元'
+                  f'（计算：{formula} = {format_amount(value)}）。')
+        method = 'computation'
+    _undisclosed(draft, carried, asked_fields(plan.question), '')
+    return draft.finish(plan.question, str(value), '万元', method)
+
+
+def _listed(draft: Draft, records: list[Record], whose: str, unit: str) -> str:
+    draft.quoted.extend(r.name for r in records)
+    listed = '；'.join(f'{i}、“{r.name}”{_printed(r.budget_row)}{_cite(draft, r.budget_row)}'
+                      for i, r in enumerate(records, 1))
+    return f'{whose}文件中由{unit}承担的项目：{listed}。'
+
+
+def _undisclosed(draft: Draft, records: list[Record], labels: list[str], whose: str) -> bool:
+    """What the unit's projects mark 不予公开 (or leave out) among the fields asked; True when it said any."""
+    said = False
+    for label in labels or ():
+        rows = [row for r in records for row in r.values(label)]
+        hidden = [row for row in rows if '不予公开' in row['value'] or '不公开' in row['value']]
+        if hidden:
+            marks = ''.join(_cite(draft, row) for row in hidden)
+            names = '、'.join(f'“{r.name}”' for r in records if any(row in hidden for row in r.values(label)))
+            draft.add(f'{whose or "这些"}项目{names}的{label}文件均标注“{hidden[0]["value"].strip()}”{marks}。')
+            said = True
+        elif not rows:
+            draft.add(f'文件没有列出{whose or "这些"}项目的{label}。')
+            said = True
+    return said
+
+
+def _one_per_project(records: list[Record]) -> list[Record]:
+    """A description and a form of the same project are one record already; a form alone that repeats a
+    described project of the same budget is left out."""
+    out = []
+    for r in records:
+        if not any(o.budget == r.budget and any(k in ok or ok in k for k in r.keys for ok in o.keys) for o in out):
+            out.append(r)
+    return out
