@@ -23,7 +23,7 @@ from .vocabulary import vocabulary_table
 
 SOURCES = {'performance': '项目支出绩效目标表', 'overall_performance': '部门整体绩效目标表'}
 FORM_END = re.compile(r'^(一级(指标)?|二级指标|三级指标)$')      # the indicators' header: the form is over
-FORM_STOP = re.compile(r'^(项目资金|资金总额|[（(]20\d\d)')    # a heading cell with no value of its own
+FORM_STOP = re.compile(r'^(项目资金|年度预算安排|[（(]20\d\d)')    # a heading cell with no value of its own
 ASIDE = re.compile(r'^其中[:：]?')
 PROJECT_NAME = re.compile(r'^(?:\d{1,3}\s*[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)?'
                           r'\s*项目名称\s*[:：]\s*(?P<name>.+)$')

@@ -29,7 +29,7 @@ from .llm import with_language_model
 from .models import Answer
 from .plan import Plan, parts_of, understand
 from .plans import EXECUTORS, FALLBACKS
-from .plans.detail import about_unit
+from .plans.detail import about_unit, from_record
 from .select import candidates
 
 __all__ = ['Context', 'answer', 'retrieve', 'explain']
@@ -81,6 +81,9 @@ def execute(plan: Plan, ctx: Context) -> Answer:
     if plan.subunit and plan.kind in FIGURE_KINDS and not _about_projects(plan):
         carried = about_unit(plan, ctx)          # the unit's own projects, never its parent's totals
         return gate(carried, plan) if carried is not None else verified(_not_separately(plan, ctx))
+    whole = from_record(plan, ctx) if plan.kind == 'detail' else None
+    if whole is not None:                     # a project's record answers all the question's items at once
+        return gate(whole, plan)
     items = by_item(plan)
     if len(items) > 1:
         return _joined(plan, [_run(p, ctx) for p in items])

@@ -132,7 +132,7 @@ def chosen(records: list[Record], text: str, units=(), amounts=()) -> list[Recor
     out = [r for _, _, r in scored]
     if units:
         carried = [r for r in out if any(unit_matches(u, name) for u in units for name in r.units())]
-        out = carried or []
+        out = carried or [r for r in out if any(k in key for k in r.keys)]   # else only a project named in full
     if amounts:
         priced = [r for r in out if r.budget in amounts]
         out = priced or out

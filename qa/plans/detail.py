@@ -20,10 +20,10 @@ from ingest.vocabulary import vocabulary_table
 from ingest.numbers import format_amount
 
 from ..catalogue import longest_common_run
-from ..compose import Draft, amount, who
+from ..compose import Draft, amount, refusal, who
 from ..normalize import name_key, normalise
 from ..plan import Plan
-from ..records import DESCRIPTION, Record, amounts_in, chosen, project_records, unit_matches
+from ..records import DEPARTMENT_FORM, DESCRIPTION, Record, amounts_in, chosen, project_records, unit_matches
 from ..select import per_document
 from .common import figures, state
 
@@ -139,22 +139,58 @@ def from_record(plan: Plan, ctx):
     if plan.reading is None or not plan.reading.docs:
         return None
     records = records_of(plan, ctx)
-    text = plan.reading.text
+    text = _blank(plan.reading.text, plan.reading.taken[1:-1])      # the organisation and year named are no project's
     units = (plan.subunit,) if plan.subunit else ()
-    named = chosen([r for r in records if not r.department], text, units, amounts_in(text))
+    projects = [r for r in records if not r.department]
+    named = chosen(projects, text, units, amounts_in(text)) or chosen(projects, plan.reading.text, units)
     labels = asked_fields(plan.question)
     if not named:
-        department = [r for r in records if r.department and any(r.values(label) for label in labels)]
-        return _answer(plan, ctx, department[0], labels, None) if department and labels else None
-    record = named[0]
-    indicator = _indicator(record, plan.question) if ASKS_QUANTITY.search(plan.question) or not labels else None
+        return _department(plan, ctx, [r for r in records if r.department], labels)
+    record = next((r for r in named if any(r.values(label) for label in labels)), named[0])
+    asked = _without_mentions(plan)
+    indicator = None
+    if ASKS_QUANTITY.search(asked) or not labels:
+        found = [(match, r) for r in named for match in [_indicator(r, asked)] if match is not None]
+        if found:
+            match, record = max(found, key=lambda f: f[0][:2])
+            indicator = match[2]
     if not labels and indicator is None:
         return None
-    return _answer(plan, ctx, record, labels if indicator is None else [], indicator)
+    return _answer(plan, ctx, record, labels if indicator is None else [], indicator,
+                   any(k in name_key(plan.reading.text) for k in record.keys))
 
 
-def _indicator(record: Record, question: str) -> dict | None:
-    """The indicator whose name the question's words spell most of (the project's own name left out)."""
+def _department(plan: Plan, ctx, records: list[Record], labels: list[str]):
+    """A question naming no project: the 部门整体绩效目标表's fields (联系人, 部门名称) or one of its indicators."""
+    with_field = [r for r in records if any(r.values(label) for label in labels)]
+    if with_field:
+        return _answer(plan, ctx, with_field[0], labels, None)
+    asked = _without_mentions(plan)
+    found = [(match, r) for r in records for match in [_indicator(r, asked)] if match is not None]
+    if not found or not ASKS_QUANTITY.search(asked):
+        return None
+    match, record = max(found, key=lambda f: f[0][:2])
+    return _answer(plan, ctx, record, [], match[2])
+
+
+def _blank(text: str, spans) -> str:
+    return ''.join('\0' if any(s <= i < e for s, e in spans) else c for i, c in enumerate(text))
+
+
+def _without_mentions(plan: Plan) -> str:
+    """The question without the organisation and year it names ('开发区2024年' is no indicator's words)."""
+    r = plan.reading
+    start, end = r.clause or (0, len(r.text))
+    text = plan.question
+    for s, e in r.taken:
+        if start <= s and e <= end and (s, e) != (start, end) and e - s < len(text):
+            text = text.replace(r.text[s:e], '')
+    return text
+
+
+def _indicator(record: Record, question: str) -> tuple | None:
+    """(characters matched, share of the name, row): the indicator whose name the question's words spell most
+    of (the project's own name left out)."""
     asked = name_key(question)
     for key in record.keys:
         run = longest_common_run(key, asked)[0]
@@ -166,7 +202,7 @@ def _indicator(record: Record, question: str) -> dict | None:
         shared = _shared_runs(name, asked)
         if shared >= SHORTEST_INDICATOR_MATCH:
             scored.append((shared, shared / max(len(name), 1), row))
-    return max(scored, key=lambda s: s[:2])[2] if scored else None
+    return max(scored, key=lambda s: s[:2]) if scored else None
 
 
 def _shared_runs(name: str, asked: str) -> int:
@@ -181,7 +217,9 @@ def _shared_runs(name: str, asked: str) -> int:
         asked = asked.replace(run, '\0', 1)
 
 
-def _answer(plan: Plan, ctx, record: Record, labels: list[str], indicator: dict | None):
+def _answer(plan: Plan, ctx, record: Record, labels: list[str], indicator: dict | None, named_in_full=True):
+    """The fields asked, each quoted and cited; a field the record does not print is 文件中没有 when the
+    question names the project in full (else another reading of the question may answer it)."""
     draft = Draft(ctx)
     said = [f'{_who(record, ctx)}{_title(record, draft)}']
     shown = [label for label in labels if record.values(label)]
@@ -189,8 +227,12 @@ def _answer(plan: Plan, ctx, record: Record, labels: list[str], indicator: dict 
         for row in _distinct(record.values(label)):
             said.append(f'{label}：{_printed(row)}{_cite(draft, row)}')
     missing = [label for label in labels if not record.values(label)]
-    if missing and not shown:
+    if missing and not shown and indicator is None:
         said.append(f'文件没有列出该项目的{"、".join(missing)}')
+        if not named_in_full:
+            return None
+        draft.add(said[0] + '：' + said[1] + '。')
+        return refusal(plan.question, '', draft)
     value = unit = None
     if indicator is not None:
         said.append(_indicator_sentence(indicator, draft))
@@ -221,8 +263,10 @@ def _printed(row: dict) -> str:
 
 def _indicator_sentence(row: dict, draft: Draft) -> str:
     target = f'{row["op"]}{row["target"]}{row["unit"]}' if row['target'] else row['value']
+    draft.quoted.append(re.sub(r'\s', '', row['value']))     # '>=1800 0人': the digits a PDF printed apart, as read
     previous = f'（上年完成值：{row["previous"]}）' if row['previous'] else ''
-    return f'{row["source"]}的绩效指标“{row["field"]}”为{target}{_cite(draft, row)}{previous}'
+    where = '' if row['source'] == DEPARTMENT_FORM else f'{row["source"]}的'
+    return f'{where}绩效指标“{row["field"]}”为{target}{_cite(draft, row)}{previous}'
 
 
 def _cite(draft: Draft, row: dict) -> str:
