@@ -16,8 +16,8 @@ from functools import lru_cache
 
 from .models import Block, ProjectDetail, Table
 from .numbers import clean_cell
+from .performance import BASIS, NO_VALUE, VALUE, previous_value, read_performance
 from .rows import detect_layout
-from .performance import BASIS, NO_VALUE, OPS, VALUE, previous_value, read_performance
 from .schemas import squash
 from .vocabulary import vocabulary_table
 

@@ -82,7 +82,7 @@ def execute(plan: Plan, ctx: Context) -> Answer:
         carried = about_unit(plan, ctx)          # the unit's own projects, never its parent's totals
         return gate(carried, plan) if carried is not None else verified(_not_separately(plan, ctx))
     whole = from_record(plan, ctx) if plan.kind == 'detail' else None
-    if whole is not None:                     # a project's record answers all the question's items at once
+    if whole is not None and whole.status == 'answered':    # a project's record answers all its items at once
         return gate(whole, plan)
     items = by_item(plan)
     if len(items) > 1:

@@ -12,18 +12,18 @@ print is said to be absent, never guessed.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from ingest.vocabulary import vocabulary_table
-
 from ingest.numbers import format_amount
+from ingest.vocabulary import vocabulary_table
 
 from ..catalogue import longest_common_run
 from ..compose import Draft, amount, refusal, who
 from ..normalize import name_key, normalise
 from ..plan import Plan
-from ..records import DEPARTMENT_FORM, DESCRIPTION, Record, amounts_in, chosen, project_records, unit_matches
+from ..records import DEPARTMENT_FORM, UNIT_FIELDS, Record, amounts_in, chosen, project_records, unit_matches
 from ..select import per_document
 from .common import figures, state
 
@@ -47,9 +47,15 @@ def asked_fields(text: str) -> list[str]:
 
 
 def run(plan: Plan, ctx):
+    """The project's record first; where it does not print what is asked, what its description lists, else
+    the record's own 文件没有列出…"""
     answered = from_record(plan, ctx)
-    if answered is not None:
+    if answered is not None and answered.status == 'answered':
         return answered
+    return _from_description(plan, ctx) or answered
+
+
+def _from_description(plan: Plan, ctx):
     field = asked_field(plan.question)
     project = _project(plan)
     if project is not None:
@@ -119,7 +125,6 @@ def _sources(plan: Plan, ctx):
 
 
 def _shared(a: str, b: str) -> int:
-    from ..catalogue import longest_common_run
     return len(longest_common_run(a, b)[0])
 
 
@@ -127,6 +132,17 @@ def _shared(a: str, b: str) -> int:
 
 ASKS_QUANTITY = re.compile(r'(多少|几|多大|多高|多长|目标|指标|要求|达到|标准|比例|率)')
 SHORTEST_INDICATOR_MATCH = 4
+AMOUNT_IN_TEXT = re.compile(r'\d\s*万?元')
+INDICATORS = '绩效指标'                  # asks for the list of a record's indicators (project_fields.tsv)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What one record is asked: printed fields, or one indicator (with how well its name matched)."""
+    record: Record
+    labels: tuple[str, ...] = ()
+    indicator: dict | None = None
+    score: tuple = (0, 0)
 
 
 def records_of(plan: Plan, ctx) -> list[Record]:
@@ -135,7 +151,8 @@ def records_of(plan: Plan, ctx) -> list[Record]:
 
 def from_record(plan: Plan, ctx):
     """The fields and indicators the question asks for, from the record of the project it names (or the
-    department's own 绩效目标表 when it names none)."""
+    department's own 绩效目标表 when it names none). A name several projects share (two units' 专项业务工作经费)
+    is answered for each of them."""
     if plan.reading is None or not plan.reading.docs:
         return None
     records = records_of(plan, ctx)
@@ -146,31 +163,51 @@ def from_record(plan: Plan, ctx):
     labels = asked_fields(plan.question)
     if not named:
         return _department(plan, ctx, [r for r in records if r.department], labels)
-    record = next((r for r in named if any(r.values(label) for label in labels)), named[0])
     asked = _without_mentions(plan)
-    indicator = None
-    if ASKS_QUANTITY.search(asked) or not labels:
-        found = [(match, r) for r in named for match in [_indicator(r, asked)] if match is not None]
-        if found:
-            match, record = max(found, key=lambda f: f[0][:2])
-            indicator = match[2]
-    if not labels and indicator is None:
+    if plan.carried and not _indicator_in(named, asked):
+        asked = _blank(plan.reading.text, plan.reading.taken[1:-1])   # '去年完成了多少？' asks about the indicator before
+    readings = [x for x in (_asked(r, labels, asked) for r in _each_project(named, labels)) if x is not None]
+    if not readings:
         return None
-    return _answer(plan, ctx, record, labels if indicator is None else [], indicator,
-                   any(k in name_key(plan.reading.text) for k in record.keys))
+    if len(readings) > 1 and any(x.indicator is not None for x in readings):
+        readings = [max((x for x in readings if x.indicator is not None), key=lambda x: x.score)]
+    full = name_key(plan.reading.text)
+    return _answer(plan, ctx, readings, any(k in full for x in readings for k in x.record.keys))
+
+
+def _each_project(named: list[Record], labels: list[str]) -> list[Record]:
+    """The records to answer from: the first that prints a field asked, or each of several projects of one name
+    carried by different units."""
+    by_unit: dict[frozenset, list[Record]] = {}
+    for r in named:
+        by_unit.setdefault(frozenset(name_key(u) for u in r.units()), []).append(r)
+    groups = list(by_unit.values()) if all(by_unit) else [named]
+    return [next((r for r in group if any(r.values(label) for label in labels)), group[0]) for group in groups[:3]]
+
+
+def _asked(record: Record, labels: list[str], asked: str) -> Asked | None:
+    """An indicator the question's words name (a quantity asked), else the fields asked; None for neither."""
+    match = _indicator(record, asked) if (ASKS_QUANTITY.search(asked) or not labels) and INDICATORS not in labels else None
+    if match is not None:
+        return Asked(record, (), match[2], match[:2])
+    return Asked(record, tuple(labels)) if labels else None
+
+
+def _indicator_in(named: list[Record], asked: str) -> bool:
+    return any(_indicator(r, asked) is not None for r in named)
 
 
 def _department(plan: Plan, ctx, records: list[Record], labels: list[str]):
     """A question naming no project: the 部门整体绩效目标表's fields (联系人, 部门名称) or one of its indicators."""
     with_field = [r for r in records if any(r.values(label) for label in labels)]
     if with_field:
-        return _answer(plan, ctx, with_field[0], labels, None)
+        return _answer(plan, ctx, [Asked(with_field[0], tuple(labels))])
     asked = _without_mentions(plan)
     found = [(match, r) for r in records for match in [_indicator(r, asked)] if match is not None]
     if not found or not ASKS_QUANTITY.search(asked):
         return None
     match, record = max(found, key=lambda f: f[0][:2])
-    return _answer(plan, ctx, record, [], match[2])
+    return _answer(plan, ctx, [Asked(record, (), match[2], match[:2])])
 
 
 def _blank(text: str, spans) -> str:
@@ -209,7 +246,7 @@ def _shared_runs(name: str, asked: str) -> int:
     """How many characters of the name the question holds, in runs of two or more."""
     total = 0
     while True:
-        run, where = longest_common_run(name, asked)
+        run = longest_common_run(name, asked)[0]
         if len(run) < 2:
             return total
         total += len(run)
@@ -217,28 +254,52 @@ def _shared_runs(name: str, asked: str) -> int:
         asked = asked.replace(run, '\0', 1)
 
 
-def _answer(plan: Plan, ctx, record: Record, labels: list[str], indicator: dict | None, named_in_full=True):
+def _answer(plan: Plan, ctx, readings: list[Asked], named_in_full: bool = True):
     """The fields asked, each quoted and cited; a field the record does not print is 文件中没有 when the
     question names the project in full (else another reading of the question may answer it)."""
     draft = Draft(ctx)
-    said = [f'{_who(record, ctx)}{_title(record, draft)}']
-    shown = [label for label in labels if record.values(label)]
-    for label in shown:
-        for row in _distinct(record.values(label)):
-            said.append(f'{label}：{_printed(row)}{_cite(draft, row)}')
-    missing = [label for label in labels if not record.values(label)]
-    if missing and not shown and indicator is None:
-        said.append(f'文件没有列出该项目的{"、".join(missing)}')
+    said, value, unit, found = [], None, None, False
+    for x in readings:
+        record, labels, indicator = x.record, list(x.labels), x.indicator
+        if len(readings) > 1:                  # several projects of one name: say whose each is
+            labels = [label for label in UNIT_FIELDS[:1] if label not in labels] + labels
+        sentence, printed = _said(draft, record, labels, indicator)
+        said.append(sentence)
+        found = found or printed
+        if indicator is not None and len(readings) == 1:
+            value, unit = indicator['target'] or None, indicator['unit'] or None
+        elif len(readings) == 1 and record.budget is not None and _about_money(record, labels):
+            value, unit = str(record.budget), '万元'      # how the money is used: the answer's figure is the budget
+    if not found:
         if not named_in_full:
             return None
-        draft.add(said[0] + '：' + said[1] + '。')
+        draft.add(''.join(said))
         return refusal(plan.question, '', draft)
-    value = unit = None
-    if indicator is not None:
-        said.append(_indicator_sentence(indicator, draft))
-        value, unit = indicator['target'] or None, indicator['unit'] or None
-    draft.add(said[0] + ('：' + '；'.join(said[1:]) if len(said) > 1 else '') + '。')
+    draft.add(''.join(said))
     return draft.finish(plan.question, value, unit if value else None, 'record')
+
+
+def _about_money(record: Record, labels: list[str]) -> bool:
+    """A field whose printed value states amounts ('园林绿化水、电费 1250.767 万元…') describes the money."""
+    return any(AMOUNT_IN_TEXT.search(row['value']) for label in labels for row in record.values(label))
+
+
+def _said(draft: Draft, record: Record, labels: list[str], indicator: dict | None) -> tuple[str, bool]:
+    """One record's sentence, and whether it states anything asked."""
+    head = f'{_who(record, draft.ctx)}{_title(record, draft)}'
+    parts = []
+    for label in labels:
+        for row in _distinct(record.values(label)):
+            parts.append(f'{label}：{_printed(row)}{_cite(draft, row)}')
+    if INDICATORS in labels and not record.values(INDICATORS) and record.indicators():
+        listed = '；'.join(_indicator_phrase(row, draft) for row in record.indicators()[:12])
+        parts.append(f'绩效指标：{listed}')
+    if indicator is not None:
+        parts.append(_indicator_sentence(indicator, draft))
+    if not parts:
+        missing = [label for label in labels if label != INDICATORS or not record.indicators()]
+        return f'{head}：文件没有列出该项目的{"、".join(missing)}。', False
+    return f'{head}：{"；".join(parts)}。', True
 
 
 def _who(record: Record, ctx) -> str:
@@ -262,11 +323,16 @@ def _printed(row: dict) -> str:
 
 
 def _indicator_sentence(row: dict, draft: Draft) -> str:
+    where = '' if row['source'] == DEPARTMENT_FORM else f'{row["source"]}的'
+    return f'{where}绩效指标{_indicator_phrase(row, draft)}'
+
+
+def _indicator_phrase(row: dict, draft: Draft) -> str:
+    """'“全年采编上报政务信息条数（条）”为≥990条[2]（上年完成值：1000 篇）'"""
     target = f'{row["op"]}{row["target"]}{row["unit"]}' if row['target'] else row['value']
     draft.quoted.append(re.sub(r'\s', '', row['value']))     # '>=1800 0人': the digits a PDF printed apart, as read
     previous = f'（上年完成值：{row["previous"]}）' if row['previous'] else ''
-    where = '' if row['source'] == DEPARTMENT_FORM else f'{row["source"]}的'
-    return f'{where}绩效指标“{row["field"]}”为{target}{_cite(draft, row)}{previous}'
+    return f'“{row["field"]}”为{target}{_cite(draft, row)}{previous}'
 
 
 def _cite(draft: Draft, row: dict) -> str:
