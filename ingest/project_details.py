@@ -19,6 +19,7 @@ from .numbers import clean_cell
 from .performance import BASIS, NO_VALUE, VALUE, previous_value, read_performance
 from .rows import detect_layout
 from .schemas import squash
+from .tables import performance_groups
 from .vocabulary import vocabulary_table
 
 SOURCES = {'performance': '项目支出绩效目标表', 'overall_performance': '部门整体绩效目标表'}
@@ -48,7 +49,6 @@ def read_details(lines: list[str], tables: list[Table], blocks: list[Block]) -> 
 # ---- 绩效目标表 ------------------------------------------------------------------------------
 
 def _form_details(body: list[str], first_line: int, source: str) -> list[ProjectDetail]:
-    from .tables import performance_groups
     groups = performance_groups(body, first_line)
     form = read_performance(groups)
     project = form.project if source != '部门整体绩效目标表' else ''
