@@ -29,7 +29,7 @@ from pathlib import Path
 from ingest.models import BudgetFact, Check, ParsedDocument, Statement
 from ingest.orgs import org_key
 
-SCHEMA_VERSION = 11
+SCHEMA_VERSION = 12
 LINES_PER_ROW = 64
 TOKEN_SEPARATOR = '\u3000'       # as index/chunks.py writes tokens
 SCHEMA = (
@@ -67,6 +67,10 @@ SCHEMA = (
         severity INTEGER, PRIMARY KEY (doc_id, n)) WITHOUT ROWID""",
     """CREATE TABLE statements (doc_id INTEGER NOT NULL, n INTEGER NOT NULL, kind TEXT, subject INTEGER, text INTEGER,
         line_start INTEGER, line_end INTEGER, table_no INTEGER, PRIMARY KEY (doc_id, n)) WITHOUT ROWID""",
+    # projects' records line by line (ingest/project_details.py): form fields, indicators, description lines
+    """CREATE TABLE details (doc_id INTEGER NOT NULL, n INTEGER NOT NULL, source INTEGER, project INTEGER,
+        field INTEGER, value INTEGER, op TEXT, target TEXT, unit INTEGER, previous INTEGER, line_start INTEGER,
+        line_end INTEGER, indicator INTEGER, PRIMARY KEY (doc_id, n)) WITHOUT ROWID""",
     """CREATE TABLE blocks (doc_id INTEGER NOT NULL, n INTEGER NOT NULL, kind INTEGER, line_start INTEGER,
         line_end INTEGER, table_no INTEGER, PRIMARY KEY (doc_id, n)) WITHOUT ROWID""",
     """CREATE TABLE chunks (id INTEGER PRIMARY KEY, key INTEGER NOT NULL, doc_id INTEGER NOT NULL, kind INTEGER,
@@ -76,7 +80,7 @@ SCHEMA = (
     "CREATE VIEW chunk_words (id, tokens) AS SELECT c.id, l.text FROM chunks c JOIN labels l ON l.id = c.tokens",
     "CREATE VIRTUAL TABLE chunks_fts USING fts5(tokens, content='chunk_words', content_rowid='id')",
 )
-CHILD_TABLES = ('lines', 'tables', 'checks', 'statements', 'blocks')   # facts and chunks: by id range
+CHILD_TABLES = ('lines', 'tables', 'checks', 'statements', 'blocks', 'details')   # facts and chunks: by id range
 EMPTY = ('', '[]')
 
 
@@ -124,6 +128,7 @@ class PreparedDocument:
     statements: list[tuple]
     chunks: list[tuple]             # first field: the chunk's key as a signed 64-bit number
     blocks: list[tuple]
+    details: list[tuple] = ()
 
 
 # where the label texts stand in each kind of prepared row (replaced by label ids when written)
@@ -133,6 +138,7 @@ CHECK_LABELS = frozenset({1, 2, 8, 9})
 STATEMENT_LABELS = frozenset({1, 2})
 CHUNK_LABELS = frozenset({0, 2, 5})
 BLOCK_LABELS = frozenset({0})
+DETAIL_LABELS = frozenset({0, 1, 2, 3, 6, 7})
 
 
 def prepare_document(parsed: ParsedDocument, path: Path | str, summary: dict, chunks=()) -> PreparedDocument:
@@ -152,14 +158,16 @@ def prepare_document(parsed: ParsedDocument, path: Path | str, summary: dict, ch
     unique = {int(c.key, 16) - 2 ** 63: c for c in chunks}    # a chunk repeated in a file is kept once
     chunk_rows = [(key, c.kind, c.table_no, c.section, c.line_start, c.line_end, c.tokens) for key, c in unique.items()]
     blocks = [(b.kind, b.line_start, b.line_end, b.table_no) for b in parsed.blocks]
+    details = [(d.source, d.project, d.field, d.value, d.op, d.target, d.unit, d.previous, d.line_start, d.line_end,
+                int(d.indicator)) for d in parsed.details]
     texts = set()
     for rows, positions, skip in ((tables, TABLE_LABELS, 0), (facts, FACT_LABELS, 1), (checks, CHECK_LABELS, 0),
                                   (statements, STATEMENT_LABELS, 0), (chunk_rows, CHUNK_LABELS, 1),
-                                  (blocks, BLOCK_LABELS, 0)):
+                                  (blocks, BLOCK_LABELS, 0), (details, DETAIL_LABELS, 0)):
         for row in rows:
             texts.update(row[skip + i] for i in positions)
     return PreparedDocument(parsed.name, document, {t: _hash(t) for t in texts if t},
-                            _line_rows(parsed.source), tables, facts, checks, statements, chunk_rows, blocks)
+                            _line_rows(parsed.source), tables, facts, checks, statements, chunk_rows, blocks, details)
 
 
 def _ids(row: tuple, positions: frozenset, label) -> tuple:
@@ -315,6 +323,8 @@ class FactStore:
                        'WHERE id BETWEEN ? AND ?', (chunks_from, chunks_to))
             db.executemany('INSERT INTO blocks VALUES (?,?,?,?,?,?)', [
                 (doc_id, n, *_ids(r, BLOCK_LABELS, label)) for n, r in enumerate(doc.blocks)])
+            db.executemany('INSERT INTO details VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
+                (doc_id, n, *_ids(r, DETAIL_LABELS, label)) for n, r in enumerate(doc.details)])
             db.execute('UPDATE documents SET facts_from = ?, facts_to = ?, chunks_from = ?, chunks_to = ? WHERE id = ?',
                        (facts_from, facts_from + len(doc.facts) - 1, chunks_from, chunks_to, doc_id))
 
@@ -478,6 +488,18 @@ class FactStore:
                'FROM statements s JOIN documents d ON d.id = s.doc_id JOIN labels l ON l.id = s.subject '
                f'LEFT JOIN labels lt ON lt.id = s.text WHERE s.kind = ? AND ({likes}) ORDER BY d.doc LIMIT ?')
         return [dict(r) for r in self.db.execute(sql, [kind] + [f'%{w}%' for w in words] + [limit])]
+
+    def details(self, doc: str) -> list[dict]:
+        """A document's project records line by line: source, project, field, value (as printed), op, target,
+        unit, previous (上年完成值), line_start, line_end, indicator."""
+        sql = ('SELECT d.doc, ls.text AS source, lp.text AS project, lf.text AS field, lv.text AS value, x.op, '
+               'x.target, lu.text AS unit, lr.text AS previous, x.line_start, x.line_end, x.indicator '
+               'FROM details x JOIN documents d ON d.id = x.doc_id LEFT JOIN labels ls ON ls.id = x.source '
+               'LEFT JOIN labels lp ON lp.id = x.project LEFT JOIN labels lf ON lf.id = x.field '
+               'LEFT JOIN labels lv ON lv.id = x.value LEFT JOIN labels lu ON lu.id = x.unit '
+               'LEFT JOIN labels lr ON lr.id = x.previous WHERE d.doc = ? ORDER BY x.n')
+        return [{k: (r[k] or '') if k not in ('line_start', 'line_end', 'indicator') else r[k] for k in r.keys()}
+                for r in self.db.execute(sql, (doc,))]
 
     def blocks(self, doc: str | None = None) -> list[dict]:
         """Headings and paragraphs, their text read from the document's lines (wrapped lines joined)."""

@@ -26,6 +26,7 @@ from .orgs import derive_aliases, detect_kind, detect_org, detect_year
 from .reader import IngestError, read_source
 from .suspicious import garbled_amounts, suspicious_lines
 from .tables import read_tables
+from .project_details import read_details
 from .units import read_units
 
 STANDARD_TABLES = tuple(range(1, 11))
@@ -88,7 +89,8 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     warnings += [f'line {s.line_start}: text addressed to a reader or a model ("{s.text[:60]}"); kept as text, '
                  'no figures read from it' for s in flagged]
     return ParsedDocument(source, org, year, derive_aliases(org, extra_aliases), tuple(sorted(blocks, key=lambda b: b.line_start)),
-                          tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings), kind)
+                          tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings), kind,
+                          tuple(read_details(lines, tables, blocks)))
 
 
 def _template_fits(lines: list[str], tables: list[Table]) -> bool:

@@ -150,6 +150,23 @@ class Statement:
 
 
 @dataclass(frozen=True)
+class ProjectDetail:
+    """One printed line of a project's record: a field of its 绩效目标表 form or of its description in the
+    情况说明 (项目负责人：苏帆), or one performance indicator with its target and 上年完成值."""
+    source: str                  # '项目支出绩效目标表' | '部门整体绩效目标表' | '情况说明'
+    project: str                 # as printed ('' for a 部门整体绩效目标表)
+    field: str                   # the printed label ('项目负责人') or the indicator's name
+    value: str                   # as printed ('苏帆', '>=990 条', '完全不予公开')
+    line_start: int
+    line_end: int
+    op: str = ''                 # indicators: '≥' '≤' '=' '>' '<'
+    target: str = ''             # indicators: the number of the 指标值 ('990')
+    unit: str = ''               # indicators: its unit ('条', '%')
+    previous: str = ''           # indicators: the 上年完成值 as printed ('1000 篇', '新增'), '' when none
+    indicator: bool = False      # a performance indicator (name, 指标值, 上年完成值), not a form field
+
+
+@dataclass(frozen=True)
 class Declared:
     """What the user says of a file the document does not name itself (qa ingest --org/--year, the upload form).
     A printed organisation or year wins over a declared one only where none is declared: the user's word is
@@ -172,6 +189,7 @@ class ParsedDocument:
     statements: tuple[Statement, ...]
     warnings: tuple[str, ...] = field(default=())
     kind: str = '预算'           # '预算' | '决算': which disclosure this is, from its title
+    details: tuple[ProjectDetail, ...] = ()   # projects' records, line by line (ingest/project_details.py)
 
     @property
     def name(self) -> str:

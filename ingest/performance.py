@@ -35,6 +35,7 @@ class Indicator:
     unit: str
     raw: str
     line: int
+    previous: str = ''           # 上年完成值 as printed ('1000 篇', '新增'); '' where the form leaves it blank or '-'
 
 
 @dataclass
@@ -75,7 +76,7 @@ def _read_indicator(table, cells, lines) -> None:
     if any(key in squash(c) for c in cells for key in ('项目名称', '总额', '项目资金', '预算单位')):
         return
     name = ''
-    for cell, line in zip(cells, lines):
+    for at, (cell, line) in enumerate(zip(cells, lines)):
         text = squash(cell)
         if not text:
             continue
@@ -87,10 +88,22 @@ def _read_indicator(table, cells, lines) -> None:
             value = read_number(m.group('num'))
             if value is not None and (m.group('op') or m.group('unit')) and not unit.startswith('年'):
                 table.items.append(Indicator(_clean_name(name), OPS.get(m.group('op') or '=', '='), value.value,
-                                             unit, clean_cell(cell), line))
+                                             unit, clean_cell(cell), line, previous_value(cells, at)))
             return
         if not m and not CATEGORY.match(text):
             name = text
+
+
+BASIS = re.compile(r'^(计划标准|历史标准|行业标准|其他标准|预算支出标准)$')
+NO_VALUE = ('', '-', '—', '--', '/', '无')
+
+
+def previous_value(cells: list[str], value_at: int) -> str:
+    """The 上年完成值: the cell after the 指标值设置依据 (计划标准 …) that follows the 指标值."""
+    rest = [clean_cell(c) for c in cells[value_at + 1:]]
+    if len(rest) >= 2 and BASIS.match(squash(rest[0])) and rest[1].strip() not in NO_VALUE:
+        return rest[1].strip()
+    return ''
 
 
 NAME_PREFIX = re.compile(r'^(产出|效益|成本|满意度|数量|质量|时效|经济成本|社会成本|社会效益|经济效益|生态效益|'
@@ -132,6 +145,11 @@ def text_groups(lines: list[str], first_line: int) -> list[tuple[list[str], list
             pending_unit_for = None
             continue
         pending_unit_for = None
+        basis = text.split()
+        if groups and len(groups[-1][0]) == 2 and len(basis) == 3 and BASIS.match(basis[0]) and not cells:
+            groups[-1][0].extend(basis)                # '计划标准 2次 5': basis, 上年完成值, weight of the value before
+            groups[-1][1].extend([number] * 3)
+            continue
         if VALUE.match(squash(text)) and re.match(r'^[=＝≥≤><＞＜]', text):
             name = ''.join(c for c in cells if not CATEGORY.match(squash(c)))[-60:]
             groups.append(([name, text], [cell_lines[0] if cell_lines else number, number]))

@@ -214,15 +214,19 @@ def _is_data_row(row: RawRow, schema: Schema) -> bool:
     return bool(row.codes) or row.is_total or (bool(row.values) and bool(row.texts))
 
 
-def _performance_table(region: Region, body: list[str], first_line: int) -> Table:
+def performance_groups(body: list[str], first_line: int) -> list[tuple[list[str], list[int]]]:
+    """A 绩效目标表's rows as (cells, line of each cell), whatever its layout."""
     layout = detect_layout(body)
     if layout == 'text':
-        groups = text_groups(body, first_line)
-    elif layout == 'tsv':
-        groups = list(_tsv_groups(body, first_line))
-    else:
-        groups = list(_cell_groups(body, first_line))
-    form = read_performance(groups)
+        return text_groups(body, first_line)
+    if layout == 'tsv':
+        return list(_tsv_groups(body, first_line))
+    return list(_cell_groups(body, first_line))
+
+
+def _performance_table(region: Region, body: list[str], first_line: int) -> Table:
+    layout = detect_layout(body)
+    form = read_performance(performance_groups(body, first_line))
     rows = []
     if form.budget is not None:
         rows.append(TableRow('', '年度预算总额', (Cell('项目资金', form.budget_raw, form.budget, form.budget_line),),

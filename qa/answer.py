@@ -29,6 +29,7 @@ from .llm import with_language_model
 from .models import Answer
 from .plan import Plan, parts_of, understand
 from .plans import EXECUTORS, FALLBACKS
+from .plans.detail import about_unit, from_record
 from .select import candidates
 
 __all__ = ['Context', 'answer', 'retrieve', 'explain']
@@ -79,7 +80,11 @@ def execute(plan: Plan, ctx: Context) -> Answer:
     if missing is not None:
         return verified(missing)
     if plan.subunit and plan.kind in FIGURE_KINDS and not _about_projects(plan):
-        return verified(_not_separately(plan, ctx))
+        carried = about_unit(plan, ctx)          # the unit's own projects, never its parent's totals
+        return gate(carried, plan) if carried is not None else verified(_not_separately(plan, ctx))
+    whole = from_record(plan, ctx) if plan.kind == 'detail' else None
+    if whole is not None and whole.status == 'answered':    # a project's record answers all its items at once
+        return gate(whole, plan)
     items = by_item(plan)
     if len(items) > 1:
         return _joined(plan, [_run(p, ctx) for p in items])

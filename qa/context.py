@@ -39,6 +39,7 @@ class Context:
     _lines: OrderedDict = field(default_factory=OrderedDict)
     _blocks: OrderedDict = field(default_factory=OrderedDict)
     _checks: OrderedDict = field(default_factory=OrderedDict)
+    _details: OrderedDict = field(default_factory=OrderedDict)
     generation: int = -1
     _tokenizer: object = None
 
@@ -58,7 +59,8 @@ class Context:
         self.directory = OrgDirectory.from_documents(documents, units_of=lambda keys: _units_of(store, documents, keys),
                                                      named_anywhere=lambda text: store.name_exists(text))
         self.documents = documents
-        for cache in (self._facts, self._statements, self._catalogues, self._lines, self._blocks, self._checks):
+        for cache in (self._facts, self._statements, self._catalogues, self._lines, self._blocks, self._checks,
+                      self._details):
             cache.clear()
         self.generation = generation
 
@@ -123,6 +125,9 @@ class Context:
     def tables(self, doc: str) -> list[dict]:
         """The tables a document prints (number, title, lines, empty, note), in the order printed."""
         return sorted(self.store.tables(doc), key=lambda t: t['line_start'] or 0)
+    def details(self, doc: str) -> list[dict]:
+        """The document's project records, line by line (index/facts_store.py, table details)."""
+        return _cached(self._details, doc, lambda: self.store.details(doc))
 
     def line(self, doc: str, number: int) -> str:
         lines = _cached(self._lines, doc, lambda: dict(self.store.line_text(doc, 1, 10 ** 7)))

@@ -50,7 +50,8 @@ def follow_up(text: str, previous_plan: dict | None, ctx) -> FollowUp:
     # '州政府办的主要职能是什么', '克州工信局2025年和2024年…差多少': a question of its own, nothing to lean on
     own_words = _own_words(norm, named.spans + mention.spans, words)
     own_question = named.mentioned and (names_item or own_words)
-    comparing = bool(named.keys) and not set(named.keys) & set(orgs) and \
+    # '和州政府办比呢' sets one organisation beside the previous one; a question naming two compares them itself
+    comparing = len(named.keys) == 1 and not set(named.keys) & set(orgs) and \
         any(w in norm for w in words.get('compare', ())) and not (own_question and len(mention.explicit) > 1)
     own_question = own_question and not comparing
     if orgs and (comparing or not named.mentioned) and not across:

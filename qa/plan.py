@@ -24,7 +24,7 @@ from .normalize import normalise
 from .select import Reading
 from .years import find_years, resolve
 
-QUESTION_WORDS = re.compile(r'(多少|(?<![这那])几|什么|哪|吗|是否|怎么|如何|谁|有没有|有无|呢|为何|为什么|是啥)')
+QUESTION_WORDS = re.compile(r'(多少|多大|多久|(?<![这那])几|什么|哪|吗|是否|怎么|如何|谁|有没有|有无|呢|为何|为什么|是啥)')
 
 
 @dataclass(frozen=True)
@@ -557,7 +557,7 @@ def _carry(parts: list[Plan], ctx) -> list[Plan]:
         out.append(plan)
     if len(out) > 1 and all(p.kind == out[0].kind for p in out) and not any(p.carried for p in out) and \
             len({tuple(p.items) for p in out}) == 1 and out[0].kind != 'diff':
-        return [out[0]]
+        return [replace(out[0], question='，'.join(p.question for p in out))]   # one question, asked in all its words
     return out
 
 

@@ -60,6 +60,12 @@ def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
         COALESCE(lt.text, '') AS text, s.line_start, s.line_end, s.table_no
         FROM statements s JOIN documents d ON d.id = s.doc_id LEFT JOIN labels l ON l.id = s.subject
         LEFT JOIN labels lt ON lt.id = s.text""")
+    db.execute("""CREATE TEMP VIEW details_v AS SELECT d.doc, COALESCE(ls.text, '') AS source,
+        COALESCE(lp.text, '') AS project, COALESCE(lf.text, '') AS field, COALESCE(lv.text, '') AS value, x.op,
+        x.target, COALESCE(lu.text, '') AS unit, x.line_start, x.line_end, x.indicator
+        FROM details x JOIN documents d ON d.id = x.doc_id LEFT JOIN labels ls ON ls.id = x.source
+        LEFT JOIN labels lp ON lp.id = x.project LEFT JOIN labels lf ON lf.id = x.field
+        LEFT JOIN labels lv ON lv.id = x.value LEFT JOIN labels lu ON lu.id = x.unit""")
     docs = [dict(r) for r in db.execute('SELECT doc, org, org_key, year FROM documents ORDER BY doc')]
     several_years = {d['org_key'] for d in docs if sum(e['org_key'] == d['org_key'] for e in docs) > 1}
     cases = []
@@ -70,6 +76,8 @@ def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
         cases += _stated_changes(db, d, names, rng)
         cases += _empty_tables(db, d, names, rng)
         cases += _projects(db, d, names, rng)
+        cases += _project_fields(db, d, names, rng)
+        cases += _indicators(db, d, names, rng)
         cases += _named_tables(db, d, names, rng)
         cases += _shares(db, d, names, rng)
         cases += _stated_rates(db, d, names, rng)
@@ -217,6 +225,56 @@ def _projects(db, d, names, rng) -> list[Case]:
         question = f'{rng.choice(names)}{_year(d)}“{project}”{rng.choice(("安排了多少钱", "预算多少", "有多少资金"))}'
         out.append(Case('project', question, d['doc'], tuple(f['line_start'] for f in facts),
                         Decimal(facts[0]['value']), '万元'))
+    return out
+
+
+FIELD_QUESTIONS = {'项目负责人': ('的项目负责人是谁', '谁负责？', '的负责人是谁'),
+                   '项目承担单位': ('由哪个单位承担', '的项目承担单位是哪个', '由谁承担？'),
+                   '设立的政策依据': ('的政策依据是什么', '设立依据是什么？')}
+
+
+def _distinct_projects(db, doc: str) -> dict[str, str]:
+    """Projects named once in a document (no other project's name holds theirs), by their name's key."""
+    names = {r['project'] for r in db.execute("SELECT DISTINCT project FROM details_v WHERE doc = ? AND project != ''",
+                                              (doc,))}
+    keys = {p: re.sub(r'[\s“”"、，,（）()]', '', p) for p in names}
+    return {p: k for p, k in keys.items() if len(k) >= 5 and not re.search(r'\d', k)
+            and not any(q != p and (k in kq or kq in k) for q, kq in keys.items())}
+
+
+def _project_fields(db, d, names, rng) -> list[Case]:
+    """Who is responsible for a project, which unit carries it, its basis: one printed value per project."""
+    projects = _distinct_projects(db, d['doc'])
+    out = []
+    for label, endings in FIELD_QUESTIONS.items():
+        rows = db.execute("SELECT project, value, line_start FROM details_v WHERE doc = ? AND field = ? AND indicator = 0",
+                          (d['doc'], label)).fetchall()
+        for r in rows:
+            values = {x['value'] for x in rows if x['project'] == r['project']}
+            value = r['value'].split()[0] if r['value'].split() else ''
+            if r['project'] not in projects or len(values) != 1 or len(value) < 2 or '不予公开' in value:
+                continue
+            question = f'{rng.choice(names)}{_year(d)}“{r["project"]}”{rng.choice(endings)}'
+            out.append(Case('detail', question, d['doc'], (r['line_start'],), contains=value.rstrip('。')[:12]))
+    return out
+
+
+def _indicators(db, d, names, rng) -> list[Case]:
+    """A performance indicator's target (指标值) in a project's 绩效目标表, asked by the indicator's name."""
+    projects = _distinct_projects(db, d['doc'])
+    rows = db.execute("""SELECT project, field, target, unit, line_start FROM details_v WHERE doc = ? AND indicator = 1
+                         AND target != '' AND project != ''""", (d['doc'],)).fetchall()
+    out = []
+    for r in rows:
+        name = re.sub(r'[（(][^）)]*[）)]$', '', re.sub(r'\s', '', r['field']))
+        same = [x for x in rows if x['project'] == r['project'] and x is not r and
+                (name[:4] in x['field'] or name[-4:] in x['field'])]
+        named_place = any(p in name for place, short in places().items() for p in (place,) + short)
+        if r['project'] not in projects or same or len(name) < 6 or not r['unit'] or named_place:
+            continue
+        ending = rng.choice(('的指标值是多少', '的目标是多少？', '绩效目标定了多少'))
+        question = f'{rng.choice(names)}{_year(d)}“{r["project"]}”绩效目标中{name}{ending}'
+        out.append(Case('indicator', question, d['doc'], (r['line_start'],), Decimal(r['target']), r['unit']))
     return out
 
 

@@ -67,7 +67,7 @@ def test_every_kind_is_generated_and_mostly_right(outcomes):
     kinds = Counter(c.kind for c, _ in outcomes)
     assert set(kinds) >= {'lookup', 'diff', 'exists', 'project', 'define', 'table', 'share', 'compare', 'rank',
                           'rate', 'org_diff', 'share_named', 'duty', 'define_any', 'rank_level', 'rank_docs',
-                          'per_person', 'adds_up'}
+                          'per_person', 'adds_up', 'detail', 'indicator'}
     for kind in kinds:
         done = [correct(c, r) for c, r in outcomes if c.kind == kind]
         assert sum(done) / len(done) >= 0.9, kind
@@ -82,3 +82,10 @@ def test_rankings_at_a_level_across_documents_and_per_person_hold_95_percent(out
 def test_no_generated_answer_carries_an_unchecked_figure(outcomes):
     assert all(r.verified for _, r in outcomes if r.status == 'answered'), \
         [(c.question, r.unverified_numbers) for c, r in outcomes if r.status == 'answered' and not r.verified][:5]
+
+
+def test_project_fields_and_indicators_hold_the_target(outcomes):
+    """负责人 / 承担单位 / 政策依据 of a project and an indicator's 指标值, the oracle SQL over table details."""
+    for kind in ('detail', 'indicator'):
+        done = [correct(c, r) for c, r in outcomes if c.kind == kind]
+        assert len(done) >= 20 and sum(done) / len(done) >= TARGET, kind

@@ -136,3 +136,32 @@ def test_first_questions_are_answered_with_the_figure_the_file_prints(real_store
                if f.value == value}
     cited = {(c.doc, c.page) for c in result.citations}
     assert cited & printed, (result.answer, cited, printed)
+
+
+PERFORMANCE_FORM = next((p for p in READABLE if '泉州市人民政府办公室' in p.name), None)
+
+
+@pytest.fixture(scope='module')
+def form_ctx(tmp_path_factory):
+    """One real disclosure that prints a 部门整体支出绩效目标表, alone in a store (cheap)."""
+    from index.facts_store import FactStore
+    from index.pipeline import ingest_paths
+    from qa.answer import Context
+    if PERFORMANCE_FORM is None:
+        pytest.skip('the 泉州 disclosure with a 绩效目标表 is not among the real files')
+    store = FactStore(tmp_path_factory.mktemp('realform') / 'facts.db')
+    ingest_paths([PERFORMANCE_FORM], store)
+    return Context.from_store(store)
+
+
+def test_a_real_performance_form_is_stored_and_answered_line_by_line(form_ctx):
+    from qa.answer import answer
+    doc = PERFORMANCE_FORM.name
+    rows = form_ctx.store.details(doc)
+    indicator = next(r for r in rows if r['indicator'] and r['field'] == '预算执行率')
+    assert (indicator['op'], indicator['target'], indicator['unit']) == ('≥', '85', '%')
+    assert any(r['field'] == '部门名称' and r['value'] == '泉州市人民政府办公室' for r in rows)
+    result = answer('泉州市政府办2026年部门整体绩效目标中组织举办会议（活动）数的目标值是多少', form_ctx)
+    assert (result.value, result.unit) == ('100', '场') and result.verified, result.answer
+    cited = result.citations[0]
+    assert cited.doc == doc and cited.page and '组织举办会议' in cited.text

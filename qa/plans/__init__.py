@@ -18,7 +18,7 @@ EXECUTORS = {
 FALLBACKS = {
     'lookup': ('detail', 'verify'), 'exists': ('lookup', 'verify'), 'verify': ('exists', 'lookup'),
     'sum': ('lookup',), 'diff': (), 'share': ('lookup',), 'compare': ('lookup',), 'rank': ('lookup',),
-    'list': ('lookup', 'verify'), 'count': ('lookup', 'verify'), 'define': ('verify',),
+    'list': ('lookup', 'verify'), 'count': ('detail', 'lookup', 'verify'), 'define': ('verify',),
     'explain': ('verify',), 'detail': ('lookup', 'verify'), 'per_person': ('lookup',),
     'duty': ('verify',), 'structure': ('list', 'exists', 'verify'), 'tables': ('verify',),
 }
