@@ -86,6 +86,7 @@ def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
         cases += _level_rankings(db, d, names, rng)
         cases += _per_person(db, d, names, rng)
         cases += _adds_up(db, d, names, rng)
+        cases += _stated_previous(db, d, names, rng, docs)
     cases += _definitions(db, docs, rng)
     cases += _definitions_worded(db, docs, rng)
     cases += _comparisons(db, docs, rng)
@@ -306,6 +307,34 @@ def _shares(db, d, names, rng) -> list[Case]:
             question = f'{rng.choice(names)}{_year(d)}{r["item"]}{rng.choice(("占比多少", "所占比重是多少", "占百分之几"))}'
             out.append(Case('share', question, d['doc'], (r['line_start'],), Decimal(r['value']), '%'))
     return out
+
+
+def _stated_previous(db, d, names, rng, docs) -> list[Case]:
+    """'2024年X比2023年少多少' where last year's document is not loaded but the prose states last year's figure
+    (stored as 数额（2023年）) beside this year's: the difference of the two stated figures, that line cited."""
+    if not d['year'] or any(e['org_key'] == d['org_key'] and e['year'] == d['year'] - 1 for e in docs):
+        return []
+    before = d['year'] - 1
+    rows = db.execute("""SELECT row, value, unit, line_start FROM facts_v WHERE doc = ? AND source = 'text'
+                         AND col = ? AND row != ''""", (d['doc'], f'数额（{before}年）')).fetchall()
+    out = []
+    for r in rows:
+        now = {x['value'] for x in db.execute("""SELECT value FROM facts_v WHERE doc = ? AND source = 'text'
+                                                 AND row = ? AND col = '数额'""", (d['doc'], r['row']))}
+        if len(now) != 1 or len(_tables_printing(db, d, r['row'])) > 1:
+            continue
+        change = Decimal(now.pop()) - Decimal(r['value'])
+        word = rng.choice(('多了多少', '增加了多少', '增减多少')) if change >= 0 else rng.choice(('少了多少', '减少了多少', '增减多少'))
+        question = f'{rng.choice(names)}{d["year"]}年{r["row"]}比{before}年{word}'
+        out.append(Case('stated_previous', question, d['doc'], (r['line_start'],), abs(change), r['unit']))
+    return out
+
+
+def _tables_printing(db, d, row) -> set:
+    """The tables of the document that print a row of that name: a stated figure is asked only where no table
+    prints the same item with other figures."""
+    return {x['table_no'] for x in db.execute("""SELECT DISTINCT table_no FROM facts_v WHERE doc = ? AND row = ?""",
+                                              (d['doc'], row))}
 
 
 def _stated_rates(db, d, names, rng) -> list[Case]:

@@ -67,7 +67,7 @@ def test_every_kind_is_generated_and_mostly_right(outcomes):
     kinds = Counter(c.kind for c, _ in outcomes)
     assert set(kinds) >= {'lookup', 'diff', 'exists', 'project', 'define', 'table', 'share', 'compare', 'rank',
                           'rate', 'org_diff', 'share_named', 'duty', 'define_any', 'rank_level', 'rank_docs',
-                          'per_person', 'adds_up', 'detail', 'indicator'}
+                          'per_person', 'adds_up', 'detail', 'indicator', 'stated_previous'}
     for kind in kinds:
         done = [correct(c, r) for c, r in outcomes if c.kind == kind]
         assert sum(done) / len(done) >= 0.9, kind
@@ -89,3 +89,9 @@ def test_project_fields_and_indicators_hold_the_target(outcomes):
     for kind in ('detail', 'indicator'):
         done = [correct(c, r) for c, r in outcomes if c.kind == kind]
         assert len(done) >= 20 and sum(done) / len(done) >= TARGET, kind
+
+
+def test_changes_against_a_figure_stated_for_last_year_hold_95_percent(outcomes):
+    """Last year's document is not loaded; the prose states last year's figure beside this year's."""
+    done = [correct(c, r) for c, r in outcomes if c.kind == 'stated_previous']
+    assert len(done) >= 3 and sum(done) / len(done) >= TARGET
