@@ -226,6 +226,8 @@ def chat_tab(ctx: Context, names: dict, orgs, years) -> None:
                 st.error(item['error'])
             else:
                 show_answer(item, turn, names)
+    if history and st.session_state.pop('show_latest', False):
+        open_on_headline(len(history))
     status = None
     for i, waiting in enumerate(list(queue)):
         with st.chat_message('user'):
@@ -237,6 +239,30 @@ def chat_tab(ctx: Context, names: dict, orgs, years) -> None:
                 st.caption(f'排队中（前面还有{i}个问题）')
     if queue:
         answer_next(ctx, history, queue, orgs, years, status)
+
+
+SCROLL_TO_LATEST = '''<script>
+// answer %d: the page sticks to its bottom (the chat box), so a long answer would open on its sources; open it on
+// its headline (or its first line) instead, on a phone as on a desktop, until the page settles or the reader moves
+(() => {
+  let tries = 0, moved = false;
+  for (const e of ['wheel', 'touchstart', 'keydown']) document.addEventListener(e, () => { moved = true; }, {once: true});
+  const show = () => {
+    if (moved) return;
+    const answers = [...document.querySelectorAll('[data-testid="stChatMessage"]')]
+      .filter(m => m.querySelector('[data-testid="stChatMessageAvatarAssistant"]'));
+    const latest = answers[answers.length - 1];
+    const target = latest && (latest.querySelector('[data-testid="stMetric"]') || latest);
+    if (target) { target.style.scrollMarginTop = '4.5rem'; target.scrollIntoView({block: 'start'}); }
+    if (++tries < 8) setTimeout(show, 350);
+  };
+  setTimeout(show, 250);
+})();
+</script>'''
+
+
+def open_on_headline(turn: int) -> None:
+    st.html(SCROLL_TO_LATEST % turn, unsafe_allow_javascript=True, width='content')
 
 
 def example_buttons(names: dict) -> None:
@@ -273,6 +299,7 @@ def answer_next(ctx, history, queue, orgs, years, status) -> None:
     if queue and queue[0] is waiting:
         history.append(item)
         queue.pop(0)
+        st.session_state.show_latest = True
     st.session_state.job = None
     st.rerun()
 
