@@ -193,11 +193,57 @@ def enqueue(question: str, orgs: tuple = ()) -> None:
 def take_typed() -> None:
     """The chat box's callback. Streamlit runs it first thing in the run a submission starts, before any line of
     the page, so a question typed while another is being answered is queued even if that run is cut short."""
+    st.session_state.received = st.session_state.get('received', 0) + 1
     typed = (st.session_state.get(QUESTION_BOX) or '').strip()
     if typed:
         enqueue(typed)
     else:
         st.session_state.empty_question = True
+
+
+# Streamlit keeps one pending submission per widget: two that reach a busy server before its run yields are merged
+# into the later one. So the browser sends a question only once the page shows that the one before it arrived (the
+# count of questions received, below); one typed meanwhile waits in the browser, in order.
+ONE_AT_A_TIME = '''<span id="bqa-received" data-n="%d" hidden></span><script>
+(() => {
+  if (window.bqaQueue) return;
+  const waiting = [], box = '[data-testid="stChatInputTextArea"]', button = '[data-testid="stChatInputSubmitButton"]';
+  const received = () => +(document.getElementById('bqa-received')?.dataset.n ?? 0);
+  let sent = received(), sentAt = 0, releasing = false;
+  window.bqaQueue = waiting;
+  const busy = () => received() < sent && Date.now() - sentAt < 15000;
+  const type = (area, text) => {
+    Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set.call(area, text);
+    area.dispatchEvent(new Event('input', {bubbles: true}));
+  };
+  const hold = (e, area) => {
+    if (releasing || !area || !area.value.trim()) return;
+    if (!busy() && !waiting.length && !sending) { sent = received() + 1; sentAt = Date.now(); return; }
+    e.preventDefault(); e.stopImmediatePropagation();
+    waiting.push(area.value); type(area, '');
+  };
+  document.addEventListener('keydown', e => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.target.matches?.(box)) hold(e, e.target);
+  }, true);
+  document.addEventListener('click', e => {
+    if (e.target.closest?.(button)) hold(e, document.querySelector(box));
+  }, true);
+  let sending = false;
+  setInterval(() => {
+    const area = document.querySelector(box);
+    if (sending || !waiting.length || busy() || !area) return;
+    const draft = area.value;
+    sending = true;
+    type(area, waiting.shift());
+    setTimeout(() => {
+      sent = received() + 1; sentAt = Date.now(); releasing = true;
+      area.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true}));
+      releasing = false; sending = false;
+      if (draft) setTimeout(() => type(area, draft), 50);
+    }, 60);
+  }, 100);
+})();
+</script>'''
 
 
 @st.cache_resource(show_spinner=False)
@@ -211,6 +257,7 @@ def chat_tab(ctx: Context, names: dict, orgs, years) -> None:
     queue = st.session_state.setdefault('queue', [])
     st.chat_input('问一个关于预算公开的问题：单位、年份和想知道的数字，例如“某单位某年三公经费是多少”',
                   max_chars=MAX_QUESTION, key=QUESTION_BOX, on_submit=take_typed)
+    st.html(ONE_AT_A_TIME % st.session_state.get('received', 0), unsafe_allow_javascript=True, width='content')
     if st.session_state.pop('empty_question', False):
         st.toast('问题是空的，请输入要问的内容。')
     shared = st.query_params.get('q')

@@ -32,14 +32,17 @@ def server(sample_index):
     env = dict(os.environ, BUDGETQA_DATA_DIR=str(sample_index.data_dir),
                BUDGETQA_EMBEDDING_CACHE=str(sample_index.embedding_cache_path))
     streamlit = Path(sys.executable).with_name('streamlit')
+    OUTPUT.mkdir(exist_ok=True)
+    log = open(OUTPUT / 'e2e_streamlit.log', 'w')                # the server's log, for a failure's traceback
     process = subprocess.Popen([str(streamlit), 'run', str(REPO / 'app.py'), '--server.port', str(port),
                                 '--server.address', '127.0.0.1', '--server.headless', 'true',
                                 '--browser.gatherUsageStats', 'false'], cwd=REPO, env=env,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                               stdout=subprocess.DEVNULL, stderr=log)
     wait_for_port(port, process, 'streamlit')
     yield f'http://127.0.0.1:{port}'
     process.terminate()
     process.wait(timeout=30)
+    log.close()
 
 
 def assert_no_traceback(page) -> None:
@@ -132,12 +135,16 @@ def test_five_questions_sent_while_the_first_is_answered_are_each_answered_in_or
         for question in questions:
             page.wait_for_timeout(300)
             _ask(page, question)
-        for figure in ('61 人', '13.80 万元', '10.5 万元', '96 万元', '104 人'):
-            page.get_by_text(figure, exact=True).first.wait_for(timeout=180_000)
-        page.wait_for_timeout(1000)
         users = page.locator('[data-testid="stChatMessage"]').filter(
-            has=page.locator('[data-testid="stChatMessageAvatarUser"]')).all_inner_texts()
-        asked = [q for text in users for q in [first] + questions if q in text]
+            has=page.locator('[data-testid="stChatMessageAvatarUser"]'))
+        for figure in ('61 人', '13.80 万元', '10.5 万元', '96 万元', '104 人'):
+            try:
+                page.get_by_text(figure, exact=True).first.wait_for(timeout=180_000)
+            except Exception:
+                page.screenshot(path=str(OUTPUT / 'e2e_queue_failed.png'), full_page=True)
+                pytest.fail(f'no {figure}; the page shows the questions {users.all_inner_texts()}')
+        page.wait_for_timeout(1000)
+        asked = [q for text in users.all_inner_texts() for q in [first] + questions if q in text]
         assert asked == [first] + questions, asked          # each once, in the order typed
         assert page.get_by_text('正在回答', exact=False).count() == 0
         page.screenshot(path=str(OUTPUT / 'e2e_queue.png'), full_page=True)
