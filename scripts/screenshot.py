@@ -39,7 +39,7 @@ def main() -> None:
             for question, figure in (('克州工信局2024年三公经费是多少', '10.00 万元'), ('那2025年呢？', '13.80 万元')):
                 ask(page, question, figure)
             page.locator('[data-testid="stExpander"] summary').filter(has_text='克州工信局 2025年').first.click()
-            page.wait_for_timeout(1500)
+            page.wait_for_timeout(3500)                  # after the page has opened the answer on its headline
             page.evaluate("document.querySelectorAll('section, div').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
             page.wait_for_timeout(500)
             save(page, REPO / 'docs' / 'screenshot.png', full_page=True)

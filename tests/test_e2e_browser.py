@@ -131,6 +131,7 @@ def test_five_questions_sent_while_the_first_is_answered_are_each_answered_in_or
         page = browser.new_page(viewport={'width': 1366, 'height': 768})
         page.goto(server, wait_until='domcontentloaded')
         page.get_by_placeholder('问一个关于预算公开的问题', exact=False).wait_for(timeout=180_000)
+        page.get_by_role('button', name='清空记录').wait_for(timeout=180_000)     # the page has run once: ready
         _ask(page, first)
         for question in questions:
             page.wait_for_timeout(300)
