@@ -218,7 +218,7 @@ ONE_AT_A_TIME = '''<span id="bqa-received" data-n="%d" hidden></span><script>
   };
   const hold = (e, area) => {
     if (releasing || !area || !area.value.trim()) return;
-    if (!busy() && !waiting.length && !sending) { sent = received() + 1; sentAt = Date.now(); return; }
+    if (!busy() && !waiting.length) { sent = received() + 1; sentAt = Date.now(); return; }
     e.preventDefault(); e.stopImmediatePropagation();
     waiting.push(area.value); type(area, '');
   };
@@ -228,19 +228,15 @@ ONE_AT_A_TIME = '''<span id="bqa-received" data-n="%d" hidden></span><script>
   document.addEventListener('click', e => {
     if (e.target.closest?.(button)) hold(e, document.querySelector(box));
   }, true);
-  let sending = false;
-  setInterval(() => {
+  setInterval(() => {          // all in one task: nothing the reader types can come between
     const area = document.querySelector(box);
-    if (sending || !waiting.length || busy() || !area) return;
+    if (!waiting.length || busy() || !area) return;
     const draft = area.value;
-    sending = true;
     type(area, waiting.shift());
-    setTimeout(() => {
-      sent = received() + 1; sentAt = Date.now(); releasing = true;
-      area.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true}));
-      releasing = false; sending = false;
-      if (draft) setTimeout(() => type(area, draft), 50);
-    }, 60);
+    sent = received() + 1; sentAt = Date.now(); releasing = true;
+    area.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true}));
+    releasing = false;
+    if (draft) type(area, draft);
   }, 100);
 })();
 </script>'''
