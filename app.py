@@ -12,6 +12,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import quote
 
 import streamlit as st
@@ -25,10 +26,11 @@ from qa.answer import Context, answer
 from qa.audit import KIND_TITLES, audit, audit_counts
 from qa.feedback import record
 from qa.llm import chat_model
-from qa.present import (badges, copy_text, document_labels, figure_rows, first_sentence, headline, plain,
-                        short_names, understood_line)
-from qa.views import (CHART_ITEMS, changes_text, chinese_error, example_questions, facts_frame, ingest_uploads,
-                      item_series, parse_year, rate_text, source_lines, table_frame, to_xlsx)
+from qa.present import (badges, check_sentence, copy_text, document_labels, figure_rows, first_sentence, headline,
+                        plain, short_names, understood_line, without_check_notes)
+from qa.views import (CHART_ITEMS, DocumentQuery, blank_missing, changes_text, chinese_error, document_table, examples,
+                      facts_frame, failed_checks, find_documents, ingest_uploads, item_series, page_of, parse_year,
+                      rate_text, source_lines, table_frame, to_xlsx)
 from settings import Settings
 
 MAX_QUESTION = 500
@@ -70,8 +72,7 @@ def loaded(store) -> dict:
 def _loaded(path: str, generation: int) -> dict:
     store = FactStore(path)
     documents = store.documents()
-    return {'documents': documents, 'labels': document_labels(documents), 'short': short_names(documents),
-            'counts': audit_counts(store)}
+    return {'documents': documents, 'labels': document_labels(documents), 'short': short_names(documents)}
 
 
 # ---- one answer -----------------------------------------------------------------------------
@@ -83,19 +84,24 @@ def show_answer(item: dict, turn: int, names: dict) -> None:
     line = understood_line(result.plan)
     if line:
         st.caption(plain(line))
-    st.markdown(' '.join(f':{color}-badge[{label}]' for label, color in badges(result, removed)))
+    checks = failed_checks(context().store, result) if 'failed_check' in result.warnings and not removed else []
+    marks = badges(result, removed) + ([('⚠ 核对未通过', 'orange')] if checks else [])
+    st.markdown(' '.join(f':{color}-badge[{label}]' for label, color in marks))
     head = headline(result, short)
     if head and not removed:
         st.metric(plain(head[0]), head[1])
-    opening = first_sentence(result.answer)
+    text = without_check_notes(result.answer) if checks else result.answer     # said below in plain words
+    opening = first_sentence(text)
     st.markdown(plain(opening))
     rows = figure_rows(result, short)
     if rows and not removed:
         st.dataframe(rows, hide_index=True, width='stretch')
-    rest = result.answer[len(opening):].strip()
+    rest = text[len(opening):].strip()
     if rest:
         st.markdown(plain(rest))
     warnings(result)
+    for check in checks:
+        st.warning(plain(f'核对未通过：{check_sentence(check)}。这个数按文件所印给出。'), icon='⚠️')
     if result.model_reply:
         with st.expander('语言模型的改写（未核对：它不只是复述上面核对过的答案，未采用）'):
             st.markdown(plain(result.model_reply))
@@ -104,9 +110,8 @@ def show_answer(item: dict, turn: int, names: dict) -> None:
     if result.status == 'ambiguous':
         cols = st.columns(len(result.candidates))
         for col, org in zip(cols, result.candidates):
-            if col.button(plain(names['short'].get(org, org)), key=f'pick-{turn}-{org}', help=plain(org)):
-                st.session_state.queue.append({'question': item['question'], 'orgs': (org,)})
-                st.rerun()
+            col.button(plain(names['short'].get(org, org)), key=f'pick-{turn}-{org}', help=plain(org),
+                       on_click=enqueue, args=(item['question'], (org,)))
     if removed:
         st.caption('这条答案引用的文件已被删除，出处无法打开。')
     else:
@@ -142,7 +147,7 @@ def show_source(c, names) -> None:
     view = table_frame(store, c.doc, c.table, c.line_start) if c.table else None
     if view is not None and not view.frame.empty:
         st.caption(plain(f'{view.title}（单位：{view.unit}）— {names["labels"].get(c.doc, c.doc)}'))
-        styled = view.frame.style.apply(
+        styled = blank_missing(view.frame).style.apply(
             lambda row: ['background-color: #fff3b0' if row.name == view.highlight else '' for _ in row], axis=1)
         st.dataframe(styled, hide_index=True, width='stretch')
     lines = source_lines(store, c.doc, c.line_start, c.line_end)
@@ -177,61 +182,168 @@ def feedback(item: dict, turn: int) -> None:
 
 # ---- the conversation -----------------------------------------------------------------------
 
+QUESTION_BOX = 'question_box'
+
+
+def enqueue(question: str, orgs: tuple = ()) -> None:
+    """Put a question at the end of this session's queue (a widget's callback: it runs before the script does)."""
+    st.session_state.setdefault('queue', []).append({'question': question[:MAX_QUESTION], **({'orgs': orgs} if orgs else {})})
+
+
+def take_typed() -> None:
+    """The chat box's callback. Streamlit runs it first thing in the run a submission starts, before any line of
+    the page, so a question typed while another is being answered is queued even if that run is cut short."""
+    st.session_state.received = st.session_state.get('received', 0) + 1
+    typed = (st.session_state.get(QUESTION_BOX) or '').strip()
+    if typed:
+        enqueue(typed)
+    else:
+        st.session_state.empty_question = True
+
+
+# Streamlit keeps one pending submission per widget: two that reach a busy server before its run yields are merged
+# into the later one. So the browser sends a question only once the page shows that the one before it arrived (the
+# count of questions received, below); one typed meanwhile waits in the browser, in order.
+ONE_AT_A_TIME = '''<span id="bqa-received" data-n="%d" hidden></span><script>
+(() => {
+  if (window.bqaQueue) return;
+  const waiting = [], box = '[data-testid="stChatInputTextArea"]', button = '[data-testid="stChatInputSubmitButton"]';
+  const received = () => +(document.getElementById('bqa-received')?.dataset.n ?? 0);
+  let sent = received(), sentAt = 0, releasing = false;
+  window.bqaQueue = waiting;
+  const busy = () => received() < sent && Date.now() - sentAt < 15000;
+  const type = (area, text) => {
+    Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set.call(area, text);
+    area.dispatchEvent(new Event('input', {bubbles: true}));
+  };
+  const hold = (e, area) => {
+    if (releasing || !area || !area.value.trim()) return;
+    if (!busy() && !waiting.length) { sent = received() + 1; sentAt = Date.now(); return; }
+    e.preventDefault(); e.stopImmediatePropagation();
+    waiting.push(area.value); type(area, '');
+  };
+  document.addEventListener('keydown', e => {
+    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.target.matches?.(box)) hold(e, e.target);
+  }, true);
+  document.addEventListener('click', e => {
+    if (e.target.closest?.(button)) hold(e, document.querySelector(box));
+  }, true);
+  setInterval(() => {          // all in one task: nothing the reader types can come between
+    const area = document.querySelector(box);
+    if (!waiting.length || busy() || !area) return;
+    const draft = area.value;
+    type(area, waiting.shift());
+    sent = received() + 1; sentAt = Date.now(); releasing = true;
+    area.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true}));
+    releasing = false;
+    if (draft) type(area, draft);
+  }, 100);
+})();
+</script>'''
+
+
+@st.cache_resource(show_spinner=False)
+def answering_threads() -> ThreadPoolExecutor:
+    """Answers are computed beside the page's run: the run only waits, and waiting lets a new submission in."""
+    return ThreadPoolExecutor(max_workers=2, thread_name_prefix='answer')
+
+
 def chat_tab(ctx: Context, names: dict, orgs, years) -> None:
     history = st.session_state.setdefault('history', [])
     queue = st.session_state.setdefault('queue', [])
+    st.chat_input('问一个关于预算公开的问题：单位、年份和想知道的数字，例如“某单位某年三公经费是多少”',
+                  max_chars=MAX_QUESTION, key=QUESTION_BOX, on_submit=take_typed)
+    st.html(ONE_AT_A_TIME % st.session_state.get('received', 0), unsafe_allow_javascript=True, width='content')
+    if st.session_state.pop('empty_question', False):
+        st.toast('问题是空的，请输入要问的内容。')
     shared = st.query_params.get('q')
     if shared and st.session_state.get('shared') != shared:
         st.session_state.shared = shared                 # a link that reopens a question asks it once
-        queue.append({'question': shared[:MAX_QUESTION]})
-    examples = example_questions(ctx.documents)
-    cols = st.columns(len(examples) + 1)
-    for col, example in zip(cols, examples):
-        if col.button(example, key=f'example-{example}'):
-            queue.append({'question': example})
-    if cols[-1].button('清空记录', key='clear'):
-        history.clear()
-    conversation = st.container()
-    typed = st.chat_input('问一个关于预算公开的问题：单位、年份和想知道的数字，例如“某单位某年三公经费是多少”',
-                          max_chars=MAX_QUESTION)
-    if typed is not None:
-        if typed.strip():
-            queue.append({'question': typed.strip()})      # kept before anything else runs: no question is lost
-        else:
-            st.toast('问题是空的，请输入要问的内容。')
-    with conversation:
-        for turn, item in enumerate(history):
-            with st.chat_message('user'):
-                st.markdown(plain(item['question']))
-            with st.chat_message('assistant'):
-                if 'error' in item:
-                    st.error(item['error'])
-                else:
-                    show_answer(item, turn, names)
-        for i, waiting in enumerate(queue):
-            with st.chat_message('user'):
-                st.markdown(plain(waiting['question']))
-                st.caption('正在回答…' if i == 0 else f'排队中（前面还有{i}个问题）')
-        if queue:
-            answer_next(ctx, history, queue, orgs, years)
+        enqueue(shared)
+    example_buttons(names)
+    for turn, item in enumerate(history):
+        with st.chat_message('user'):
+            st.markdown(plain(item['question']))
+        with st.chat_message('assistant'):
+            if 'error' in item:
+                st.error(item['error'])
+            else:
+                show_answer(item, turn, names)
+    if history and st.session_state.pop('show_latest', False):
+        open_on_headline(len(history))
+    status = None
+    for i, waiting in enumerate(list(queue)):
+        with st.chat_message('user'):
+            st.markdown(plain(waiting['question']))
+            if i == 0:
+                status = st.empty()
+                status.caption('正在回答…')
+            else:
+                st.caption(f'排队中（前面还有{i}个问题）')
+    if queue:
+        answer_next(ctx, history, queue, orgs, years, status)
 
 
-def answer_next(ctx, history, queue, orgs, years) -> None:
-    """Answer the first queued question; the rest wait for the next run. The answer is added and the question
-    removed together, so a run interrupted by a new question loses neither."""
+SCROLL_TO_LATEST = '''<script>
+// answer %d: the page sticks to its bottom (the chat box), so a long answer would open on its sources; open it on
+// its headline (or its first line) instead, on a phone as on a desktop, until the page settles or the reader moves
+(() => {
+  let tries = 0, moved = false;
+  for (const e of ['wheel', 'touchstart', 'keydown']) document.addEventListener(e, () => { moved = true; }, {once: true});
+  const show = () => {
+    if (moved) return;
+    const answers = [...document.querySelectorAll('[data-testid="stChatMessage"]')]
+      .filter(m => m.querySelector('[data-testid="stChatMessageAvatarAssistant"]'));
+    const latest = answers[answers.length - 1];
+    const target = latest && (latest.querySelector('[data-testid="stMetric"]') || latest);
+    if (target) { target.style.scrollMarginTop = '4.5rem'; target.scrollIntoView({block: 'start'}); }
+    if (++tries < 8) setTimeout(show, 350);
+  };
+  setTimeout(show, 250);
+})();
+</script>'''
+
+
+def open_on_headline(turn: int) -> None:
+    st.html(SCROLL_TO_LATEST % turn, unsafe_allow_javascript=True, width='content')
+
+
+def example_buttons(names: dict) -> None:
+    """Short labels (organisation short name · item); the full question is the tooltip."""
+    shown = examples(names['documents'], names['short'])
+    cols = st.columns(len(shown) + 1)
+    for i, (col, example) in enumerate(zip(cols, shown)):
+        col.button(plain(example.label), key=f'example-{i}', help=plain(example.question), on_click=enqueue,
+                   args=(example.question,), width='stretch')
+    cols[-1].button('清空记录', key='clear', on_click=lambda: st.session_state.history.clear())
+
+
+def answer_next(ctx, history, queue, orgs, years, status) -> None:
+    """Answer the first queued question in a thread and wait for it; the answer is added and the question removed
+    together. While waiting, the run keeps updating its status line: each update lets Streamlit start a new run for
+    a question just typed (whose callback queues it), and the new run goes on waiting for the same answer."""
     waiting = queue[0]
-    previous = next((h['answer'].plan for h in reversed(history)
-                     if 'answer' in h and h['answer'].status != 'ambiguous'), None)
-    with st.spinner('正在回答…'):
-        item = {'question': waiting['question'], 'id': uuid.uuid4().hex[:12]}
-        try:
-            item['answer'] = answer(waiting['question'], ctx, orgs=tuple(waiting.get('orgs') or orgs), years=years,
-                                    previous=previous)
-        except Exception:          # one question's failure is shown at that question; the queue moves on
-            logging.getLogger('budgetqa').exception('answering %r failed', waiting['question'])
-            item['error'] = ANSWER_FAILED
+    job = st.session_state.get('job')
+    if job is None or job['waiting'] is not waiting:
+        previous = next((h['answer'].plan for h in reversed(history)
+                         if 'answer' in h and h['answer'].status != 'ambiguous'), None)
+        future = answering_threads().submit(answer, waiting['question'], ctx, orgs=tuple(waiting.get('orgs') or orgs),
+                                            years=years, previous=previous)
+        job = st.session_state.job = {'waiting': waiting, 'future': future, 'started': time.monotonic()}
+    while not job['future'].done():
+        status.caption(f'正在回答…（{time.monotonic() - job["started"]:.0f} 秒）')
+        time.sleep(0.1)
+    item = {'question': waiting['question'], 'id': uuid.uuid4().hex[:12]}
+    try:
+        item['answer'] = job['future'].result()
+    except Exception:          # one question's failure is shown at that question; the queue moves on
+        logging.getLogger('budgetqa').exception('answering %r failed', waiting['question'])
+        item['error'] = ANSWER_FAILED
+    if queue and queue[0] is waiting:
         history.append(item)
         queue.pop(0)
+        st.session_state.show_latest = True
+    st.session_state.job = None
     st.rerun()
 
 
@@ -239,16 +351,8 @@ def answer_next(ctx, history, queue, orgs, years) -> None:
 
 def sidebar(ctx: Context, names: dict):
     settings = Settings.from_env()
-    st.sidebar.header('已载入的文件')
     documents = names['documents']
-    rows = [{'文件': names['labels'][d.doc], '单位全称': d.org, '表格': len(d.summary.get('tables_found', [])),
-             '加入': f'{d.ingested_at[:10]} {d.summary.get("added_by", "")}'.strip(),
-             '大小': f'{d.summary.get("bytes", 0) // 1024} KB', '哈希': d.content_hash[:12],
-             '矛盾': names['counts'].get(d.doc, {}).get('contradiction', 0),
-             '可疑': names['counts'].get(d.doc, {}).get('suspicious', 0),
-             '警告': len(d.summary.get('warnings', []))} for d in documents]
-    st.sidebar.dataframe(rows, hide_index=True, key='documents_list')
-    st.sidebar.caption(f'{len(documents)} 份文件。“矛盾”与“核对”页列出的文件前后不一致处相同。')
+    st.sidebar.caption(f'已载入 {len(documents)} 份文件；在“文件”视图中查找、筛选和查看核对结果。')
     orgs = sorted({d.org_key for d in documents})
     chosen_org = st.sidebar.selectbox('只问这个单位', ['（全部）'] + orgs, key='filter_org',
                                       format_func=lambda o: o if o == '（全部）' else names['short'].get(o, o))
@@ -351,6 +455,38 @@ def remove(settings, names) -> None:
 
 # ---- browsing ------------------------------------------------------------------------------
 
+DOCUMENTS_PER_PAGE = 20
+ALL = '（全部）'
+
+
+def documents_tab(store, names) -> None:
+    """The loaded documents, searchable and paged (a province's thousand files, not a sidebar table); the audit
+    counts of a page's documents on demand."""
+    documents, short = names['documents'], names['short']
+    c1, c2, c3, c4 = st.columns([3, 3, 1, 1])
+    text = c1.text_input('查找', key='docs_text', placeholder='文件名或单位名称的一部分', max_chars=100)
+    org = c2.selectbox('单位', [ALL] + sorted({d.org_key for d in documents}), key='docs_org',
+                       format_func=lambda o: o if o == ALL else short.get(o, o))
+    year = c3.selectbox('年度', [ALL] + sorted({str(d.year) for d in documents if d.year}, reverse=True),
+                        key='docs_year')
+    kind = c4.selectbox('类型', [ALL] + sorted({d.summary.get('kind') for d in documents if d.summary.get('kind')}),
+                        key='docs_kind')
+    query = DocumentQuery(text, None if org == ALL else org, None if year == ALL else int(year),
+                          None if kind == ALL else kind)
+    found = find_documents(documents, names['labels'], query)
+    pages = max(1, -(-len(found) // DOCUMENTS_PER_PAGE))
+    page = st.number_input(f'页（共 {pages} 页）', min_value=1, max_value=pages, value=1, step=1,
+                           key=f'docs_page-{hash(query)}')          # a new filter starts on its first page
+    shown, _ = page_of(found, int(page), DOCUMENTS_PER_PAGE)
+    first = (int(page) - 1) * DOCUMENTS_PER_PAGE
+    st.caption(f'找到 {len(found)} 份文件（共 {len(documents)} 份），显示第 {first + 1 if shown else 0}–{first + len(shown)} 份。')
+    counts = st.session_state.setdefault('doc_counts', {})
+    if st.button('统计本页文件的矛盾和可疑处', key='docs_count', disabled=not shown):
+        counts.update(audit_counts(store, [d.doc for d in shown]))
+    st.dataframe(document_table(shown, names['labels'], counts), hide_index=True, width='stretch', key='documents_list')
+    st.caption('“矛盾”“可疑”与“核对”视图列出的相同；空白表示还没有统计。')
+
+
 def facts_tab(store, names) -> None:
     documents = names['documents']
     orgs = sorted({d.org_key for d in documents})
@@ -364,7 +500,7 @@ def facts_tab(store, names) -> None:
     table = c3.selectbox('表', ['（全部）'] + [str(n) for n in range(1, 12)], key='facts_table')
     frame = facts_frame(store, org, None if year == '（全部）' else int(year), None if table == '（全部）' else int(table))
     st.caption(f'{org}：{len(frame)} 条数字')
-    st.dataframe(frame, hide_index=True, width='stretch')
+    st.dataframe(blank_missing(frame), hide_index=True, width='stretch')
     d1, d2 = st.columns(2)
     d1.download_button('下载 CSV', frame.to_csv(index=False).encode('utf-8-sig'), 'facts.csv', 'text/csv')
     d2.download_button('下载 XLSX', to_xlsx(frame), 'facts.xlsx',
@@ -408,10 +544,12 @@ def main() -> None:
     names = loaded(ctx.store)
     orgs, years = sidebar(ctx, names)
     # one view runs at a time (tabs would run all four on every question: the chart reads every document)
-    view = st.radio('视图', ['问答', '数据浏览', '图表', '核对'], horizontal=True, key='view',
+    view = st.radio('视图', ['问答', '文件', '数据浏览', '图表', '核对'], horizontal=True, key='view',
                     label_visibility='collapsed')
     if view == '问答':
         chat_tab(ctx, names, orgs, years)
+    elif view == '文件':
+        documents_tab(ctx.store, names)
     elif view == '数据浏览':
         facts_tab(ctx.store, names)
     elif view == '图表':

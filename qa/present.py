@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 
+from ingest.orgs import LEVEL
+
 from .models import Answer
+
+PLACE_LEVEL = re.compile(LEVEL.pattern.rstrip('$'))     # 州, 市, 县 … anywhere in a name
 
 BADGES = {
     'traceable': ('数字可溯源', 'green'),          # every number stands on a cited line; it does not mean "right"
@@ -71,16 +75,19 @@ def headline(a: Answer, short=lambda org: org) -> tuple[str, str] | None:
 
 
 def short_names(documents) -> dict[str, str]:
-    """Organisation (full name or key) -> the shortest of its aliases that starts like it and no other loaded
-    organisation shares ('克州工信局'); the full name when there is none."""
+    """Organisation (full name or key) -> the shortest of its aliases that starts like it, no other loaded
+    organisation shares, keeps the full name's last character (昌吉州工信局, not 昌吉州工信) and says the place's
+    level where one does ('克州工信局'); the full name when there is none."""
     owners: dict[str, set[str]] = {}
     for d in documents:
         for alias in d.aliases:
             owners.setdefault(alias, set()).add(d.org_key)
     out = {}
     for d in documents:
-        mine = [a for a in d.aliases if len(owners[a]) == 1 and a[:1] == d.org_key[:1] and len(a) >= 4]
-        short = min(mine, key=lambda a: (len(a) < 5, len(a), a)) if mine else d.org_key
+        names = set(d.aliases)
+        mine = [a for a in d.aliases if len(owners[a]) == 1 and a[:1] == d.org_key[:1] and len(a) >= 4
+                and a + d.org_key[-1] not in names]
+        short = min(mine, key=lambda a: (len(a) < 5, not PLACE_LEVEL.search(a[1:]), len(a), a)) if mine else d.org_key
         out[d.org_key] = out[d.org] = short
     return out
 
@@ -144,6 +151,41 @@ def copy_text(a: Answer, short=lambda org: org) -> str:
     lines.append('出处：')
     lines.extend('  ' + s for s in sources_text(a))
     return '\n'.join(lines)
+
+
+CHECK_NOTE = re.compile(r'（此数所在表格的核对未通过：[^）]*(?:）[^（）]*)*?。）')
+TOTAL_ROW = re.compile(r'^合计行 = Σ 各行（(?P<column>.+)）$')
+SUBTOTAL = re.compile(r'^(?:\d+ )?(?P<row>.+?) = Σ 下级科目（(?P<column>.+)）$')
+IDENTITY = re.compile(r'^(?P<whole>[^=]+?) = (?P<parts>.+)$')
+
+
+def check_sentence(check: dict) -> str:
+    """A failed arithmetic check in plain words: '表5 “合计”栏的合计 2,414 与各行之和 2,522 不一致'."""
+    table = f'表{check["table_no"]} ' if check.get('table_no') else ''
+    printed, added = _amount(check['expected']), _amount(check['actual'])
+    name = check['name']
+    if m := TOTAL_ROW.match(name):
+        return f'{table}“{m["column"]}”栏的合计 {printed} 与各行之和 {added} 不一致'
+    if m := SUBTOTAL.match(name):
+        return f'{table}{m["row"]}（“{m["column"]}”栏）{printed} 与其下级科目之和 {added} 不一致'
+    if m := IDENTITY.match(name):
+        row = f'“{check["subject"]}”一行的' if check.get('subject') else ''
+        parts = '、'.join(p.strip().removeprefix('Σ ') for p in m['parts'].split(' + '))
+        return f'{table}{row}{m["whole"].strip()} {printed} 与{parts}之和 {added} 不一致'
+    return f'{table}{name}：印的是 {printed}，各项相加是 {added}，不一致'
+
+
+def _amount(text) -> str:
+    from decimal import Decimal, InvalidOperation
+    try:
+        return format(Decimal(str(text)), ',')
+    except InvalidOperation:
+        return str(text)
+
+
+def without_check_notes(text: str) -> str:
+    """The answer without its '（此数所在表格的核对未通过：…。）' notes, for a page that shows them in plain words."""
+    return CHECK_NOTE.sub('', text)
 
 
 MARKDOWN_SPECIAL = re.compile(r'([\\`*_{}\[\]()#+\-.!|<>~$:])')

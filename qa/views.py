@@ -229,23 +229,37 @@ def parse_year(text: str) -> int | None:
     return int(text)
 
 
-def example_questions(documents, limit: int = 5) -> list[str]:
-    """Questions to try, from data/vocabulary/example_questions.tsv, about the organisations that are loaded."""
+@dataclass(frozen=True)
+class Example:
+    label: str            # '克州工信局·三公经费': the organisation's short name and the item
+    question: str         # the full question, asked when the button is pressed
+
+
+def examples(documents, short: dict[str, str] | None = None, limit: int = 5) -> list[Example]:
+    """Questions to try, from data/vocabulary/example_questions.tsv, about the organisations that are loaded;
+    each labelled by the organisation's short name and the item the template names."""
     from ingest.vocabulary import vocabulary_table
+    short = short or {}
     by_org: dict[str, list[int]] = {}
     for d in documents:
         by_org.setdefault(d.org_key, []).extend([d.year] if d.year else [])
     orgs = sorted(by_org, key=lambda k: (-len(by_org[k]), k))
     out = []
-    for i, (template, _) in enumerate(vocabulary_table('example_questions')):
+    for i, (template, names) in enumerate(vocabulary_table('example_questions')):
         needs_previous = '{previous}' in template
         candidates = [k for k in orgs if by_org[k] and (not needs_previous or max(by_org[k]) - 1 in by_org[k])]
         if not candidates:
             continue
         org = candidates[i % len(candidates)]
         year = max(by_org[org])
-        out.append(template.format(org=org, year=year, previous=year - 1))
+        question = template.format(org=org, year=year, previous=year - 1)
+        out.append(Example('·'.join(x for x in (short.get(org, org), names[0] if names else '') if x), question))
     return out[:limit]
+
+
+def example_questions(documents, limit: int = 5) -> list[str]:
+    """The example questions' full text."""
+    return [e.question for e in examples(documents, limit=limit)]
 
 
 def rate_text(what: str, done: int, total: int, started: float) -> str:
@@ -255,3 +269,70 @@ def rate_text(what: str, done: int, total: int, started: float) -> str:
     rate = done / seconds
     left = (total - done) / rate if rate else 0
     return f'{what} {done}/{total} 份，{rate:.1f} 份/秒，约 {left:.0f} 秒后完成'
+
+
+def failed_checks(store: FactStore, answer) -> list[dict]:
+    """The failed arithmetic checks an answer's note names, each once, from the tables its citations point at."""
+    named = set(answer.quoted)
+    tables = {(c.doc, c.table) for c in answer.citations if c.table}
+    out, seen = [], set()
+    for doc in dict.fromkeys(d for d, _ in tables):
+        for check in store.checks(doc, failed_only=True):
+            key = (check['table_no'], check['name'])
+            if check['name'] in named and (doc, check['table_no']) in tables and key not in seen:
+                seen.add(key)
+                out.append(check)
+    return out
+
+
+def blank_missing(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame for the page: a missing cell is blank, never 'None' or 'nan' (a whole number stays whole)."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].isna().any():
+            out[column] = [('' if pd.isna(v) else str(int(v)) if isinstance(v, float) and v.is_integer() else str(v))
+                           for v in out[column]]
+    return out
+
+
+@dataclass(frozen=True)
+class DocumentQuery:
+    """What the document list is filtered by: text in the file's name, label or organisation; organisation key,
+    year, kind (预算/决算)."""
+    text: str = ''
+    org: str | None = None
+    year: int | None = None
+    kind: str | None = None
+
+
+def find_documents(documents, labels: dict[str, str], query: DocumentQuery) -> list:
+    """The documents that match every part of the query, by label."""
+    text = query.text.strip().lower()
+    found = [d for d in documents
+             if (not text or any(text in s.lower() for s in (d.doc, labels.get(d.doc, ''), d.org, d.org_key)))
+             and (query.org is None or d.org_key == query.org) and (query.year is None or d.year == query.year)
+             and (query.kind is None or d.summary.get('kind') == query.kind)]
+    return sorted(found, key=lambda d: (labels.get(d.doc, d.doc), d.doc))
+
+
+def page_of(items: list, page: int, size: int) -> tuple[list, int]:
+    """(the items on a 1-based page, how many pages there are); a page past the end is the last one."""
+    pages = max(1, -(-len(items) // size))
+    page = min(max(page, 1), pages)
+    return items[(page - 1) * size: page * size], pages
+
+
+def document_table(documents, labels: dict[str, str], counts: dict[str, dict] | None = None) -> pd.DataFrame:
+    """One row per document, every cell filled or blank; the audit counts only where they were counted."""
+    counts = counts or {}
+    rows = []
+    for d in documents:
+        s, counted = d.summary, counts.get(d.doc)
+        rows.append({'文件': labels.get(d.doc, d.doc), '单位全称': d.org, '年度': str(d.year or ''),
+                     '类型': s.get('kind') or '', '表格': len(s.get('tables_found', [])), '数字': s.get('facts') or 0,
+                     '矛盾': '' if counted is None else str(counted.get('contradiction', 0)),
+                     '可疑': '' if counted is None else str(counted.get('suspicious', 0)),
+                     '警告': len(s.get('warnings', [])), '加入': f'{d.ingested_at[:10]} {s.get("added_by", "")}'.strip(),
+                     '大小': f'{s.get("bytes", 0) // 1024} KB', '文件名': d.doc, '哈希': d.content_hash[:12]})
+    return pd.DataFrame(rows, columns=['文件', '单位全称', '年度', '类型', '表格', '数字', '矛盾', '可疑', '警告', '加入',
+                                       '大小', '文件名', '哈希'])
