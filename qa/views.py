@@ -279,7 +279,8 @@ def failed_checks(store: FactStore, answer) -> list[dict]:
     for doc in dict.fromkeys(d for d, _ in tables):
         for check in store.checks(doc, failed_only=True):
             key = (check['table_no'], check['name'])
-            if check['name'] in named and (doc, check['table_no']) in tables and key not in seen:
+            said = check['name'] in named or check.get('subject') in named     # old notes quote the name
+            if said and (doc, check['table_no']) in tables and key not in seen:
                 seen.add(key)
                 out.append(check)
     return out
