@@ -280,7 +280,17 @@ def _answer(plan: Plan, ctx, readings: list[Asked], named_in_full: bool = True):
         draft.add(''.join(said))
         return refusal(plan.question, '', draft)
     draft.add(''.join(said))
+    for x in readings:                          # '办公费0.6万元…' that do not add up to the project's 3万元
+        failed_checks(draft, _facts_on_lines(ctx, x.record, x.labels), kinds=('text',))
     return draft.finish(plan.question, value, unit if value else None, 'record')
+
+
+def _facts_on_lines(ctx, record: Record, labels) -> list:
+    """The prose figures on the lines of the record's fields asked: the parts a check of the record adds up."""
+    lines = {n for label in labels for row in record.values(label)
+             for n in range(row['line_start'], (row['line_end'] or row['line_start']) + 1)}
+    docs = [d for d in ctx.documents if d.doc == record.doc]
+    return [f for f in ctx.facts(docs) if f.source == 'text' and f.line_start in lines]
 
 
 def _about_money(record: Record, labels: list[str]) -> bool:
