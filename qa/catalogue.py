@@ -396,11 +396,13 @@ class Catalogue:
                  if not any(x.start <= f.start and f.end <= x.end for x in spans)]   # an exact name reads those words
         named = [s for s in spans if names.get(s.name, set()) & {'subject', 'project'} and start <= s.start < end]
         if fuzzy or (named and not all(s.name in weak_words() for s in named)):
-            return spans + fuzzy
+            wrapped = [s for s in named if s.name in weak_words() and _after_filler(text, s.start)]
+            return [s for s in spans if s not in wrapped] + fuzzy   # '工资福利方面的支出预算' is one item
         near = self._near_span(masked, start, end, spans)
-        if near is None or (named and (near.typo or not any(near.start <= s.start and s.end <= near.end for s in named))):
+        overlaps = lambda s: s.start < near.end and near.start < s.end      # noqa: E731
+        if near is None or (named and (near.typo or not any(overlaps(s) for s in named))):
             return spans               # '支出' alone is the total; '在教育方面的支出' is read by meaning below
-        return [s for s in spans if not (near.start <= s.start and s.end <= near.end)] + [near]
+        return [s for s in spans if not overlaps(s)] + [near]     # '…方面的支出预算': not the total 支出预算
 
     # ---- near names: one character off, or the same meaning ------------------------------------
 
@@ -429,8 +431,8 @@ class Catalogue:
             return Span(at + a, at + b, phrase[a:b], float(b - a), labels[label], meant=label, typo=True)
         if len(phrase) < 3 or _only_weak(phrase) or phrase in labels:
             return None                            # '有哪些项目' asks for a list; '项目' names no item
-        unwrapped = _unwrapped(phrase)
-        best = unwrapped if unwrapped in labels else meaning_match(phrase, sorted(labels))
+        unwrapped = next((u for u in _unwrapped(phrase) if u in labels), None)
+        best = unwrapped or meaning_match(phrase, sorted(labels))
         if best is None:
             return None
         return Span(at, at + len(phrase), phrase, len(best) * 0.9, labels[best], meant=best)
@@ -596,11 +598,19 @@ def _phrase_fillers() -> tuple[str, ...]:
     return tuple(sorted(words, key=len, reverse=True))
 
 
-def _unwrapped(phrase: str) -> str:
-    """'教育方面的支出' -> '教育支出': the words that wrap an item's name taken out (data/vocabulary/phrase_fillers.tsv)."""
+def _after_filler(text: str, at: int) -> bool:
+    """A word that wraps an item's name ('方面的') stands right before `at`: what follows is that item's noun."""
+    return any(text[:at].endswith(w) for w in _phrase_fillers())
+
+
+def _unwrapped(phrase: str) -> list[str]:
+    """'教育方面的支出' -> ['教育支出']: the words that wrap an item's name taken out (phrase_fillers.tsv), then
+    also without a generic word after it ('工资福利方面的支出预算' -> '工资福利支出')."""
     for word in _phrase_fillers():
         phrase = phrase.replace(word, '')
-    return phrase.strip(FILLER)
+    phrase = phrase.strip(FILLER)
+    return [phrase] + [phrase[:-len(w)] for w in sorted(generic_words(), key=len, reverse=True)
+                       if phrase.endswith(w) and len(phrase) > len(w) + 1]
 
 
 def one_off(phrase: str, labels) -> tuple[tuple[int, int], str] | None:

@@ -28,7 +28,7 @@ SUB_BODY = re.compile(r'(?P<name>[^\W\d哪些什么多少几是有的和与及�
                       r'(?:局|委|办公室|办|中心|中学|小学|学校|大队|支队|队|院|所|站|馆|科|室|处|一中|二中))')
 GENERIC_PLACE = re.compile(r'(?P<name>[^\W\d和与及的在比较跟同或是为对从到把被向给、年月日][\u4e00-\u9fff]{1,5}?'
                            r'(?:自治州|自治县|地区|州|市|县|区|盟|旗))')
-NOT_AFTER_UNIT = set('占属得需有在以谓长')      # '所占', '所属', '处长': the suffix is a word of its own
+NOT_AFTER_UNIT = set('占属得需有在以谓长目')    # '所占', '所属', '处长', '科目': the suffix is a word of its own
 ORDINALS = set('一二三四五六七八九十0123456789')
 
 

@@ -87,6 +87,7 @@ def generate(db_path, seed: int = 7, per_kind: int = 40) -> list[Case]:
         cases += _per_person(db, d, names, rng)
         cases += _adds_up(db, d, names, rng)
         cases += _stated_previous(db, d, names, rng, docs)
+        cases += _by_meaning(db, d, names, rng)
     cases += _definitions(db, docs, rng)
     cases += _definitions_worded(db, docs, rng)
     cases += _comparisons(db, docs, rng)
@@ -306,6 +307,32 @@ def _shares(db, d, names, rng) -> list[Case]:
         if twins == 1:
             question = f'{rng.choice(names)}{_year(d)}{r["item"]}{rng.choice(("占比多少", "所占比重是多少", "占百分之几"))}'
             out.append(Case('share', question, d['doc'], (r['line_start'],), Decimal(r['value']), '%'))
+    return out
+
+
+def _by_meaning(db, d, names, rng) -> list[Case]:
+    """An item asked by meaning, not by its label: a 类 row 'X支出' as '在X方面的支出', and a label that
+    data/vocabulary/english.tsv translates, asked in English. Only labels with one figure in the document."""
+    rows = db.execute("""SELECT DISTINCT row, value, unit FROM facts_v WHERE doc = ? AND source = 'table'
+                         AND (row_code GLOB '[0-9][0-9][0-9]' OR row IN (SELECT ? UNION SELECT ?)) AND row != ''""",
+                      (d['doc'], '基本支出', '项目支出')).fetchall()
+    english = {zh: words[0] for zh, words in vocabulary_table('english') if words}
+    out = []
+    for r in rows:
+        values = {x['value'] for x in db.execute("""SELECT value FROM facts_v WHERE doc = ? AND (row = ? OR item = ?)
+                                                    AND col IN ('合计', '预算数', '总计', '数额')""",
+                                                 (d['doc'], r['row'], r['row']))}
+        if values != {r['value']}:
+            continue
+        lines = tuple(x[0] for x in db.execute("SELECT line_start FROM facts_v WHERE doc = ? AND row = ? AND value = ?",
+                                               (d['doc'], r['row'], r['value'])))
+        name = rng.choice(names)
+        if r['row'].endswith('支出') and len(r['row']) >= 5 and '预算' not in r['row'] and r['row'] not in english:
+            question = f'{name}{_year(d)}在{r["row"][:-2]}方面的支出{rng.choice(ENDINGS)}'
+            out.append(Case('meaning', question, d['doc'], lines, Decimal(r['value']), r['unit']))
+        if r['row'] in english and d['year']:
+            question = f'How much was the {english[r["row"]]} of {name} in {d["year"]}?'
+            out.append(Case('meaning', question, d['doc'], lines, Decimal(r['value']), r['unit'], variant='english'))
     return out
 
 

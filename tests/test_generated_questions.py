@@ -67,7 +67,7 @@ def test_every_kind_is_generated_and_mostly_right(outcomes):
     kinds = Counter(c.kind for c, _ in outcomes)
     assert set(kinds) >= {'lookup', 'diff', 'exists', 'project', 'define', 'table', 'share', 'compare', 'rank',
                           'rate', 'org_diff', 'share_named', 'duty', 'define_any', 'rank_level', 'rank_docs',
-                          'per_person', 'adds_up', 'detail', 'indicator', 'stated_previous'}
+                          'per_person', 'adds_up', 'detail', 'indicator', 'stated_previous', 'meaning'}
     for kind in kinds:
         done = [correct(c, r) for c, r in outcomes if c.kind == kind]
         assert sum(done) / len(done) >= 0.9, kind
@@ -95,3 +95,10 @@ def test_changes_against_a_figure_stated_for_last_year_hold_95_percent(outcomes)
     """Last year's document is not loaded; the prose states last year's figure beside this year's."""
     done = [correct(c, r) for c, r in outcomes if c.kind == 'stated_previous']
     assert len(done) >= 3 and sum(done) / len(done) >= TARGET
+
+
+def test_items_asked_by_meaning_and_in_english_hold_95_percent(outcomes):
+    """'在X方面的支出' for a 类 row 'X支出', and a label asked in English (english.tsv): no label is written."""
+    done = [correct(c, r) for c, r in outcomes if c.kind == 'meaning']
+    english = [correct(c, r) for c, r in outcomes if c.kind == 'meaning' and c.question.startswith('How much')]
+    assert len(done) >= 10 and english and sum(done) / len(done) >= TARGET
