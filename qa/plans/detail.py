@@ -95,13 +95,34 @@ def _project_line(plan: Plan, project, field: str, ctx):
     return draft.finish(plan.question, None, None, 'facts')
 
 
+CALCULATION = '测算依据'
+
+
+def _calculation(plan: Plan, ctx):
+    """The project's budget, and the standard × quantity its description states, set against it."""
+    project = _project(plan)
+    if project is None:
+        return None
+    own = _described(plan, project)
+    draft = Draft(ctx)
+    state(draft, project, plan, ctx, breakdown=False, explanation=False)
+    if not standard_times_quantity(draft, project, own):
+        return None
+    return draft.finish(plan.question, str(project.fact.value), project.unit, 'facts')
+
+
+def _described(plan: Plan, project) -> list:
+    """The figures the project's description lists (its parts, a standard and a count)."""
+    return [e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == project.doc
+            and e.fact.source == 'text' and not e.project_total and name_key(e.project) == name_key(project.project)
+            and e.aspect == '']
+
+
 def _project_breakdown(plan: Plan, project, ctx):
     """The project's budget and the figures its description lists."""
     draft = Draft(ctx)
     state(draft, project, plan, ctx, breakdown=False, explanation=False)
-    own = [e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == project.doc
-           and e.fact.source == 'text' and not e.project_total and name_key(e.project) == name_key(project.project)
-           and e.aspect == '']
+    own = _described(plan, project)
     if own:
         draft.add('文件所列：' + '；'.join(f'{e.fact.row}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in own[:8]) + '。')
         standard_times_quantity(draft, project, own)
@@ -159,6 +180,10 @@ def from_record(plan: Plan, ctx):
     is answered for each of them."""
     if plan.reading is None or not plan.reading.docs:
         return None
+    if asked_field(plan.question) == CALCULATION:      # '是怎么算的': a standard × a quantity its lines state
+        calculated = _calculation(plan, ctx)
+        if calculated is not None:
+            return calculated
     records = records_of(plan, ctx)
     text = _blank(plan.reading.text, plan.reading.taken[1:-1])      # the organisation and year named are no project's
     units = (plan.subunit,) if plan.subunit else ()

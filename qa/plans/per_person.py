@@ -49,9 +49,9 @@ def run(plan: Plan, ctx):
     return draft.finish(plan.question, str(value), unit, 'computation')
 
 
-def standard_times_quantity(draft: Draft, project, own: list) -> None:
+def standard_times_quantity(draft: Draft, project, own: list) -> bool:
     """'5万元/人员的标准保障大队82名': a rate and a count stated on one line of a project, multiplied and set
-    against the project's budget."""
+    against the project's budget. Whether one was found."""
     for rate in [e for e in own if '/' in e.unit]:
         base = rate.unit.split('/', 1)[0]
         counts = [e for e in own if e.fact.line_start == rate.fact.line_start and e is not rate
@@ -68,4 +68,5 @@ def standard_times_quantity(draft: Draft, project, own: list) -> None:
                   f'{format_amount(product)}），{agrees}。')
         if product != project.fact.value:
             draft.warn('document_contradiction')
-        return
+        return True
+    return False
