@@ -23,12 +23,12 @@ from ingest.vocabulary import vocabulary_table
 from ..compose import NOT_FOUND, Draft
 from ..models import Answer
 from ..plan import Plan
+from ..verify import SCALES
 
 TEMPLATE = re.compile(r'\*[^*]{1,20}\*|[XＸ×]{2}|(为|预算|安排)\s*万元|[:：]\s*$|（盖章）')
 
 
 CLAIMED = re.compile(r'(?<![\d.])(\d[\d,]*(?:\.\d+)?)\s*(亿元|万元|元|亿|万)(?!\d)')
-SCALE = {'元': Decimal(1), '万元': Decimal(10000), '万': Decimal(10000), '亿元': Decimal(10) ** 8, '亿': Decimal(10) ** 8}
 
 
 def run(plan: Plan, ctx):
@@ -111,17 +111,18 @@ def _claimed_figure(plan: Plan, ctx):
         return None
     from .lookup import run as lookup
     found = lookup(replace(plan, kind='lookup'), ctx)
-    if found is None or found.status != 'answered' or found.value is None or found.unit not in SCALE:
+    if found is None or found.status != 'answered' or found.value is None or found.unit not in SCALES:
         return None
-    number, unit = claims[0]
+    number, written = claims[0]
+    scale = SCALES[written if written.endswith('元') else written + '元']     # '10万' is 10万元
     try:
-        claimed = Decimal(number.replace(',', '')) * SCALE[unit]
-        printed = Decimal(found.value) * SCALE[found.unit]
+        claimed = Decimal(number.replace(',', '')) * scale
+        printed = Decimal(found.value) * SCALES[found.unit]
     except InvalidOperation:
         return None
     places = -Decimal(number.replace(',', '')).as_tuple().exponent
-    at_claim = (printed / SCALE[unit]).quantize(Decimal(1).scaleb(-places)) * SCALE[unit]
-    if abs(claimed - printed) < Decimal('0.006') * SCALE[found.unit]:
+    at_claim = (printed / scale).quantize(Decimal(1).scaleb(-places)) * scale
+    if abs(claimed - printed) < Decimal('0.006') * SCALES[found.unit]:
         verdict = '是。'
     elif at_claim == claimed:
         verdict = '大致是：与文件印的数字在问题写到的位数上相同。'
