@@ -21,7 +21,7 @@ from ingest.models import BudgetFact
 from .catalogue import Catalogue
 from .disclosure import choose
 from .normalize import normalise
-from .orgs import OrgDirectory
+from .orgs import OrgDirectory, short_names
 
 CACHED_DOCUMENTS = 64
 
@@ -42,6 +42,7 @@ class Context:
     _details: OrderedDict = field(default_factory=OrderedDict)
     generation: int = -1
     _tokenizer: object = None
+    _short_names: dict | None = None
 
     @classmethod
     def from_store(cls, store: FactStore, search=None, llm=None) -> 'Context':
@@ -59,6 +60,7 @@ class Context:
         self.directory = OrgDirectory.from_documents(documents, units_of=lambda keys: _units_of(store, documents, keys),
                                                      named_anywhere=lambda text: store.name_exists(text))
         self.documents = documents
+        self._short_names = None
         for cache in (self._facts, self._statements, self._catalogues, self._lines, self._blocks, self._checks,
                       self._details):
             cache.clear()
@@ -73,6 +75,12 @@ class Context:
         """The documents a question reads: of `kind` ('决算', '预算'), or per organisation-year the 预算 when one is
         loaded, else the 决算 (qa/disclosure.py)."""
         return choose(self.documents_of(keys, years), kind).docs
+
+    def short_names(self) -> dict[str, str]:
+        """Organisation -> its short name among the loaded ones (qa/orgs.py), once per state of the store."""
+        if self._short_names is None:
+            self._short_names = short_names(self.documents)
+        return self._short_names
 
     def document(self, doc: str) -> DocumentInfo | None:
         return next((d for d in self.documents if d.doc == doc), None)

@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from ingest.orgs import bodies, place_aliases, places, split_org
+from ingest.orgs import LEVEL, bodies, place_aliases, places, split_org
 
 from .normalize import normalise
 
@@ -353,3 +353,24 @@ def _same_place(asked: str, place: str) -> bool:
 
 def _same_body(asked: str, body: str) -> bool:
     return _canonical_body(asked) == body or (len(asked) >= 3 and asked in body)
+
+
+PLACE_LEVEL = re.compile(LEVEL.pattern.rstrip('$'))     # 州, 市, 县 … anywhere in a name
+
+
+def short_names(documents) -> dict[str, str]:
+    """Organisation (full name or key) -> the shortest of its aliases that starts like it, no other loaded
+    organisation shares, keeps the full name's last character (昌吉州工信局, not 昌吉州工信) and says the place's
+    level where one does ('克州工信局'); the full name when there is none."""
+    owners: dict[str, set[str]] = {}
+    for d in documents:
+        for alias in d.aliases:
+            owners.setdefault(alias, set()).add(d.org_key)
+    out = {}
+    for d in documents:
+        names = set(d.aliases)
+        mine = [a for a in d.aliases if len(owners[a]) == 1 and a[:1] == d.org_key[:1] and len(a) >= 4
+                and a + d.org_key[-1] not in names]
+        short = min(mine, key=lambda a: (len(a) < 5, not PLACE_LEVEL.search(a[1:]), len(a), a)) if mine else d.org_key
+        out[d.org_key] = out[d.org] = short
+    return out

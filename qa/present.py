@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import re
 
-from ingest.orgs import LEVEL
-
 from .models import Answer
+from .orgs import short_names  # noqa: F401  (the page and the CLI read it from here)
 
-PLACE_LEVEL = re.compile(LEVEL.pattern.rstrip('$'))     # 州, 市, 县 … anywhere in a name
 
 BADGES = {
     'traceable': ('数字可溯源', 'green'),          # every number stands on a cited line; it does not mean "right"
@@ -72,24 +70,6 @@ def headline(a: Answer, short=lambda org: org) -> tuple[str, str] | None:
     when = '、'.join(f'{y}年' for y in years[:3])
     label = ' '.join(x for x in (who, when, '、'.join(items[:2])) if x)
     return label or '答案', f'{a.value} {a.unit or ""}'.strip()
-
-
-def short_names(documents) -> dict[str, str]:
-    """Organisation (full name or key) -> the shortest of its aliases that starts like it, no other loaded
-    organisation shares, keeps the full name's last character (昌吉州工信局, not 昌吉州工信) and says the place's
-    level where one does ('克州工信局'); the full name when there is none."""
-    owners: dict[str, set[str]] = {}
-    for d in documents:
-        for alias in d.aliases:
-            owners.setdefault(alias, set()).add(d.org_key)
-    out = {}
-    for d in documents:
-        names = set(d.aliases)
-        mine = [a for a in d.aliases if len(owners[a]) == 1 and a[:1] == d.org_key[:1] and len(a) >= 4
-                and a + d.org_key[-1] not in names]
-        short = min(mine, key=lambda a: (len(a) < 5, not PLACE_LEVEL.search(a[1:]), len(a), a)) if mine else d.org_key
-        out[d.org_key] = out[d.org] = short
-    return out
 
 
 def document_labels(documents) -> dict[str, str]:

@@ -17,7 +17,6 @@ from difflib import SequenceMatcher
 from ..compose import Draft
 from ..normalize import name_key, normalise
 from ..plan import Plan
-from ..present import short_names
 from ..select import candidates
 
 GAP = 4          # differences closer than this many equal characters are one difference
@@ -35,7 +34,7 @@ def run(plan: Plan, ctx):
         wordings.setdefault(wording_key(e.statement['text']), []).append(e)
     groups = sorted(wordings.values(), key=lambda es: -max(e.year or 0 for e in es))
     draft = Draft(ctx)
-    names = short_names(ctx.documents)
+    names = ctx.short_names()
     for i, entries in enumerate(groups):
         e = entries[0]
         cites = ''.join(draft.cite_entry(x) for x in entries[:6])

@@ -314,8 +314,8 @@ def _facts_on_lines(ctx, record: Record, labels) -> list:
     """The prose figures on the lines of the record's fields asked: the parts a check of the record adds up."""
     lines = {n for label in labels for row in record.values(label)
              for n in range(row['line_start'], (row['line_end'] or row['line_start']) + 1)}
-    docs = [d for d in ctx.documents if d.doc == record.doc]
-    return [f for f in ctx.facts(docs) if f.source == 'text' and f.line_start in lines]
+    document = ctx.document(record.doc)
+    return [f for f in ctx.facts([document]) if f.source == 'text' and f.line_start in lines] if document else []
 
 
 def _about_money(record: Record, labels: list[str]) -> bool:
@@ -342,7 +342,7 @@ def _said(draft: Draft, record: Record, labels: list[str], indicator: dict | Non
 
 
 def _who(record: Record, ctx) -> str:
-    info = next((d for d in ctx.documents if d.doc == record.doc), None)
+    info = ctx.document(record.doc)
     return f'{info.org}{info.year}年' if info is not None else ''
 
 
