@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Callable
 
 from ingest.orgs import LEVEL, bodies, place_aliases, places, split_org
+from ingest.vocabulary import vocabulary_table
 
 from .normalize import normalise
 
@@ -374,3 +376,16 @@ def short_names(documents) -> dict[str, str]:
         short = min(mine, key=lambda a: (len(a) < 5, not PLACE_LEVEL.search(a[1:]), len(a), a)) if mine else d.org_key
         out[d.org_key] = out[d.org] = short
     return out
+
+
+def unit_without_parent(unit: str) -> str:
+    """A unit's name without the body it belongs to ('…开发区园林环卫市政局' -> '园林环卫市政局'); the words that end
+    such a body are data (data/vocabulary/unit_parents.tsv)."""
+    return _parent_end().sub('', unit, count=1) or unit
+
+
+@lru_cache(maxsize=1)
+def _parent_end() -> re.Pattern:
+    words = sorted({w for head, others in vocabulary_table('unit_parents') for w in (head,) + others}, key=len,
+                   reverse=True)
+    return re.compile('^.*?(?:' + '|'.join(map(re.escape, words)) + ')')

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from .catalogue import longest_common_run
 from .normalize import name_key
+from .orgs import unit_without_parent
 
 DESCRIPTION = '情况说明'
 DEPARTMENT_FORM = '部门整体绩效目标表'
@@ -146,13 +147,10 @@ def _score(record: Record, key: str) -> int:
 
 def unit_matches(asked: str, named: str) -> bool:
     """'园林环卫市政局' is the unit that '库尔勒经济技术开发区园林环卫市政局' names; '财政局' is not."""
-    bare, named = _bare(name_key(asked)), name_key(named)
-    return len(bare) >= 2 and (bare in named or _bare(named) == bare)
+    bare, named = unit_without_parent(name_key(asked)), name_key(named)
+    return len(bare) >= 2 and (bare in named or unit_without_parent(named) == bare)
 
 
-def _bare(unit: str) -> str:
-    """A unit's name without the organisation it belongs to ('…开发区园林环卫市政局' -> '园林环卫市政局')."""
-    return re.sub(r'^.*?(开发区|经开区|管委会|管理委员会)', '', unit) or unit
 
 
 def amounts_in(text: str) -> tuple[Decimal, ...]:

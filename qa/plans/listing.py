@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..compose import Draft, amount, who
-from ..orgs import _same_unit
+from ..orgs import _same_unit, unit_without_parent
 from ..plan import Plan
 from ..select import per_document
 from . import lookup
@@ -122,7 +122,7 @@ def _projects_of_unit(plan: Plan, ctx):
     items = []
     for d in plan.reading.docs:
         owners = [s for s in ctx.statements(d.doc, 'subunit') if s['text'].startswith('项目承担单位')]
-        owners = [s for s in owners if _same_unit(_bare(unit), s['subject']) or _same_unit(_bare(unit), s['text'])]
+        owners = [s for s in owners if _same_unit(unit_without_parent(unit), s['subject']) or _same_unit(unit_without_parent(unit), s['text'])]
         paragraphs = [b for b in ctx.blocks(d.doc) if b['kind'] in ('paragraph', 'heading') and '项目名称' in b['text'][:12]]
         for owner in owners:
             title = max((b for b in paragraphs if b['line_start'] < owner['line_start']), key=lambda b: b['line_start'],
@@ -139,7 +139,3 @@ def _projects_of_unit(plan: Plan, ctx):
         return None
     draft.add(f'{unit}承担的项目共{len(items)}个：' + '；'.join(f'{i}、{t}' for i, t in enumerate(items, 1)) + '。')
     return draft.finish(plan.question, str(len(items)), '个', 'count')
-
-
-def _bare(unit: str) -> str:
-    return re.sub(r'^.*?(开发区|经开区|管委会)', '', unit) or unit
