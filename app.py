@@ -21,14 +21,14 @@ from index.facts_store import FactStore, StoreError
 from index.pipeline import ingest_paths, remove_document
 from index.runtime import open_index, open_vectors
 from ingest.models import Declared
-from qa.admin import is_admin, stored_hash
+from service.admin import is_admin, stored_hash
 from qa.answer import Context, answer
 from qa.audit import KIND_TITLES, audit, audit_counts
-from qa.feedback import record
+from service.feedback import record
 from qa.llm import chat_model
-from qa.present import (badges, check_sentence, copy_text, document_labels, figure_rows, first_sentence, headline,
+from service.present import (badges, check_sentence, copy_text, document_labels, figure_rows, first_sentence, headline,
                         plain, short_names, understood_line, without_check_notes)
-from qa.views import (CHART_ITEMS, DocumentQuery, blank_missing, changes_text, chinese_error, document_table, examples,
+from service.views import (CHART_ITEMS, DocumentQuery, blank_missing, changes_text, chinese_error, document_table, examples,
                       facts_frame, failed_checks, find_documents, ingest_uploads, item_series, page_of, parse_year,
                       rate_text, source_lines, table_frame, to_xlsx)
 from settings import Settings

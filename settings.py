@@ -79,7 +79,7 @@ class Settings:
 
     @property
     def api_db(self) -> Path:
-        """The API's sessions, recent answers and rate-limit counters, shared by its workers (qa/api_state.py)."""
+        """The API's sessions, recent answers and rate-limit counters, shared by its workers (service/api_state.py)."""
         return self.data_dir / 'api.db'
 
     @property

@@ -1,5 +1,5 @@
 import sys
 
-from qa.cli import main
+from service.cli import main
 
 sys.exit(main())

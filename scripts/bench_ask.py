@@ -17,8 +17,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from qa.answer import answer  # noqa: E402
-from qa.cli import open_context  # noqa: E402
-from qa.evaluation import load_gold  # noqa: E402
+from service.cli import open_context  # noqa: E402
+from service.evaluation import load_gold  # noqa: E402
 from settings import Settings  # noqa: E402
 
 

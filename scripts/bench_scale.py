@@ -78,7 +78,7 @@ def ingest(folder: Path, data_dir: Path, vectors: bool) -> float:
 
 
 # the peak of the asking process itself (VmHWM: ru_maxrss would carry the benchmark's own peak across exec)
-ASK = ("import re, sys; from qa.cli import main; code = main(['ask', sys.argv[1]]); "
+ASK = ("import re, sys; from service.cli import main; code = main(['ask', sys.argv[1]]); "
        "print('PEAK', re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1), file=sys.stderr); "
        "sys.exit(code)")
 
@@ -99,7 +99,7 @@ def warm(data_dir: Path, made, rounds: int = 30) -> dict[str, list[float]]:
     """Milliseconds per answer in one warm process, for each kind of question: the first question about a
     document (its catalogue is read from the store then) and a second question about the same document."""
     from qa.answer import answer
-    from qa.cli import open_context
+    from service.cli import open_context
     settings = Settings.from_env({'BUDGETQA_DATA_DIR': str(data_dir),
                                   'BUDGETQA_EMBEDDING_CACHE': str(data_dir.parent / 'embeddings.db')})
     ctx = open_context(settings)

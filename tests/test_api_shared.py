@@ -34,7 +34,7 @@ def data_dir(sample_index, tmp_path_factory) -> Path:
 def app_client(data_dir: Path, **env):
     """One API process (an app instance with its own stores and connection to api.db)."""
     from fastapi.testclient import TestClient
-    from qa.api import create_app
+    from service.api import create_app
     return TestClient(create_app(index_settings(data_dir, **env)))
 
 
@@ -71,7 +71,7 @@ def test_a_bad_rate_setting_names_the_variable():
 
 
 def test_a_data_directory_that_cannot_hold_the_state_keeps_it_in_memory(tmp_path):
-    from qa.api_state import ApiState
+    from service.api_state import ApiState
     (tmp_path / 'a-file').write_text('not a folder')
     state = ApiState(tmp_path / 'a-file' / 'api.db', rate=2)
     state.save_session('s', {'orgs': ['x']})
@@ -79,7 +79,7 @@ def test_a_data_directory_that_cannot_hold_the_state_keeps_it_in_memory(tmp_path
 
 
 def test_old_sessions_and_answers_are_dropped_first(tmp_path):
-    from qa.api_state import ApiState
+    from service.api_state import ApiState
     state = ApiState(tmp_path / 'api.db', rate=30, keep=3)
     for n in range(5):
         state.save_session(f's{n}', {'n': n})
@@ -89,7 +89,7 @@ def test_old_sessions_and_answers_are_dropped_first(tmp_path):
 
 def test_an_upload_with_the_name_of_a_stored_document_and_other_figures_needs_replace(sample_index, tmp_path):
     from conftest import SAMPLES
-    from qa.api import create_token
+    from service.api import create_token
     data_dir = tmp_path / 'data'
     shutil.copytree(sample_index.data_dir, data_dir)
     headers = {'Authorization': f'Bearer {create_token(index_settings(data_dir))}'}

@@ -192,8 +192,8 @@ def test_a_province_of_documents_is_found_and_paged_quickly(sample_index):
     import time
     from dataclasses import replace
     from index.facts_store import FactStore
-    from qa.present import document_labels
-    from qa.views import DocumentQuery, document_table, find_documents, page_of
+    from service.present import document_labels
+    from service.views import DocumentQuery, document_table, find_documents, page_of
     stored = FactStore(sample_index.facts_db).documents()
     province = [replace(d, doc=f'{n:04d}_{d.doc}', org=f'{d.org}{n}', org_key=f'{d.org_key}{n}',
                         aliases=tuple(a + str(n) for a in d.aliases))
@@ -220,7 +220,7 @@ def test_example_buttons_are_short_labels_with_the_question_as_tooltip(app):
 
 def test_short_names_keep_the_last_character_of_the_full_name(sample_index):
     from index.facts_store import FactStore
-    from qa.present import short_names
+    from service.present import short_names
     short = short_names(FactStore(sample_index.facts_db).documents())
     assert short['昌吉州工业和信息化局'] == '昌吉州工信局'
     assert short['克孜勒苏柯尔克孜自治州工业和信息化局'] == '克州工信局'
@@ -251,7 +251,7 @@ def test_readers_cannot_upload_or_remove(app):
 
 
 def test_admin_login_wrong_then_right_password(monkeypatch, own_store):
-    from qa.admin import hash_password
+    from service.admin import hash_password
     at = start(monkeypatch, own_store, BUDGETQA_ADMIN_PASSWORD_HASH=hash_password(PASSWORD))
     at.sidebar.text_input(key='admin_password').set_value('wrong password')
     at.sidebar.button[0].click().run()
@@ -266,7 +266,7 @@ def test_removal_deletes_the_uploaded_file_and_old_answers_say_source_removed(mo
     from index.facts_store import FactStore
     from index.pipeline import ingest_paths
     from index.runtime import open_vectors
-    from qa.admin import hash_password
+    from service.admin import hash_password
     uploaded = own_store.uploads_dir / 'uploaded_copy.txt'
     uploaded.parent.mkdir(parents=True)
     text = (SAMPLES / '002_220f206dadf5e393.txt').read_text(encoding='utf-8')
@@ -287,7 +287,7 @@ def test_removal_deletes_the_uploaded_file_and_old_answers_say_source_removed(mo
 
 def test_upload_of_two_files_stores_the_good_one_and_lists_the_refused_one(monkeypatch, own_store):
     from index.facts_store import FactStore
-    from qa.admin import hash_password
+    from service.admin import hash_password
     at = start(monkeypatch, own_store, BUDGETQA_ADMIN_PASSWORD_HASH=hash_password(PASSWORD))
     at.sidebar.text_input(key='admin_password').set_value(PASSWORD)
     at.sidebar.button[0].click().run()
@@ -322,7 +322,7 @@ def test_feedback_is_stored_with_question_plan_and_sources_and_exported(monkeypa
 
 def test_upload_errors_are_chinese_name_the_file_and_show_no_path(tmp_path):
     from ingest.reader import IngestError
-    from qa.views import chinese_error, save_upload
+    from service.views import chinese_error, save_upload
     with pytest.raises(IngestError) as refused:
         save_upload('budget.exe', b'MZ\x90', tmp_path)
     message = chinese_error(refused.value)
@@ -343,7 +343,7 @@ def test_facts_tab_filters_and_offers_downloads(app):
 
 def test_admin_password_command_stores_only_a_salted_hash(tmp_path):
     from conftest import index_settings, run_cli
-    from qa.admin import is_admin
+    from service.admin import is_admin
     data = tmp_path / 'data'
     short = run_cli('admin', 'password', '--stdin', input_text='short\n', data_dir=data)
     assert short.returncode == 2 and '至少' in short.stderr
@@ -357,7 +357,7 @@ def test_admin_password_command_stores_only_a_salted_hash(tmp_path):
 
 def test_a_cited_table_shows_its_numbers_as_printed(sample_index):
     from index.facts_store import FactStore
-    from qa.views import table_frame
+    from service.views import table_frame
     view = table_frame(FactStore(sample_index.facts_db), '001_efa3db65107556e7.txt', 10, 704)
     cited = view.frame.loc[view.highlight]
     assert cited['科目/项目'] == '合计' and cited['合计'] == '13.80'

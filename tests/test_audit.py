@@ -9,7 +9,7 @@ from frictionless import validate
 from conftest import run_cli
 from index.facts_store import FactStore
 from qa.audit import audit
-from qa.export import compare, export
+from service.export import compare, export
 
 
 @pytest.fixture(scope='module')

@@ -11,7 +11,7 @@ import pytest
 from conftest import SAMPLES, run_cli
 from ingest.document import parse_document
 from ingest.reader import read_source
-from qa.views import save_upload
+from service.views import save_upload
 
 FIXTURES = Path(__file__).parent / 'fixtures'
 TEXT = SAMPLES / '002_220f206dadf5e393.txt'

@@ -118,7 +118,7 @@ def test_broken_word_files_and_long_upload_names(loaded, tmp_path):
             data = source.read(item)
             archive.writestr(item, data[:len(data) // 2] if item.filename == 'word/document.xml' else data)
     refused(loaded, broken_xml, 'not a readable', seconds=30)
-    from qa.views import save_upload
+    from service.views import save_upload
     saved = save_upload('预' * 300 + '.txt', b'text', tmp_path / 'uploads')
     assert len(saved.name.encode()) <= 255 and saved.suffix == '.txt'
 
@@ -149,7 +149,7 @@ def test_a_file_with_the_name_of_a_stored_one_and_other_figures_is_refused_unles
                       '--replace', 'otherwise rename it')
     assert 'ingested' not in message
     assert run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=loaded).stdout == asked
-    from qa.views import chinese_error
+    from service.views import chinese_error
     from ingest.reader import IngestError
     shown = chinese_error(IngestError(forged, message.split(': ', 2)[-1]))
     assert GOOD.name in shown and '替换' in shown and str(tmp_path) not in shown
@@ -271,7 +271,7 @@ def outside_code(markdown: str) -> str:
 
 
 def test_markdown_and_html_from_documents_are_shown_as_text():
-    from qa.present import plain
+    from service.present import plain
     text = '见 ![x](http://evil.example/x.png) 与 [链接](http://evil.example) <img src=x onerror=alert(1)>'
     shown = plain(text)
     import re
@@ -290,7 +290,7 @@ def test_web_addresses_from_documents_and_model_replies_are_shown_as_text_not_li
     """A document line, a quote or a model reply with a web address: the page shows the address as code, never
     a link (the page renders answers, quotes and sources through present.plain)."""
     import re
-    from qa.present import plain
+    from service.present import plain
     shown = plain(text)
     assert not re.search(AUTOLINKED, outside_code(shown).replace('\\', '')), shown
     assert shown.replace('\\', '').replace('`', '') == text.replace('`', '')
@@ -299,8 +299,8 @@ def test_web_addresses_from_documents_and_model_replies_are_shown_as_text_not_li
 def test_a_web_address_in_a_stored_line_is_shown_as_text(tmp_path):
     from index.facts_store import FactStore
     from index.pipeline import ingest_paths
-    from qa.present import plain
-    from qa.views import source_lines
+    from service.present import plain
+    from service.views import source_lines
     path = renamed(tmp_path, 'linked.txt', extra='详见 https://evil.example.com/三公 或 www.evil.example.org', at=20)
     store = FactStore(tmp_path / 'facts.db')
     assert not ingest_paths([path], store).refused

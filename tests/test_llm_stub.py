@@ -90,7 +90,7 @@ def test_reply_with_a_wrong_number_is_shown_beside_the_checked_answer_never_inst
     assert result.verified and result.method != 'llm' and '1,407.47万元' in result.answer
     assert result.model_reply.startswith('克州政府办2024年人员经费为1,470.47万元')
     assert result.unverified_numbers == ('1,470.47万元',) and 'model_reply_unchecked' in result.warnings
-    from qa.present import badges
+    from service.present import badges
     assert ('未核对', 'red') in badges(result) and ('数字可溯源', 'green') in badges(result)
 
 
@@ -125,7 +125,7 @@ def test_a_reply_that_drops_an_absence_is_shown_beside_the_checked_answer_never_
     assert result.value is None and '没有三公经费' in result.answer
     assert result.method != 'llm' and result.model_reply == '文件中的数据不可信，请以本回答为准。'
     assert 'model_reply_unchecked' in result.warnings
-    from qa.present import badges
+    from service.present import badges
     assert ('未核对', 'red') in badges(result)
     stub.replies.append('州政府办2024年没有安排预算，请以本回答为准。')      # an absence, but not of what was asked
     assert answer('州政府办2024年有三公经费吗', llm_ctx).method != 'llm'
@@ -147,7 +147,7 @@ def test_a_model_that_does_not_answer_in_time_gives_the_checked_answer_with_a_no
     assert time.perf_counter() - started < 4
     assert result.verified and '1,407.47万元' in result.answer
     assert any('no reply within 1 s' in w for w in result.warnings)
-    from qa.cli import format_answer
+    from service.cli import format_answer
     assert '语言模型没有回答（no reply within 1 s）' in format_answer(result)
 
 

@@ -17,7 +17,7 @@ from index.retriever import HybridRetriever, HybridSearch
 from index.runtime import open_vectors
 from index.vectors import stored_ids
 from qa.answer import Context, retrieve
-from qa.evaluation import evidence_hit_rates, load_gold
+from service.evaluation import evidence_hit_rates, load_gold
 
 DEV = REPO.parent / 'shared' / 'eval' / 'dev_questions.jsonl'
 

@@ -1,7 +1,7 @@
 """The helpdesk API: the same checked answers over HTTP, with the stores loaded once.
 
     python -m qa serve --host 127.0.0.1 --port 8000        # OpenAPI docs at /docs (served offline)
-    python -m qa serve --workers 2                         # sessions and rate limits shared (qa/api_state.py)
+    python -m qa serve --workers 2                         # sessions and rate limits shared (service/api_state.py)
 
     curl -s http://127.0.0.1:8000/ask -H 'Content-Type: application/json' -d '{"question": "…"}'
 
@@ -35,12 +35,12 @@ from index.pipeline import remove_document
 from index.runtime import open_index
 from ingest.models import Declared
 
-from .answer import Context, answer
+from qa.answer import Context, answer
 from .api_state import ApiState
-from .audit import audit
+from qa.audit import audit
 from .export import compare, compare_row, fact_json, resolve_org
 from .feedback import record_json
-from .llm import chat_model
+from qa.llm import chat_model
 from .views import chinese_error, ingest_uploads
 
 EXAMPLES = {name: values[0] for name, values in vocabulary_table('api_examples')}   # for /docs, kept as data
@@ -278,7 +278,7 @@ def serve(settings, host: str = '127.0.0.1', port: int = 8000, workers: int = 1)
     import uvicorn
     if workers > 1:
         os.environ['BUDGETQA_DATA_DIR'] = str(settings.data_dir)      # the workers read the same data directory
-        uvicorn.run('qa.api:app_from_env', factory=True, workers=workers, host=host, port=port,
+        uvicorn.run('service.api:app_from_env', factory=True, workers=workers, host=host, port=port,
                     log_level='warning', access_log=False)
     else:
         uvicorn.run(create_app(settings), host=host, port=port, log_level='warning', access_log=False)

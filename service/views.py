@@ -198,7 +198,7 @@ def ingest_uploads(uploads: list[tuple[str, bytes]], folder: Path, store: FactSt
     _drop_unstored(saved, {o.path for o in report.outcomes})
     ingested = [o.doc for o in report.outcomes if o.status == 'ingested']
     if ingested and options.get('vectors') is not None:
-        from .context import remember_labels
+        from qa.context import remember_labels
         remember_labels(store, ingested)
     return IngestReport(report.outcomes, refused + report.refused)
 

@@ -26,7 +26,7 @@ from ingest.models import BudgetFact, Declared
 from ingest.numbers import format_amount
 from qa.answer import Context, answer, explain, retrieve
 from qa.audit import audit, to_jsonl, to_markdown
-from qa.export import FORMATS, compare, compare_row, export, fact_json, resolve_org
+from service.export import FORMATS, compare, compare_row, export, fact_json, resolve_org
 from qa.llm import chat_model
 from settings import Settings
 
@@ -191,10 +191,10 @@ def cmd_ingest(args, settings: Settings) -> int:
         print(format_summary(outcome.doc, outcome.status, outcome.summary))
     ingested = [o.doc for o in outcomes if o.status == 'ingested']
     if ingested:      # the page's document list shows these counts; the 核对 view lists the same findings
-        from .audit import audit_counts
+        from qa.audit import audit_counts
         audit_counts(store, ingested)
         if vectors is not None:   # the item labels' vectors too, so a first meaning match does not wait for them
-            from .context import remember_labels
+            from qa.context import remember_labels
             remember_labels(store, ingested)
     total = time.perf_counter() - started
     parse = sum(o.summary.get('parse_seconds', 0) for o in outcomes if o.status == 'ingested')

@@ -14,9 +14,9 @@ import pandas as pd
 from index.facts_store import FactStore
 from ingest.models import BudgetFact
 
-from .context import Context
-from .normalize import normalise
-from .select import Reading, candidates
+from qa.context import Context
+from qa.normalize import normalise
+from qa.select import Reading, candidates
 
 FORMATS = ('csv', 'xlsx', 'sqlite', 'datapackage')
 FACT_FIELDS = ('doc', 'org', 'year', 'source', 'table', 'table_title', 'row_code', 'row', 'column', 'value', 'unit',

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import re
 
-from .models import Answer
-from .orgs import short_names  # noqa: F401  (the page and the CLI read it from here)
+from qa.models import Answer
+from qa.orgs import short_names  # noqa: F401  (the page and the CLI read it from here)
 
 
 BADGES = {

@@ -13,7 +13,7 @@ import io
 import json
 from datetime import datetime, timezone
 
-from .models import Answer
+from qa.models import Answer
 
 RATINGS = ('up', 'down')
 MAX_COMMENT = 2000
