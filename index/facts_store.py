@@ -10,172 +10,26 @@ Everything is read per document through indexes, so a question costs what its
 documents cost, whatever the size of the store. Documents are referred to by
 an integer id inside the database (a file name once, not on every row); the
 keyword index is SQLite FTS5 over the chunks' jieba tokens, kept in the same
-transaction as the facts. The schema carries a version (PRAGMA user_version);
-the database runs in WAL mode so readers never see half a document.
+transaction as the facts. The database runs in WAL mode so readers never see
+half a document. Its tables and migration are in index/store_schema.py; the
+rows written and read back, named, in index/store_rows.py; this module is the
+store's connection, transactions and queries.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 import sqlite3
 import threading
 from contextlib import contextmanager
-from dataclasses import dataclass
-from datetime import datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 
-from ingest.models import BudgetFact, Check, ParsedDocument, Statement
+from ingest.models import BudgetFact, ParsedDocument
 from ingest.orgs import org_key
 
-SCHEMA_VERSION = 12
-LINES_PER_ROW = 64
-TOKEN_SEPARATOR = '\u3000'       # as index/chunks.py writes tokens
-SCHEMA = (
-    # every repeated string (labels, columns, units, headings, check names, chunk words) once, by number:
-    # documents of one template share almost all of them, so the store grows by figures, not by words
-    "CREATE TABLE previous_paths (path TEXT)",          # files an older store held, to be ingested again
-    "CREATE TABLE generation (n INTEGER NOT NULL)",     # bumped by every write: readers notice a change
-    "INSERT INTO generation VALUES (0)",
-    "CREATE TABLE labels (id INTEGER PRIMARY KEY, hash INTEGER NOT NULL, text TEXT NOT NULL)",
-    "CREATE INDEX labels_by_hash ON labels (hash)",     # a number, not the text again
-    """CREATE TABLE documents (
-        id INTEGER PRIMARY KEY, doc TEXT NOT NULL UNIQUE, path TEXT, content_hash TEXT NOT NULL, encoding TEXT,
-        org TEXT NOT NULL, org_key TEXT NOT NULL, year INTEGER, aliases TEXT NOT NULL, n_lines INTEGER,
-        summary TEXT NOT NULL, ingested_at TEXT NOT NULL, vectors INTEGER NOT NULL DEFAULT 0,
-        facts_from INTEGER, facts_to INTEGER, chunks_from INTEGER, chunks_to INTEGER)""",
-    "CREATE INDEX documents_by_org ON documents (org_key, year)",
-    # the text itself, LINES_PER_ROW lines to a row (joined by newlines; PDF pages alongside): a row per line
-    # would cost half the text again in row overhead
-    """CREATE TABLE lines (doc_id INTEGER NOT NULL, first INTEGER NOT NULL, text TEXT NOT NULL, pages TEXT,
-        PRIMARY KEY (doc_id, first)) WITHOUT ROWID""",
-    """CREATE TABLE tables (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, table_no INTEGER, kind TEXT, title INTEGER,
-        unit TEXT, columns TEXT, line_start INTEGER, line_end INTEGER, empty INTEGER, note TEXT, layout TEXT,
-        warnings TEXT)""",
-    "CREATE INDEX tables_by_doc ON tables (doc_id)",
-    """CREATE TABLE facts (id INTEGER PRIMARY KEY, doc_id INTEGER NOT NULL, table_id INTEGER, source INTEGER,
-        table_no INTEGER, row_code TEXT, row INTEGER, col INTEGER, value TEXT NOT NULL, unit INTEGER, raw TEXT,
-        line_start INTEGER, line_end INTEGER, item INTEGER, project INTEGER, section INTEGER, checks_passed INTEGER,
-        checks_failed INTEGER, flags INTEGER)""",
-    "CREATE INDEX facts_by_item ON facts (item) WHERE item IS NOT NULL",
-    "CREATE INDEX facts_by_row ON facts (row)",
-    "CREATE INDEX facts_by_project ON facts (project) WHERE project IS NOT NULL",
-    # rows a document owns in order (n): kept together by document, so no index on the document is needed
-    """CREATE TABLE checks (doc_id INTEGER NOT NULL, n INTEGER NOT NULL, table_no INTEGER, name INTEGER,
-        subject INTEGER, expected TEXT, actual TEXT, ok INTEGER, line_start INTEGER, line_end INTEGER, kind INTEGER,
-        severity INTEGER, PRIMARY KEY (doc_id, n)) WITHOUT ROWID""",
-    """CREATE TABLE statements (doc_id INTEGER NOT NULL, n INTEGER NOT NULL, kind TEXT, subject INTEGER, text INTEGER,
-        line_start INTEGER, line_end INTEGER, table_no INTEGER, PRIMARY KEY (doc_id, n)) WITHOUT ROWID""",
-    # projects' records line by line (ingest/project_details.py): form fields, indicators, description lines
-    """CREATE TABLE details (doc_id INTEGER NOT NULL, n INTEGER NOT NULL, source INTEGER, project INTEGER,
-        field INTEGER, value INTEGER, op TEXT, target TEXT, unit INTEGER, previous INTEGER, line_start INTEGER,
-        line_end INTEGER, indicator INTEGER, PRIMARY KEY (doc_id, n)) WITHOUT ROWID""",
-    """CREATE TABLE blocks (doc_id INTEGER NOT NULL, n INTEGER NOT NULL, kind INTEGER, line_start INTEGER,
-        line_end INTEGER, table_no INTEGER, PRIMARY KEY (doc_id, n)) WITHOUT ROWID""",
-    """CREATE TABLE chunks (id INTEGER PRIMARY KEY, key INTEGER NOT NULL, doc_id INTEGER NOT NULL, kind INTEGER,
-        table_no INTEGER, section INTEGER, line_start INTEGER, line_end INTEGER, tokens INTEGER NOT NULL)""",
-    "CREATE UNIQUE INDEX chunks_by_key ON chunks (key)",
-    # the keyword index reads its content (the chunks' words) through this view: nothing is stored twice
-    "CREATE VIEW chunk_words (id, tokens) AS SELECT c.id, l.text FROM chunks c JOIN labels l ON l.id = c.tokens",
-    "CREATE VIRTUAL TABLE chunks_fts USING fts5(tokens, content='chunk_words', content_rowid='id')",
-)
-CHILD_TABLES = ('lines', 'tables', 'checks', 'statements', 'blocks', 'details')   # facts and chunks: by id range
-EMPTY = ('', '[]')
-
-
-@dataclass(frozen=True)
-class DocumentInfo:
-    doc: str
-    path: str
-    content_hash: str
-    org: str
-    org_key: str
-    year: int | None
-    aliases: tuple[str, ...]
-    summary: dict
-    ingested_at: str
-
-
-@dataclass(frozen=True)
-class ChunkRow:
-    key: str
-    doc: str
-    year: int
-    kind: str
-    table_no: int
-    section: str
-    line_start: int
-    line_end: int
-    tokens: str
-
-    @property
-    def embed_text(self) -> str:
-        return self.tokens.replace(TOKEN_SEPARATOR, '')
-
-
-@dataclass(frozen=True)
-class PreparedDocument:
-    """A parsed document as the rows the store writes, label texts in place of ids: made in the worker that
-    parsed it (cheap to pass between processes), written by FactStore.write_prepared."""
-    name: str
-    document: tuple
-    labels: dict[str, int]          # every label text -> its hash
-    lines: list[tuple]
-    tables: list[tuple]
-    facts: list[tuple]              # first field: the index of its table in `tables`, or None
-    checks: list[tuple]
-    statements: list[tuple]
-    chunks: list[tuple]             # first field: the chunk's key as a signed 64-bit number
-    blocks: list[tuple]
-    details: list[tuple] = ()
-
-
-# where the label texts stand in each kind of prepared row (replaced by label ids when written)
-TABLE_LABELS = frozenset({2})
-FACT_LABELS = frozenset({3, 4, 6, 10, 11, 12, 13, 14, 15})
-CHECK_LABELS = frozenset({1, 2, 8, 9})
-STATEMENT_LABELS = frozenset({1, 2})
-CHUNK_LABELS = frozenset({0, 2, 5})
-BLOCK_LABELS = frozenset({0})
-DETAIL_LABELS = frozenset({0, 1, 2, 3, 6, 7})
-
-
-def prepare_document(parsed: ParsedDocument, path: Path | str, summary: dict, chunks=()) -> PreparedDocument:
-    document = (parsed.name, str(path), parsed.source.content_hash, parsed.source.encoding, parsed.org,
-                org_key(parsed.org), parsed.year, json.dumps(parsed.aliases, ensure_ascii=False),
-                len(parsed.source.lines), json.dumps(summary, ensure_ascii=False),
-                datetime.now(timezone.utc).isoformat(timespec='seconds'))
-    tables, table_index = [], {}
-    for i, t in enumerate(parsed.tables):
-        tables.append((t.number, t.kind, t.title, t.unit, json.dumps(t.columns, ensure_ascii=False),
-                       t.line_start, t.line_end, int(t.empty), t.note, t.layout, json.dumps(t.warnings)))
-        table_index.setdefault((t.number, t.title), i)
-    facts = [(table_index.get((f.table_no, f.table_title)), *_fact_row(f)) for f in parsed.facts]
-    checks = [(c.table_no, c.name, c.subject, str(c.expected), str(c.actual), int(c.ok), c.line_start, c.line_end,
-               c.kind, c.severity) for c in parsed.checks]
-    statements = [(s.kind, s.subject, s.text, s.line_start, s.line_end, s.table_no) for s in parsed.statements]
-    unique = {int(c.key, 16) - 2 ** 63: c for c in chunks}    # a chunk repeated in a file is kept once
-    chunk_rows = [(key, c.kind, c.table_no, c.section, c.line_start, c.line_end, c.tokens) for key, c in unique.items()]
-    blocks = [(b.kind, b.line_start, b.line_end, b.table_no) for b in parsed.blocks]
-    details = [(d.source, d.project, d.field, d.value, d.op, d.target, d.unit, d.previous, d.line_start, d.line_end,
-                int(d.indicator)) for d in parsed.details]
-    texts = set()
-    for rows, positions, skip in ((tables, TABLE_LABELS, 0), (facts, FACT_LABELS, 1), (checks, CHECK_LABELS, 0),
-                                  (statements, STATEMENT_LABELS, 0), (chunk_rows, CHUNK_LABELS, 1),
-                                  (blocks, BLOCK_LABELS, 0), (details, DETAIL_LABELS, 0)):
-        for row in rows:
-            texts.update(row[skip + i] for i in positions)
-    return PreparedDocument(parsed.name, document, {t: _hash(t) for t in texts if t},
-                            _line_rows(parsed.source), tables, facts, checks, statements, chunk_rows, blocks, details)
-
-
-def _ids(row: tuple, positions: frozenset, label) -> tuple:
-    return tuple((label(v) if v else None) if i in positions else v for i, v in enumerate(row))
-
-
-class StoreError(Exception):
-    pass
+from .store_rows import (SOURCES, ChunkRow, DocumentInfo, PreparedDocument, chunk_from_row, delete_document,
+                         document_from_row, fact_from_row, insert_document, label_hash, prepare_document)
+from .store_schema import LINES_PER_ROW, StoreError, connect, disk_full, migrate, writable
 
 
 class FactStore:
@@ -185,38 +39,16 @@ class FactStore:
         self.path = Path(path)
         if not self.path.parent.exists():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-        self.read_only = not _writable(self.path.parent)   # a read-only data directory: answers still work
+        self.read_only = not writable(self.path.parent)   # a read-only data directory: answers still work
         self._local = threading.local()
-        self._migrate()
+        migrate(self)
 
     @property
     def db(self) -> sqlite3.Connection:
         connection = getattr(self._local, 'db', None)
         if connection is None:
-            connection = self._connect_read_only() if self.read_only else \
-                sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=False)
-            connection.row_factory = sqlite3.Row
-            if not self.read_only:
-                connection.execute('PRAGMA journal_mode=WAL')
-                connection.execute('PRAGMA synchronous=NORMAL')
-            self._local.db = connection
+            connection = self._local.db = connect(self.path, self.read_only)
         return connection
-
-    def _connect_read_only(self) -> sqlite3.Connection:
-        """Read-only: as is when SQLite can share the write-ahead log; else the file as it stands (immutable:
-        nobody can write in a read-only directory, and ingest folds the log into the file after each batch)."""
-        if not self.path.exists():
-            raise StoreError(f'{self.path.parent} is read-only and holds no facts.db; ingest into a writable '
-                             'BUDGETQA_DATA_DIR first')
-        for options in ('mode=ro', 'mode=ro&immutable=1'):
-            try:
-                connection = sqlite3.connect(f'{self.path.as_uri()}?{options}', uri=True, timeout=30,
-                                             isolation_level=None, check_same_thread=False)
-                connection.execute('SELECT COUNT(*) FROM sqlite_master').fetchone()
-                return connection
-            except sqlite3.OperationalError:
-                continue
-        raise StoreError(f'{self.path} cannot be opened read-only; make the data directory writable')
 
     def close(self) -> None:
         connection = getattr(self._local, 'db', None)
@@ -224,29 +56,7 @@ class FactStore:
             connection.close()
             self._local.db = None
 
-    # ---- schema --------------------------------------------------------------------
-
-    def _migrate(self) -> None:
-        version = self.db.execute('PRAGMA user_version').fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise StoreError(f'{self.path} was written by a newer budget-qa (schema {version}, this one knows '
-                             f'{SCHEMA_VERSION}); upgrade budget-qa or use another BUDGETQA_DATA_DIR')
-        if version == SCHEMA_VERSION:
-            return
-        if self.read_only:
-            raise StoreError(f'{self.path} was written by an older budget-qa and its directory is read-only; '
-                             'make it writable and ingest again')
-        with self.transaction() as db:
-            # everything here is derived from the files: an older layout is dropped and re-derived by the next
-            # ingest; the paths it was read from are kept so the user is told what to ingest again
-            previous = _previous_paths(db)
-            for kind, name in db.execute("SELECT type, name FROM sqlite_master WHERE type IN ('table', 'view') "
-                                         "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE 'chunks_fts_%'").fetchall():
-                db.execute(f'DROP {kind.upper()} IF EXISTS "{name}"')
-            for statement in SCHEMA:
-                db.execute(statement)
-            db.executemany('INSERT INTO previous_paths VALUES (?)', [(p,) for p in previous])
-            db.execute(f'PRAGMA user_version={SCHEMA_VERSION}')
+    # ---- transactions ---------------------------------------------------------------
 
     @contextmanager
     def transaction(self):
@@ -263,7 +73,7 @@ class FactStore:
                     self.db.execute('ROLLBACK')
                 except sqlite3.Error:          # SQLite may have rolled back already (disk full)
                     pass
-            if _disk_full(error):
+            if disk_full(error):
                 raise StoreError(f'the disk holding {self.path.parent} is full: nothing was changed; free some space '
                                  'there (or set BUDGETQA_DATA_DIR to a larger disk) and run again') from None
             raise
@@ -292,56 +102,14 @@ class FactStore:
         """Replace everything stored for this file name, in one transaction."""
         self.write_prepared(prepare_document(parsed, path, summary, chunks), fault)
 
-    def write_prepared(self, doc: 'PreparedDocument', fault=lambda: None) -> None:
+    def write_prepared(self, doc: PreparedDocument, fault=lambda: None) -> None:
         """Write a document made ready by prepare_document (in a worker process), in one transaction: what is
         left here is finding label ids and inserting rows."""
         with self.transaction() as db:
-            self._delete(db, doc.name)
+            delete_document(db, doc.name)
             db.execute('UPDATE generation SET n = n + 1')
             db.execute('DELETE FROM previous_paths')
-            doc_id = db.execute('INSERT INTO documents VALUES (NULL,?,?,?,?,?,?,?,?,?,?,?,0,NULL,NULL,NULL,NULL)',
-                                doc.document).lastrowid
-            label = self._labels(db, doc.labels)
-            db.executemany('INSERT INTO lines VALUES (?,?,?,?)', [(doc_id, *r) for r in doc.lines])
-            tables_from = _next_id(db, 'tables')
-            db.executemany('INSERT INTO tables VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
-                (tables_from + i, doc_id, *_ids(r, TABLE_LABELS, label)) for i, r in enumerate(doc.tables)])
-            facts_from = _next_id(db, 'facts')
-            db.executemany('INSERT INTO facts VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)', [
-                (facts_from + i, doc_id, None if r[0] is None else tables_from + r[0], *_ids(r[1:], FACT_LABELS, label))
-                for i, r in enumerate(doc.facts)])
-            db.executemany('INSERT INTO checks VALUES (?,?,?,?,?,?,?,?,?,?,?,?)', [
-                (doc_id, n, *_ids(r, CHECK_LABELS, label)) for n, r in enumerate(doc.checks)])
-            db.executemany('INSERT INTO statements VALUES (?,?,?,?,?,?,?,?)', [
-                (doc_id, n, *_ids(r, STATEMENT_LABELS, label)) for n, r in enumerate(doc.statements)])
-            fault()   # tests: a crash here, half written, must leave the old state
-            chunks_from = _next_id(db, 'chunks')
-            db.executemany('INSERT INTO chunks VALUES (?,?,?,?,?,?,?,?,?)', [
-                (chunks_from + i, r[0], doc_id, *_ids(r[1:], CHUNK_LABELS, label)) for i, r in enumerate(doc.chunks)])
-            chunks_to = chunks_from + len(doc.chunks) - 1
-            db.execute('INSERT INTO chunks_fts(rowid, tokens) SELECT id, tokens FROM chunk_words '
-                       'WHERE id BETWEEN ? AND ?', (chunks_from, chunks_to))
-            db.executemany('INSERT INTO blocks VALUES (?,?,?,?,?,?)', [
-                (doc_id, n, *_ids(r, BLOCK_LABELS, label)) for n, r in enumerate(doc.blocks)])
-            db.executemany('INSERT INTO details VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)', [
-                (doc_id, n, *_ids(r, DETAIL_LABELS, label)) for n, r in enumerate(doc.details)])
-            db.execute('UPDATE documents SET facts_from = ?, facts_to = ?, chunks_from = ?, chunks_to = ? WHERE id = ?',
-                       (facts_from, facts_from + len(doc.facts) - 1, chunks_from, chunks_to, doc_id))
-
-    @staticmethod
-    def _labels(db, texts: dict[str, int]):
-        """Every string a document repeats, stored once across the store: text -> id (`texts`: text -> hash)."""
-        ids = {}
-        hashes = list(set(texts.values()))
-        for i in range(0, len(hashes), 500):
-            part = hashes[i:i + 500]
-            for label_id, text in db.execute(f'SELECT id, text FROM labels WHERE hash IN ({",".join("?" * len(part))})',
-                                             part):
-                ids[text] = label_id
-        for text, digest in texts.items():
-            if text not in ids:
-                ids[text] = db.execute('INSERT INTO labels (hash, text) VALUES (?, ?)', (digest, text)).lastrowid
-        return ids.get
+            insert_document(db, doc, fault)
 
     def checkpoint(self) -> None:
         """Fold the write-ahead log into the database after a batch, so readers start from a small log."""
@@ -349,27 +117,9 @@ class FactStore:
 
     def remove(self, doc: str) -> bool:
         with self.transaction() as db:
-            found = self._delete(db, doc)
+            found = delete_document(db, doc)
             db.execute('UPDATE generation SET n = n + 1')
         return found
-
-    @staticmethod
-    def _delete(db, doc: str) -> bool:
-        row = db.execute('SELECT id FROM documents WHERE doc = ?', (doc,)).fetchone()
-        if row is None:
-            return False
-        doc_id = row['id']
-        db.execute("INSERT INTO chunks_fts(chunks_fts, rowid, tokens) SELECT 'delete', id, tokens FROM chunk_words "
-                   "WHERE id BETWEEN (SELECT chunks_from FROM documents WHERE id = ?) "
-                   "AND (SELECT chunks_to FROM documents WHERE id = ?)", (doc_id, doc_id))
-        db.execute('DELETE FROM chunks WHERE id BETWEEN (SELECT chunks_from FROM documents WHERE id = ?) '
-                   'AND (SELECT chunks_to FROM documents WHERE id = ?)', (doc_id, doc_id))
-        db.execute('DELETE FROM facts WHERE id BETWEEN (SELECT facts_from FROM documents WHERE id = ?) '
-                   'AND (SELECT facts_to FROM documents WHERE id = ?)', (doc_id, doc_id))
-        for table in CHILD_TABLES:
-            db.execute(f'DELETE FROM {table} WHERE doc_id = ?', (doc_id,))
-        db.execute('DELETE FROM documents WHERE id = ?', (doc_id,))
-        return True
 
     # ---- reading ---------------------------------------------------------------------
 
@@ -395,7 +145,7 @@ class FactStore:
 
     def documents(self) -> list[DocumentInfo]:
         rows = self.db.execute('SELECT * FROM documents ORDER BY doc').fetchall()
-        return [_document(r) for r in rows]
+        return [document_from_row(r) for r in rows]
 
     def docs_of(self, orgs=(), years=()) -> list[str]:
         """The documents of these organisations (keys) and years; every document when both are empty."""
@@ -434,7 +184,7 @@ class FactStore:
                 where.append(f'{column} = ?')
                 args.append(value)
         sql = (FACTS_SELECT + (' WHERE ' + ' AND '.join(where) if where else '') + ' ORDER BY d.doc, f.id')
-        return [_fact(r) for r in self.db.execute(sql, args)]
+        return [fact_from_row(r) for r in self.db.execute(sql, args)]
 
     def facts_named(self, names: list[str], docs: list[str] | None = None) -> list[BudgetFact]:
         """Facts whose row label, item or project is one of `names` (as stored), in these documents."""
@@ -451,20 +201,21 @@ class FactStore:
         if docs is not None:
             sql += f' AND d.doc IN ({",".join("?" * len(docs))})'
             args += list(docs)
-        return [_fact(r) for r in self.db.execute(sql + ' ORDER BY d.doc, f.id', args)]
+        return [fact_from_row(r) for r in self.db.execute(sql + ' ORDER BY d.doc, f.id', args)]
 
     def _label_ids(self, texts: list[str]) -> list[int]:
         """The ids of these labels, found by their hashes (the labels' text is not indexed)."""
         texts = set(texts)
-        hashes = list({_hash(t) for t in texts})
+        hashes = list({label_hash(t) for t in texts})
         if not hashes:
             return []
         rows = self.db.execute(f'SELECT id, text FROM labels WHERE hash IN ({",".join("?" * len(hashes))})', hashes)
         return [r['id'] for r in rows if r['text'] in texts]
 
     def checks(self, doc: str | None = None, failed_only: bool = False) -> list[dict]:
-        sql = ('SELECT d.doc, c.table_no, ln.text AS name, ls.text AS subject, c.expected, c.actual, c.ok, c.line_start, '
-               'c.line_end, lk.text AS kind, lv.text AS severity FROM checks c JOIN documents d ON d.id = c.doc_id '
+        sql = ('SELECT d.doc, c.table_no, ln.text AS name, ls.text AS subject, c.expected, c.actual, c.ok, '
+               'c.line_start, c.line_end, lk.text AS kind, lv.text AS severity FROM checks c '
+               'JOIN documents d ON d.id = c.doc_id '
                'LEFT JOIN labels lk ON lk.id = c.kind LEFT JOIN labels lv ON lv.id = c.severity '
                'LEFT JOIN labels ln ON ln.id = c.name LEFT JOIN labels ls ON ls.id = c.subject WHERE 1=1'
                + (' AND d.doc = ?' if doc else '') + (' AND c.ok = 0' if failed_only else ''))
@@ -505,7 +256,8 @@ class FactStore:
         """Headings and paragraphs, their text read from the document's lines (wrapped lines joined)."""
         sql = ('SELECT d.doc, lk.text AS kind, b.line_start, b.line_end, b.table_no FROM blocks b '
                'LEFT JOIN labels lk ON lk.id = b.kind '
-               'JOIN documents d ON d.id = b.doc_id' + (' WHERE d.doc = ?' if doc else '') + ' ORDER BY d.doc, b.line_start, b.n')
+               'JOIN documents d ON d.id = b.doc_id' + (' WHERE d.doc = ?' if doc else '')
+               + ' ORDER BY d.doc, b.line_start, b.n')
         out, texts = [], {}
         for r in self.db.execute(sql, (doc,) if doc else ()):
             block = dict(r)
@@ -518,22 +270,22 @@ class FactStore:
         return out
 
     def tables(self, doc: str | None = None) -> list[dict]:
-        sql = ('SELECT d.doc, t.table_no, t.kind, l.text AS title, t.unit, t.columns, t.line_start, t.line_end, t.empty, '
-               't.note, t.layout, t.warnings FROM tables t JOIN documents d ON d.id = t.doc_id '
+        sql = ('SELECT d.doc, t.table_no, t.kind, l.text AS title, t.unit, t.columns, t.line_start, t.line_end, '
+               't.empty, t.note, t.layout, t.warnings FROM tables t JOIN documents d ON d.id = t.doc_id '
                'LEFT JOIN labels l ON l.id = t.title'
                + (' WHERE d.doc = ?' if doc else '') + ' ORDER BY d.doc, t.line_start')
         return [dict(r) for r in self.db.execute(sql, (doc,) if doc else ())]
 
     def chunks(self, docs: list[str] | None = None) -> list[ChunkRow]:
         sql = CHUNKS_SELECT + (f' WHERE d.doc IN ({",".join("?" * len(docs))})' if docs is not None else '')
-        return [_chunk(r) for r in self.db.execute(sql + ' ORDER BY d.doc, c.line_start', list(docs or ()))]
+        return [chunk_from_row(r) for r in self.db.execute(sql + ' ORDER BY d.doc, c.line_start', list(docs or ()))]
 
     def chunks_by_key(self, keys: list[str]) -> dict[str, ChunkRow]:
         numbers = [int(k) for k in keys if str(k).lstrip('-').isdigit()]
         if not numbers:
             return {}
         rows = self.db.execute(CHUNKS_SELECT + f' WHERE c.key IN ({",".join("?" * len(numbers))})', numbers)
-        return {str(r['key']): _chunk(r) for r in rows}
+        return {str(r['key']): chunk_from_row(r) for r in rows}
 
     def chunk_count(self) -> int:
         return self.db.execute('SELECT COUNT(*) FROM chunks').fetchone()[0]
@@ -544,7 +296,7 @@ class FactStore:
             return []
         rows = self.db.execute(CHUNKS_SELECT + ' WHERE d.id = ? AND c.line_start <= ? AND c.line_end >= ?',
                                (doc_id, max(lines), min(lines)))
-        return [c for c in map(_chunk, rows) if any(c.line_start <= n <= c.line_end for n in lines)]
+        return [c for c in map(chunk_from_row, rows) if any(c.line_start <= n <= c.line_end for n in lines)]
 
     def keyword_search(self, tokens: list[str], docs: list[str] | None = None, table: int | None = None,
                        limit: int = 40) -> list[tuple[ChunkRow, float]]:
@@ -564,7 +316,7 @@ class FactStore:
             sql += ' AND c.table_no = ?'
             args.append(table)
         rows = self.db.execute(sql + ' ORDER BY score LIMIT ?', args + [limit])
-        return [(_chunk(r), -r['score']) for r in rows]
+        return [(chunk_from_row(r), -r['score']) for r in rows]
 
     def pages(self, doc: str) -> dict[int, int]:
         return {n: page for n, _, page in self._lines(doc, 1, 10 ** 9) if page is not None}
@@ -617,110 +369,20 @@ class FactStore:
         return sorted(exact or partial)
 
 
-FACTS_SELECT = ('SELECT d.doc, d.org, d.year, f.source, f.table_no, lt.text AS table_title, f.row_code, lr.text AS row, '
-                'lc.text AS col, f.value, lu.text AS unit, f.raw, f.line_start, f.line_end, li.text AS item, '
-                'lp.text AS project, ls.text AS section, lcp.text AS checks_passed, lcf.text AS checks_failed, '
-                'lf.text AS flags FROM facts f JOIN documents d ON d.id = f.doc_id AND f.id BETWEEN d.facts_from AND d.facts_to '
+FACTS_SELECT = ('SELECT d.doc, d.org, d.year, f.source, f.table_no, lt.text AS table_title, f.row_code, '
+                'lr.text AS row, lc.text AS col, f.value, lu.text AS unit, f.raw, f.line_start, f.line_end, '
+                'li.text AS item, lp.text AS project, ls.text AS section, lcp.text AS checks_passed, '
+                'lcf.text AS checks_failed, lf.text AS flags FROM facts f '
+                'JOIN documents d ON d.id = f.doc_id AND f.id BETWEEN d.facts_from AND d.facts_to '
                 'LEFT JOIN tables t ON t.id = f.table_id LEFT JOIN labels lt ON lt.id = t.title '
                 'LEFT JOIN labels lr ON lr.id = f.row LEFT JOIN labels lc ON lc.id = f.col '
                 'LEFT JOIN labels lu ON lu.id = f.unit LEFT JOIN labels li ON li.id = f.item '
                 'LEFT JOIN labels lp ON lp.id = f.project LEFT JOIN labels ls ON ls.id = f.section '
                 'LEFT JOIN labels lcp ON lcp.id = f.checks_passed LEFT JOIN labels lcf ON lcf.id = f.checks_failed '
                 'LEFT JOIN labels lf ON lf.id = f.flags')
-CHUNKS_SELECT = ('SELECT c.key, d.doc, d.year, lk.text AS kind, c.table_no, ls.text AS section, c.line_start, c.line_end, '
-                 'lw.text AS tokens FROM chunks c JOIN documents d ON d.id = c.doc_id AND c.id BETWEEN d.chunks_from AND d.chunks_to '
-                 'LEFT JOIN labels ls ON ls.id = c.section JOIN labels lw ON lw.id = c.tokens LEFT JOIN labels lk ON lk.id = c.kind')
-SOURCES = {'table': 0, 'text': 1}
+CHUNKS_SELECT = ('SELECT c.key, d.doc, d.year, lk.text AS kind, c.table_no, ls.text AS section, c.line_start, '
+                 'c.line_end, lw.text AS tokens FROM chunks c '
+                 'JOIN documents d ON d.id = c.doc_id AND c.id BETWEEN d.chunks_from AND d.chunks_to '
+                 'LEFT JOIN labels ls ON ls.id = c.section JOIN labels lw ON lw.id = c.tokens '
+                 'LEFT JOIN labels lk ON lk.id = c.kind')
 MARKUP = re.compile(r'</?b>|\*\*|^[#\s-]+')
-
-
-def _line_rows(source) -> list[tuple]:
-    rows = []
-    lines = [line.replace('\n', ' ') for line in source.lines]
-    for first in range(0, len(lines), LINES_PER_ROW):
-        pages = source.pages[first:first + LINES_PER_ROW] if source.pages else ()
-        rows.append((first + 1, '\n'.join(lines[first:first + LINES_PER_ROW]),
-                     ','.join('' if p is None else str(p) for p in pages) if pages else None))
-    return rows
-
-
-def _previous_paths(db) -> list[str]:
-    for table in ('previous_paths', 'documents'):
-        try:
-            return [r[0] for r in db.execute(f'SELECT path FROM {table}') if r[0]]
-        except sqlite3.OperationalError:
-            continue
-    return []
-
-
-def _document(r: sqlite3.Row) -> DocumentInfo:
-    return DocumentInfo(r['doc'], r['path'], r['content_hash'], r['org'], r['org_key'], r['year'],
-                        tuple(json.loads(r['aliases'])), json.loads(r['summary']), r['ingested_at'])
-
-
-def _writable(folder: Path) -> bool:
-    """Can files be created here? (os.access says yes to root on a read-only mount: try it.)"""
-    import tempfile
-    try:
-        with tempfile.TemporaryFile(dir=folder):
-            return True
-    except OSError:
-        return False
-
-
-def _disk_full(error: BaseException) -> bool:
-    import errno
-    return (isinstance(error, sqlite3.OperationalError) and 'full' in str(error)) or \
-        (isinstance(error, OSError) and error.errno == errno.ENOSPC)
-
-
-def _next_id(db, table: str) -> int:
-    """A document's facts and chunks take consecutive ids (its range is kept on the document: no index by document)."""
-    return db.execute(f'SELECT COALESCE(MAX(id), 0) + 1 FROM {table}').fetchone()[0]
-
-
-def _hash(text: str) -> int:
-    """A signed 64-bit number for a label's text (the index holds numbers, not the text twice)."""
-    return int.from_bytes(hashlib.blake2b(text.encode('utf-8'), digest_size=8).digest(), 'big', signed=True)
-
-
-def _section(f: BudgetFact) -> str:
-    return f.section.split(' > ')[-1] if f.section else ''
-
-
-def _fact_row(f: BudgetFact) -> tuple:
-    return (SOURCES[f.source], f.table_no, f.row_code, f.row, f.column, str(f.value), f.unit,
-            None if f.raw == str(f.value) else f.raw, f.line_start, f.line_end, f.item, f.project, _section(f),
-            _tuple_text(f.checks_passed), _tuple_text(f.checks_failed), _tuple_text(f.flags))
-
-
-def _tuple_text(values: tuple[str, ...]) -> str:
-    return json.dumps(values, ensure_ascii=False) if values else ''
-
-
-def _tuple_of(text: str | None) -> tuple[str, ...]:
-    return () if text in EMPTY or text is None else tuple(json.loads(text))
-
-
-def _fact(r: sqlite3.Row) -> BudgetFact:
-    return BudgetFact(doc=r['doc'], org=r['org'], year=r['year'], source='table' if r['source'] == 0 else 'text',
-                      table_no=r['table_no'], table_title=r['table_title'] or '', row_code=r['row_code'],
-                      row=r['row'] or '', column=r['col'] or '', value=Decimal(r['value']), unit=r['unit'] or '',
-                      raw=r['value'] if r['raw'] is None else r['raw'], line_start=r['line_start'], line_end=r['line_end'], item=r['item'] or '',
-                      project=r['project'] or '', section=r['section'] or '',
-                      checks_passed=_tuple_of(r['checks_passed']), checks_failed=_tuple_of(r['checks_failed']),
-                      flags=_tuple_of(r['flags']))
-
-
-def _chunk(r: sqlite3.Row) -> ChunkRow:
-    return ChunkRow(str(r['key']), r['doc'], r['year'] or 0, r['kind'], r['table_no'] or 0, r['section'] or '',
-                    r['line_start'], r['line_end'], r['tokens'])
-
-
-def statement_from_row(r: dict) -> Statement:
-    return Statement(r['kind'], r['subject'], r['text'], r['line_start'], r['line_end'], r['table_no'])
-
-
-def check_from_row(r: dict) -> Check:
-    return Check(r['table_no'], r['name'], r['subject'], Decimal(r['expected']), Decimal(r['actual']), bool(r['ok']),
-                 r['line_start'], r['line_end'], r['kind'])

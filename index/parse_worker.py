@@ -18,7 +18,7 @@ from ingest.reader import IngestError, read_source
 
 from .bm25 import BudgetTokenizer
 from .chunks import CHUNKER_VERSION, chunks_for
-from .facts_store import prepare_document
+from .store_rows import prepare_document
 
 PARSE_SECONDS = int(os.environ.get('BUDGETQA_PARSE_SECONDS', 120))      # per document, in a worker
 PARSE_MEMORY = int(os.environ.get('BUDGETQA_PARSE_MEMORY_MB', 2048)) * 2 ** 20   # a worker's growth while parsing
