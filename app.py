@@ -18,7 +18,7 @@ from urllib.parse import quote
 import streamlit as st
 
 from index.facts_store import FactStore, StoreError
-from index.pipeline import ingest_paths, remove_document
+from index.pipeline import IngestOptions, IngestProgress, ingest_paths, remove_document
 from index.runtime import open_index, open_vectors
 from ingest.models import Declared
 from service.admin import is_admin, stored_hash
@@ -45,7 +45,8 @@ def resources(data_dir: str):
     store = FactStore(settings.facts_db)
     if not store.documents():
         with st.spinner('首次运行：正在读取示例文件并建立索引（约需两三分钟）…'):
-            report = ingest_paths([settings.samples_dir], store, settings.alias_files, vectors=open_vectors(settings))
+            report = ingest_paths([settings.samples_dir], store, open_vectors(settings),
+                                  IngestOptions(alias_files=settings.alias_files))
             for error in report.refused:
                 logging.getLogger('budgetqa').warning('sample not loaded: %s', error)
     store, vectors, engine = open_index(settings)
@@ -409,13 +410,13 @@ def upload(settings) -> None:
     progress = st.sidebar.progress(0.0, text='读取中…')
     started = time.perf_counter()
     try:
-        report = ingest_uploads([(f.name, f.getvalue()) for f in files], settings.uploads_dir, store, declared,
-                                alias_files=settings.alias_files, vectors=vectors,
-                                on_document=lambda done, total: progress.progress(
-                                    done / max(total, 1) / 2, text=rate_text('读取', done, total, started)),
-                                on_vectors=lambda done, total: progress.progress(
-                                    0.5 + done / max(total, 1) / 2, text=rate_text('嵌入', done, total, started)),
-                                replace=replace, added_by='管理员（网页上传）')
+        options = IngestOptions(settings.alias_files, declared, replace=replace, added_by='管理员（网页上传）')
+        bars = IngestProgress(documents=lambda done, total: progress.progress(
+                                  done / max(total, 1) / 2, text=rate_text('读取', done, total, started)),
+                              vectors=lambda done, total: progress.progress(
+                                  0.5 + done / max(total, 1) / 2, text=rate_text('嵌入', done, total, started)))
+        report = ingest_uploads([(f.name, f.getvalue()) for f in files], settings.uploads_dir, store, options, vectors,
+                                bars)
     except (StoreError, OSError) as error:
         st.sidebar.error('没有读取上传的文件：' + plain(chinese_error(error)))
         return

@@ -1,4 +1,4 @@
-"""Loaded into the forkserver that parse workers fork from (index/pipeline.py parse_limited): the parsing code
+"""Loaded into the forkserver that parse workers fork from (index/parse_pool.py parse_limited): the parsing code
 and the word segmenter are ready before any worker starts."""
 from .parse_worker import _tokenizer
 

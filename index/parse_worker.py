@@ -1,4 +1,4 @@
-"""Parsing one untrusted file in a worker process, under limits (used by index/pipeline.py parse_limited).
+"""Parsing one untrusted file in a worker process, under limits (used by index/parse_pool.py parse_limited).
 
 Imports only what parsing needs (no vector store): index/parse_preload.py loads it, with the word segmenter,
 into the forkserver that workers fork from, so a worker costs a fork, not a start-up.
@@ -8,7 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ingest.document import parse_source
@@ -18,14 +18,23 @@ from ingest.reader import IngestError, read_source
 
 from .bm25 import BudgetTokenizer
 from .chunks import CHUNKER_VERSION, chunks_for
-from .store_rows import prepare_document
+from .store_rows import PreparedDocument, prepare_document
 
 PARSE_SECONDS = int(os.environ.get('BUDGETQA_PARSE_SECONDS', 120))      # per document, in a worker
 PARSE_MEMORY = int(os.environ.get('BUDGETQA_PARSE_MEMORY_MB', 2048)) * 2 ** 20   # a worker's growth while parsing
 
 
-def failed(path: Path, message: str) -> tuple:
-    return None, None, 0.0, IngestError(path, message)
+@dataclass(frozen=True)
+class ParseResult:
+    """What a worker sends back for one file: the rows to write and their summary, or why it was refused."""
+    prepared: PreparedDocument | None
+    summary: dict | None
+    seconds: float
+    error: IngestError | None = None
+
+
+def failed(path: Path, message: str) -> ParseResult:
+    return ParseResult(None, None, 0.0, IngestError(path, message))
 
 
 _TOKENIZER = None
@@ -56,7 +65,7 @@ def _tokenizer() -> BudgetTokenizer:
     return _TOKENIZER
 
 
-def parse_one(path: Path, aliases, declared: Declared | None = None):
+def parse_one(path: Path, aliases, declared: Declared | None = None) -> ParseResult:
     started = time.perf_counter()
     if os.environ.get('BUDGETQA_FAULT') == 'parse_hangs':     # tests: a file the parser never finishes
         time.sleep(3600)
@@ -66,7 +75,7 @@ def parse_one(path: Path, aliases, declared: Declared | None = None):
         document = parse_source(source, aliases, declared)
         chunks = chunks_for(document, _tokenizer())
     except IngestError as error:
-        return None, None, 0.0, error
+        return ParseResult(None, None, 0.0, error)
     except MemoryError:
         return failed(path, f'reading it needs more than {PARSE_MEMORY // 2 ** 20} MiB of memory (the limit per '
                              'document); it is not a usable disclosure, or save the budget part alone')
@@ -76,7 +85,7 @@ def parse_one(path: Path, aliases, declared: Declared | None = None):
     if declared and (declared.org or declared.year or declared.kind):     # provenance: the user's word, not the file's
         summary['declared'] = {k: v for k, v in vars(declared).items() if v}
     # the rows the store writes are made here, in the worker: the writing process only inserts them
-    return prepare_document(document, path.resolve(), summary, chunks), summary, seconds, None
+    return ParseResult(prepare_document(document, path.resolve(), summary, chunks), summary, seconds)
 
 
 def summarise(document: ParsedDocument, seconds: float) -> dict:

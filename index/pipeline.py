@@ -1,24 +1,23 @@
 """Ingesting files into the stores: parse every file first, then write each document in its own transaction.
 
-    report = ingest_paths([Path('data/samples')], store, progress=print)
+    report = ingest_paths([Path('data/samples')], store, vectors, IngestOptions(replace=True),
+                          IngestProgress(message=print))
     report.outcomes[0].summary['facts'], report.outcomes[0].status   # 363, 'ingested' | 'unchanged'
     report.refused                   # [IngestError(file, line, what to do), …]: the files not stored
 
 A file that cannot be read is refused and the others are stored; with `all_or_nothing`, one refused file
-means nothing is written and stored data stays exactly as it was.
+means nothing is written and stored data stays exactly as it was. The parse workers' pool is in
+index/parse_pool.py, what makes two files versions of one disclosure in index/claims.py, the vectors' step in
+index/vector_sync.py.
 """
 from __future__ import annotations
 
 import json
 import os
 import pickle
-import re
 import tempfile
 import time
-from contextlib import contextmanager
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable
 
@@ -27,13 +26,14 @@ from ingest.orgs import load_alias_file
 from ingest.reader import SUPPORTED_SUFFIXES, IngestError, read_source
 
 from .chunks import CHUNKER_VERSION
+from .claims import changes, claims_of, stored_claims
 from .facts_store import FactStore
-from .parse_worker import PARSE_MEMORY, PARSE_SECONDS, failed, parse_one, start_worker
-from .vectors import stored_ids
+from .parse_pool import parse_limited
+from .parse_worker import ParseResult
+from .store_rows import PreparedDocument
+from .vector_sync import sync_vectors
 
 DEFAULT_KIND = '预算'                   # a document stored before kinds were read is a 预算
-
-EMBED_BATCH = 256
 
 
 @dataclass(frozen=True)
@@ -49,6 +49,45 @@ class IngestReport:
     """What an ingest stored (`outcomes`, in the order of the files) and what it refused, each with why."""
     outcomes: list[IngestOutcome] = field(default_factory=list)
     refused: list[IngestError] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class IngestOptions:
+    """How an ingest treats the files it is given."""
+    alias_files: tuple[Path, ...] = ()    # more names of organisations (ingest/orgs.py load_alias_file)
+    declared: Declared | None = None      # organisation, year, kind: for every file, for documents that print none
+    replace: bool = False                 # a file conflicting with stored documents replaces them (else refused)
+    all_or_nothing: bool = False          # one refused file: nothing is written
+    added_by: str = ''                    # kept with each document's provenance
+    workers: int | None = None            # parse processes; one per core when None
+
+
+def _quiet(*_) -> None:
+    pass
+
+
+@dataclass(frozen=True)
+class IngestProgress:
+    """Where an ingest reports as it goes: lines of text, and (done, total) for a bar of files read and one of
+    documents embedded."""
+    message: Callable[[str], None] = _quiet
+    documents: Callable[[int, int], None] = _quiet
+    vectors: Callable[[int, int], None] = _quiet
+
+
+@dataclass(frozen=True)
+class ParsedFile:
+    """A file parsed, its ParseResult kept on disk (`spilled`) until it is written, with the disclosure it is
+    part of (organisation key, year, kind)."""
+    path: Path
+    spilled: Path
+    org_key: str
+    year: int | None
+    kind: str
+
+    @property
+    def disclosure(self) -> tuple[str, int | None, str]:
+        return self.org_key, self.year, self.kind
 
 
 def collect_files(paths: list[Path]) -> tuple[list[Path], list[IngestError]]:
@@ -68,34 +107,27 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[IngestError]]:
     return _unique_names(files, errors), errors
 
 
-def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, ...] = (),
-                 progress: Callable[[str], None] = lambda message: None, vectors=None,
-                 on_document: Callable[[int, int], None] = lambda done, total: None,
-                 workers: int | None = None,
-                 on_vectors: Callable[[int, int], None] = lambda done, total: None,
-                 replace: bool = False, added_by: str = '', declared: Declared | None = None,
-                 all_or_nothing: bool = False) -> IngestReport:
+def ingest_paths(paths: list[Path], store: FactStore, vectors=None, options: IngestOptions = IngestOptions(),
+                 progress: IngestProgress = IngestProgress()) -> IngestReport:
     """Read every file first (parsing in a pool of processes, one per core), then write each document in its
-    own transaction. `on_document(done, total)` reports progress for a bar. Files of one organisation and year
-    are parts of one disclosure when they print different tables and no figure of one contradicts the other; a
-    file that does is a second version, refused unless `replace` (then the stored files it conflicts with are
-    removed once it is stored). `declared` (organisation, year, kind) applies to every file, for documents that
-    print none. `added_by` is kept with each document's provenance."""
+    own transaction, then the vectors of those written (when a vector store is given). Files of one
+    organisation and year are parts of one disclosure when they print different tables and no figure of one
+    contradicts the other; a file that does is a second version, refused unless `options.replace` (then the
+    stored files it conflicts with are removed once it is stored)."""
     files, errors = collect_files(paths)
-    aliases = _aliases(alias_files, errors)
-    sources, unchanged = _new_sources(store, files, errors, replace)
+    aliases = _aliases(options.alias_files, errors)
+    sources, unchanged = _new_sources(store, files, errors, options.replace)
     with tempfile.TemporaryDirectory(prefix='budgetqa-ingest-') as spill:
-        parsed = _parse_all(sources, aliases, errors, progress, on_document, len(files), len(unchanged), workers,
-                            Path(spill), declared)
-        parsed, replaced = _conflicts(store, parsed, replace, errors)
-        if errors and all_or_nothing:
+        parsed = _parse_all(sources, aliases, errors, options, progress, len(files), len(unchanged), Path(spill))
+        parsed, replaced = _conflicts(store, parsed, options.replace, errors)
+        if errors and options.all_or_nothing:
             return IngestReport([], _in_order(errors, files))
-        outcomes = _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, replaced, added_by)
+        outcomes = _write_all(store, files, unchanged, parsed, replaced, vectors, options, progress)
         return IngestReport(outcomes, _in_order(errors, files))
 
 
 def _new_sources(store: FactStore, files: list[Path], errors: list,
-                 replace: bool = False) -> tuple[list, list[Path]]:
+                 replace: bool = False) -> tuple[list[Path], list[Path]]:
     """The files to parse, and those already stored as they are. A file whose content is stored under another
     name is refused (it adds nothing, and one figure must not be cited from two files); so is a file with the name
     of a stored document and other content, unless `replace` (a file of the same name from another folder, or an
@@ -124,7 +156,7 @@ def _new_sources(store: FactStore, files: list[Path], errors: list,
                                             'otherwise rename it'))
         else:
             stored[content_hash] = f'{source.name} in this batch'
-            sources.append((path, None))          # read again by the worker that parses it: memory stays flat
+            sources.append(path)          # read again by the worker that parses it: memory stays flat
     return sources, unchanged
 
 
@@ -158,7 +190,8 @@ def _unique_names(files: list[Path], errors: list) -> list[Path]:
     return out
 
 
-def _conflicts(store: FactStore, parsed, replace: bool, errors: list) -> tuple[list, dict[str, list[str]]]:
+def _conflicts(store: FactStore, parsed: list[ParsedFile], replace: bool,
+               errors: list) -> tuple[list[ParsedFile], dict[str, list[str]]]:
     """The parsed files to store, and file name -> the stored documents it replaces. Files of one organisation,
     year and kind (stored, or earlier in this batch) must not print the same table or give one figure two values:
     such a file is a second version of the disclosure (how a forgery gets in, and answers must never choose
@@ -170,12 +203,12 @@ def _conflicts(store: FactStore, parsed, replace: bool, errors: list) -> tuple[l
     batch: dict[tuple, list[tuple[str, Path]]] = {}          # org-year-kind -> (file name, spilled) kept so far
     kept, replaced = [], {}
     for item in parsed:
-        path, spilled, _, key, year, kind = item
-        earlier = batch.get((key, year, kind), []) if year is not None else []
-        others = [doc for doc in stored.get((key, year, kind), []) if doc != path.name] if year is not None else []
-        claims = claims_of(_unspill(spilled)[0]) if earlier or others else None
+        path, key, year = item.path, item.org_key, item.year
+        earlier = batch.get(item.disclosure, []) if year is not None else []
+        others = [doc for doc in stored.get(item.disclosure, []) if doc != path.name] if year is not None else []
+        claims = claims_of(_unspill(item.spilled).prepared) if earlier or others else None
         clash = next(((name, why) for name, theirs in earlier
-                      if (why := claims.conflict(claims_of(_unspill(theirs)[0]))) is not None), None)
+                      if (why := claims.conflict(claims_of(_unspill(theirs).prepared))) is not None), None)
         conflicting = {doc: why for doc in others if (why := claims.conflict(stored_claims(store, doc))) is not None}
         if clash:
             errors.append(IngestError(path, f'{key} {year}年 is also in {clash[0]} in this batch, and {clash[1]}: '
@@ -188,95 +221,24 @@ def _conflicts(store: FactStore, parsed, replace: bool, errors: list) -> tuple[l
         else:
             replaced[path.name] = sorted(conflicting)
             kept.append(item)
-            batch.setdefault((key, year, kind), []).append((path.name, spilled))
+            batch.setdefault(item.disclosure, []).append((path.name, item.spilled))
     return kept, replaced
 
 
-@dataclass
-class Claims:
-    """What a file says that another part of the same disclosure must not say differently: the tables it
-    prints (titles, whitespace removed) and each figure by its labels -> {value: line}."""
-    titles: set[str]
-    figures: dict[tuple, dict[Decimal, int]]
-
-    def conflict(self, other: 'Claims') -> str | None:
-        """Why this file and `other` cannot be parts of one disclosure (its line, then the other's); None if they
-        can. A figure conflicts when the labels it is printed under carry no value in common in the two files."""
-        for title in sorted(self.titles & other.titles):
-            return f'both print the table {title}'
-        for key in sorted(self.figures.keys() & other.figures.keys(), key=str):
-            mine, theirs = self.figures[key], other.figures[key]
-            if not mine.keys() & theirs.keys():
-                (value, line), (old, old_line) = min(mine.items(), key=lambda v: v[1]), min(theirs.items(), key=lambda v: v[1])
-                _, title, row, column, unit = key
-                label = ' '.join(x for x in (title, f'{row}/{column}') if x)
-                return f'line {line}: {label} is {value} {unit} here but {old} {unit} there (line {old_line})'
-        return None
-
-
-LARGEST = 5                      # differences listed when a stored disclosure is replaced
-
-
-def changes(new: Claims, old: list[Claims]) -> dict:
-    """What a replacing file changes in the figures of the documents it replaces: how many figures (by their
-    labels) have another value, how many are new or gone, and the largest differences with their row labels."""
-    before: dict[tuple, dict[Decimal, int]] = {}
-    for claims in old:
-        for key, values in claims.figures.items():
-            before.setdefault(key, {}).update(values)
-    differ = []
-    for key in sorted(new.figures.keys() & before.keys(), key=str):
-        mine, theirs = new.figures[key], before[key]
-        if not mine.keys() & theirs.keys():
-            (value, line), (was, _) = min(mine.items(), key=lambda v: v[1]), min(theirs.items(), key=lambda v: v[1])
-            _, title, row, column, unit = key
-            differ.append({'table': title, 'row': row, 'column': column, 'unit': unit, 'old': str(was),
-                           'new': str(value), 'line': line, 'difference': str(value - was)})
-    differ.sort(key=lambda d: -abs(Decimal(d['difference'])))
-    return {'figures_differ': len(differ), 'figures_added': len(new.figures.keys() - before.keys()),
-            'figures_gone': len(before.keys() - new.figures.keys()), 'largest': differ[:LARGEST]}
-
-
-def _title(text: str | None) -> str:
-    return re.sub(r'\s+', '', text or '')
-
-
-def _claim(claims: Claims, source: str, table_title: str, row: str, column: str, value, unit: str,
-           line: int) -> None:
-    """Table figures are keyed by table title, row and column; figures from prose by row and column only (the
-    same statement may stand in either part)."""
-    key = (source, _title(table_title) if source == 'table' else '', row or '', column or '', unit or '')
-    claims.figures.setdefault(key, {}).setdefault(Decimal(str(value)), line)
-
-
-def claims_of(prepared) -> Claims:
-    """The claims of a parsed document, from the rows the store will write."""
-    claims = Claims({_title(t[2]) for t in prepared.tables if _title(t[2])}, {})
-    for table, source, _, _, row, column, value, unit, _, line, *_ in prepared.facts:
-        title = prepared.tables[table][2] if table is not None else ''
-        _claim(claims, 'text' if source else 'table', title, row, column, value, unit, line)
-    return claims
-
-
-def stored_claims(store: FactStore, doc: str) -> Claims:
-    claims = Claims({_title(t['title']) for t in store.tables(doc) if _title(t['title'])}, {})
-    for f in store.facts(doc=doc):
-        _claim(claims, f.source, f.table_title, f.row, f.column, f.value, f.unit, f.line_start)
-    return claims
-
-
-def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, replaced=None,
-               added_by: str = '') -> list[IngestOutcome]:
+def _write_all(store: FactStore, files: list[Path], unchanged: list[Path], parsed: list[ParsedFile],
+               replaced: dict[str, list[str]], vectors, options: IngestOptions,
+               progress: IngestProgress) -> list[IngestOutcome]:
     """Every file was read: write each document in its own transaction, then its vectors."""
     stored = {d.doc: d for d in store.documents()} if unchanged or parsed else {}
     outcomes = [IngestOutcome(path.name, str(path), 'unchanged', stored[path.name].summary if path.name in stored
                               else {}) for path in unchanged]
     removed = []
-    for path, spilled, *_ in parsed:
-        prepared, summary = _unspill(spilled)
-        summary['added_by'] = added_by
-        summary['replaces'] = (replaced or {}).get(prepared.name, [])
-        same_name = _other_content(stored.get(prepared.name), prepared.document[2].split(':')[0], path)
+    for item in parsed:
+        path, result = item.path, _unspill(item.spilled)
+        prepared, summary = result.prepared, result.summary
+        summary['added_by'] = options.added_by
+        summary['replaces'] = replaced.get(prepared.name, [])
+        same_name = _other_content(stored.get(prepared.name), prepared.document.content_hash.split(':')[0], path)
         older = [prepared.name] * same_name + summary['replaces']
         if older:
             summary['changes'] = {'of': older, **changes(claims_of(prepared), [stored_claims(store, d) for d in older])}
@@ -292,128 +254,48 @@ def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, r
     if parsed:
         store.checkpoint()
     if vectors is not None:
-        synced = sync_vectors(store, vectors, progress, docs=[p.name for p, *_ in parsed], removed=removed,
-                              on_vectors=on_vectors)
-        progress(f"vectors: {synced['added']} chunks embedded and written, {synced['removed']} removed, "
-                 f"{synced['seconds']}s")
+        synced = sync_vectors(store, vectors, progress.message, docs=[item.path.name for item in parsed],
+                              removed=removed, on_vectors=progress.vectors)
+        progress.message(f"vectors: {synced['added']} chunks embedded and written, {synced['removed']} removed, "
+                         f"{synced['seconds']}s")
     return outcomes
 
 
-def _parse_all(sources, aliases, errors, progress, on_document, total, done, workers, spill: Path,
-               declared: Declared | None = None):
+def _parse_all(sources: list[Path], aliases, errors: list, options: IngestOptions, progress: IngestProgress,
+               total: int, done: int, spill: Path) -> list[ParsedFile]:
     """Parse and chunk in worker processes over the machine's cores, each under a time and memory limit.
     Each parsed document is kept on disk until every file has been read: memory stays flat for a province."""
-    workers = workers or min(os.cpu_count() or 1, max(1, len(sources)))
+    workers = options.workers or min(os.cpu_count() or 1, max(1, len(sources)))
     out = []
     started = time.perf_counter()
-    for (path, _), (prepared, summary, seconds, error) in zip(sources, parse_limited([p for p, _ in sources], aliases,
-                                                                                    workers, declared)):
+    for path, result in zip(sources, parse_limited(sources, aliases, workers, options.declared)):
         done += 1
-        if error is not None:
-            errors.append(error)
-            progress(f'[{done}/{total}] {path.name}: ERROR')
+        if result.error is not None:
+            errors.append(result.error)
+            progress.message(f'[{done}/{total}] {path.name}: ERROR')
         else:
-            out.append((path, _spill(spill, len(out), prepared, summary), seconds, summary['org_key'], summary['year'],
-                        summary.get('kind') or DEFAULT_KIND))
+            summary = result.summary
+            out.append(ParsedFile(path, _spill(spill, len(out), result), summary['org_key'], summary['year'],
+                                  summary.get('kind') or DEFAULT_KIND))
             rate = (done - (total - len(sources))) / max(time.perf_counter() - started, 1e-9)
-            progress(f'[{done}/{total}] {path.name}: parsed in {seconds:.2f}s ({rate:.1f} documents/s)')
-        on_document(done, total)
+            progress.message(f'[{done}/{total}] {path.name}: parsed in {result.seconds:.2f}s ({rate:.1f} documents/s)')
+        progress.documents(done, total)
     return out
 
 
-def parse_limited(paths: list[Path], aliases, workers: int, declared: Declared | None = None):
-    """(prepared, summary, seconds, error) per path, in order. Untrusted files are parsed in fresh worker
-    processes (forked from a small server process, so the limits cover only the parsing) with an address-space
-    limit; a document that takes longer than PARSE_SECONDS, or whose worker dies (twice), is an IngestError and
-    its worker is replaced."""
-    import multiprocessing
-    from concurrent.futures import TimeoutError as Timeout
-    from concurrent.futures.process import BrokenProcessPool
-    forkserver = multiprocessing.get_context('forkserver')  # workers fork from a small server, not from this
-    forkserver.set_forkserver_preload(['index.parse_preload'])   # process (which may hold a model and a page)
-    spawned: set[int] = set()          # documents already retried in a spawned worker
-    use_spawn = False                  # the forkserver failed a document on its own: spawn fresh workers instead
-    results: dict[int, tuple] = {}
-    suspects: set[int] = set()
-    cursor = 0                                         # results are yielded in the order of `paths`
-    while len(results) < len(paths):
-        pending = [i for i in range(len(paths)) if i not in results]
-        alone = pending[0] in suspects                 # a document whose worker died is retried on its own
-        batch = pending[:1] if alone else pending
-        context = multiprocessing.get_context('spawn') if use_spawn else forkserver
-        pool = ProcessPoolExecutor(max_workers=1 if alone else workers, mp_context=context,
-                                   initializer=start_worker, initargs=(PARSE_MEMORY,))
-        try:
-            with _plain_main():
-                futures = [(i, pool.submit(parse_one, paths[i], aliases, declared)) for i in batch]
-            for i, future in futures:
-                try:
-                    results[i] = future.result(timeout=PARSE_SECONDS)
-                except Timeout:
-                    results[i] = failed(paths[i], f'reading it took longer than {PARSE_SECONDS} s (the limit per '
-                                                   'document); it is not a usable disclosure, or export it again')
-                    break
-                except BrokenProcessPool:
-                    if alone and i not in spawned:
-                        spawned.add(i)         # once more, in a spawned worker, before the file is blamed
-                        use_spawn = True
-                    elif alone:
-                        results[i] = failed(paths[i], 'the reader stopped on this file (it needs more memory or '
-                                                       'time than a document may use); export it again')
-                    else:       # the worker that died was on one of the first unfinished documents
-                        suspects.update([j for j, _ in futures if j not in results][:workers])
-                    break
-                while cursor in results:
-                    yield results[cursor]
-                    cursor += 1
-        finally:
-            _stop(pool)
-    while cursor in results:
-        yield results[cursor]
-        cursor += 1
-
-
-@contextmanager
-def _plain_main():
-    """Workers start without re-running this process's main script (multiprocessing imports it in each new
-    worker: under Streamlit's AppTest that script is the page)."""
-    import sys
-    import types
-    main = sys.modules.get('__main__')
-    sys.modules['__main__'] = types.ModuleType('__main__')
-    try:
-        yield
-    finally:
-        sys.modules['__main__'] = main
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool at once: a worker stuck on a file is killed, not waited for."""
-    processes = list((getattr(pool, '_processes', None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        if process.is_alive():
-            process.kill()
-    for process in processes:
-        process.join(timeout=5)
-    pool.shutdown(wait=True)
-
-
-def _with_summary(prepared, summary: dict):
+def _with_summary(prepared: PreparedDocument, summary: dict) -> PreparedDocument:
     """The document row with its summary (provenance added after parsing) in place."""
-    document = list(prepared.document)
-    document[9] = json.dumps(summary, ensure_ascii=False)
-    return replace(prepared, document=tuple(document))
+    return replace(prepared, document=prepared.document._replace(summary=json.dumps(summary, ensure_ascii=False)))
 
 
-def _spill(folder: Path, number: int, prepared, summary) -> Path:
+def _spill(folder: Path, number: int, result: ParseResult) -> Path:
     path = folder / f'{number}.pickle'
     with path.open('wb') as f:
-        pickle.dump((prepared, summary), f, protocol=pickle.HIGHEST_PROTOCOL)
+        pickle.dump(result, f, protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
 
-def _unspill(path: Path):
+def _unspill(path: Path) -> ParseResult:
     with path.open('rb') as f:
         return pickle.load(f)
 
@@ -438,66 +320,6 @@ def remove_document(store: FactStore, doc: str, vectors=None, uploads: Path | No
     if uploads is not None and path.parent.resolve() == Path(uploads).resolve():
         path.unlink(missing_ok=True)
     return True
-
-
-def sync_vectors(store: FactStore, vectors, progress: Callable[[str], None] = lambda message: None,
-                 docs: list[str] | None = None, removed: list[str] = (),
-                 on_vectors: Callable[[int, int], None] = lambda done, total: None) -> dict:
-    """Make the vector store hold exactly the chunks the fact store holds.
-
-    SQLite is the record; vectors are derived from it. Each document carries a
-    flag set once its vectors are written, so only the documents an ingest wrote
-    (or one stopped before their vectors) are embedded: adding documents costs
-    what they cost. When the two stores still disagree in size (a removal
-    stopped half way, a new vector store), every key is compared and repaired.
-    """
-    started = time.perf_counter()
-    added = dropped = 0
-    for doc in removed:
-        dropped += _delete_vectors(vectors, doc)
-    pending = sorted(set(docs or ()) | set(store.without_vectors()))
-    for i in range(0, len(pending), 20):
-        batch = pending[i:i + 20]
-        for doc in batch:
-            dropped += _delete_vectors(vectors, doc)
-        added += _add_vectors(vectors, store.chunks(batch), progress)
-        store.mark_vectors(batch)
-        on_vectors(min(i + 20, len(pending)), len(pending))
-    if vectors_count(vectors) != store.chunk_count():
-        wanted = {c.key: c for c in store.chunks()}
-        have = stored_ids(vectors)
-        extra = sorted(have - wanted.keys())
-        if extra:
-            vectors.delete(ids=extra)
-            dropped += len(extra)
-        added += _add_vectors(vectors, [c for key, c in wanted.items() if key not in have], progress)
-    return {'added': added, 'removed': dropped, 'seconds': round(time.perf_counter() - started, 2)}
-
-
-def _add_vectors(vectors, chunks, progress) -> int:
-    for i in range(0, len(chunks), EMBED_BATCH):
-        batch = chunks[i:i + EMBED_BATCH]
-        vectors.add_texts([c.embed_text for c in batch], metadatas=[_metadata(c) for c in batch],
-                          ids=[c.key for c in batch])
-        progress(f'embedding and writing vectors: {min(i + EMBED_BATCH, len(chunks))}/{len(chunks)}')
-    return len(chunks)
-
-
-def _delete_vectors(vectors, doc: str) -> int:
-    collection = vectors._collection
-    ids = collection.get(where={'doc': doc}, include=[])['ids']
-    if ids:
-        collection.delete(ids=ids)
-    return len(ids)
-
-
-def vectors_count(vectors) -> int:
-    return vectors._collection.count()
-
-
-def _metadata(chunk) -> dict:
-    return {'doc': chunk.doc, 'year': chunk.year, 'kind': chunk.kind, 'table_no': chunk.table_no,
-            'line_start': chunk.line_start, 'line_end': chunk.line_end}
 
 
 def _aliases(alias_files, errors) -> dict[str, list[str]]:

@@ -31,7 +31,7 @@ from starlette.exceptions import HTTPException
 
 from index.facts_store import StoreError
 from ingest.vocabulary import vocabulary_table
-from index.pipeline import remove_document
+from index.pipeline import IngestOptions, remove_document
 from index.runtime import open_index
 from ingest.models import Declared
 
@@ -227,9 +227,9 @@ def create_app(settings) -> FastAPI:
         _require_admin(settings, authorization)
         uploads = [(f.filename or 'upload.txt', f.file.read(21 * 1024 * 1024)) for f in file]
         try:
-            report = ingest_uploads(uploads, settings.uploads_dir, state.store, Declared(org.strip(), year),
-                                    alias_files=settings.alias_files, vectors=state.vectors, replace=replace,
+            options = IngestOptions(settings.alias_files, Declared(org.strip(), year), replace=replace,
                                     added_by='管理员（API）')
+            report = ingest_uploads(uploads, settings.uploads_dir, state.store, options, state.vectors)
         except StoreError as error:
             raise ApiError(503, 'not_stored', '没有读取上传的文件：' + chinese_error(error)) from None
         refused = [{'file': Path(e.path).name, 'line': e.line, 'message': chinese_error(e), 'detail': e.message}

@@ -21,7 +21,7 @@ from tqdm import tqdm
 
 from index.facts_store import FactStore, StoreError
 from index.runtime import open_index, open_vectors, writable_store
-from index.pipeline import ingest_paths, remove_document
+from index.pipeline import IngestOptions, IngestProgress, ingest_paths, remove_document
 from ingest.models import BudgetFact, Declared
 from ingest.numbers import format_amount
 from qa.answer import Context, answer, explain, retrieve
@@ -179,13 +179,13 @@ def cmd_ingest(args, settings: Settings) -> int:
     vectors = None if args.no_vectors else open_vectors(settings)
     documents = tqdm(total=0, unit='doc', desc='reading', file=sys.stderr, disable=None, leave=False)
     embedded = tqdm(total=0, unit='doc', desc='embedding', file=sys.stderr, disable=None, leave=False)
-    report = ingest_paths(args.paths, store, settings.alias_files,
-                          progress=lambda message: tqdm.write(message, file=sys.stderr), vectors=vectors,
-                          on_document=lambda done, total: _advance(documents, done, total),
-                          on_vectors=lambda done, total: _advance(embedded, done, total),
-                          replace=args.replace, added_by=f'{_user()}（命令行）',
-                          declared=Declared(args.org.strip(), args.year, args.kind),
-                          all_or_nothing=args.all_or_nothing)
+    options = IngestOptions(settings.alias_files, Declared(args.org.strip(), args.year, args.kind),
+                            replace=args.replace, all_or_nothing=args.all_or_nothing,
+                            added_by=f'{_user()}（命令行）')
+    progress = IngestProgress(message=lambda message: tqdm.write(message, file=sys.stderr),
+                              documents=lambda done, total: _advance(documents, done, total),
+                              vectors=lambda done, total: _advance(embedded, done, total))
+    report = ingest_paths(args.paths, store, vectors, options, progress)
     outcomes = report.outcomes
     for outcome in outcomes:
         print(format_summary(outcome.doc, outcome.status, outcome.summary))

@@ -179,11 +179,12 @@ def save_upload(name: str, data: bytes, folder: Path) -> Path:
     return target
 
 
-def ingest_uploads(uploads: list[tuple[str, bytes]], folder: Path, store: FactStore, declared=None,
-                   **options):
+def ingest_uploads(uploads: list[tuple[str, bytes]], folder: Path, store: FactStore, options=None, vectors=None,
+                   progress=None):
     """Store what can be stored of several uploaded files: (report, refused uploads as errors). Each upload is
-    checked and saved under a safe name; a file refused (by the check or by ingest) is deleted again."""
-    from index.pipeline import IngestReport, ingest_paths
+    checked and saved under a safe name; a file refused (by the check or by ingest) is deleted again. `options`
+    and `progress` as index/pipeline.py ingest_paths takes them."""
+    from index.pipeline import IngestOptions, IngestProgress, IngestReport, ingest_paths
     saved, refused = [], []
     for name, data in uploads:
         try:
@@ -191,13 +192,14 @@ def ingest_uploads(uploads: list[tuple[str, bytes]], folder: Path, store: FactSt
         except IngestError as error:
             refused.append(error)
     try:
-        report = ingest_paths(saved, store, declared=declared, **options) if saved else IngestReport()
+        report = ingest_paths(saved, store, vectors, options or IngestOptions(),
+                              progress or IngestProgress()) if saved else IngestReport()
     except BaseException:              # a full disk, a read-only store: no file is left behind unless it is stored
         _drop_unstored(saved, {str(Path(d.path)) for d in store.documents()})
         raise
     _drop_unstored(saved, {o.path for o in report.outcomes})
     ingested = [o.doc for o in report.outcomes if o.status == 'ingested']
-    if ingested and options.get('vectors') is not None:
+    if ingested and vectors is not None:
         from qa.context import remember_labels
         remember_labels(store, ingested)
     return IngestReport(report.outcomes, refused + report.refused)

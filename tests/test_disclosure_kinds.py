@@ -9,7 +9,7 @@ import pytest
 
 from conftest import SAMPLES
 from index.facts_store import FactStore
-from index.pipeline import ingest_paths
+from index.pipeline import IngestOptions, ingest_paths
 from ingest.models import Declared
 from qa.answer import Context, answer
 
@@ -34,7 +34,7 @@ def final_account(folder: Path) -> Path:
 def store_of(folder: Path, *files: Path, declared: Declared | None = None) -> FactStore:
     folder.mkdir()
     store = FactStore(folder / 'facts.db')
-    report = ingest_paths(list(files), store, declared=declared)
+    report = ingest_paths(list(files), store, options=IngestOptions(declared=declared))
     assert not report.refused, report.refused
     return store
 

@@ -12,7 +12,7 @@ import pytest
 
 from conftest import SAMPLES, index_settings, run_cli
 from index.facts_store import FactStore
-from index.pipeline import ingest_paths
+from index.pipeline import IngestOptions, ingest_paths
 from index.runtime import open_vectors
 from index.vectors import stored_ids
 
@@ -107,8 +107,8 @@ def test_readers_see_the_old_document_or_the_new_one(tmp_path, attempt):
         t.start()
     writer = FactStore(settings.facts_db)
     for _ in range(3):
-        ingest_paths([folder / DOC], writer, replace=True)
-        ingest_paths([SAMPLES / DOC], writer, replace=True)
+        ingest_paths([folder / DOC], writer, options=IngestOptions(replace=True))
+        ingest_paths([SAMPLES / DOC], writer, options=IngestOptions(replace=True))
     stop.set()
     for t in threads:
         t.join()

@@ -30,9 +30,9 @@ UNREADABLE = [p for p in realdocs_files() if p not in READABLE]
 @pytest.fixture(scope='module')
 def real_store(tmp_path_factory):
     from index.facts_store import FactStore
-    from index.pipeline import ingest_paths
+    from index.pipeline import IngestOptions, ingest_paths
     store = FactStore(tmp_path_factory.mktemp('realdocs') / 'facts.db')
-    ingest_paths(READABLE, store, workers=2)
+    ingest_paths(READABLE, store, options=IngestOptions(workers=2))
     return store
 
 

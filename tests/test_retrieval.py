@@ -12,9 +12,10 @@ import pytest
 from conftest import REPO, SAMPLES, free_port, index_settings, wait_for_port
 from index.bm25 import BudgetTokenizer
 from index.facts_store import FactStore
-from index.pipeline import ingest_paths, sync_vectors
+from index.pipeline import ingest_paths
 from index.retriever import HybridRetriever, HybridSearch
 from index.runtime import open_vectors
+from index.vector_sync import sync_vectors
 from index.vectors import stored_ids
 from qa.answer import Context, retrieve
 from service.evaluation import evidence_hit_rates, load_gold
