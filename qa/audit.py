@@ -294,7 +294,8 @@ def _stated_twice(store: FactStore, doc: _Doc) -> list[Finding]:
 
 
 def _projects(doc: _Doc) -> list[Finding]:
-    """Each project's 预算安排规模 against its 资金分配情况, its 绩效目标表 and 表7 — where the name is unique."""
+    """Each project's 预算安排规模 against its 资金分配情况, its 绩效目标表 and 表7 — where the name is unique and
+    no cell of the table's row reconciles the two (qa/reconcile.py: a column of the row is another scope)."""
     out = []
     sizes = [f for f in doc.facts if f.item == '预算安排规模' and f.project]
     budgets = [f for f in doc.facts if f.item == '项目预算' and f.project]
@@ -303,11 +304,11 @@ def _projects(doc: _Doc) -> list[Finding]:
         if sum(_squash(s.project) == key for s in sizes) > 1:
             continue   # several sub-units run projects of the same name: no safe pairing
         match = [b for b in budgets if _squash(b.project) == key]
-        if len(match) == 1:
+        if len(match) == 1 and not reconciling(doc.facts, match[0], size.value):
             out += _pair(doc, 'project', f'“{size.project}”：预算安排规模 与 绩效目标表年度预算总额', size, match[0],
                          '项目说明', '绩效目标表')
         t7 = [f for f in doc.facts if f.table_no == 7 and f.column == '项目支出合计' and _squash(f.project) == key]
-        if len(t7) == 1:
+        if len(t7) == 1 and not reconciling(doc.facts, t7[0], size.value):
             out += _pair(doc, 'project', f'“{size.project}”：预算安排规模 与 表7', size, t7[0], '项目说明', '表7')
         out += _allocation(doc, size)
     return out

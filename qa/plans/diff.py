@@ -16,8 +16,9 @@ from ingest.numbers import format_amount
 
 from ..catalogue import canonical
 from ..checknotes import failed_checks, reason_notes, sentence_figures
-from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, who
+from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, where, who
 from ..plan import Plan, reread
+from ..reconcile import reconciled, scope_names
 from ..select import candidates, per_document, stated_year, year_of
 from .common import amounts, figures, percent, state
 
@@ -188,7 +189,8 @@ def _rate_between(draft: Draft, a, b, diff: Decimal, plan: Plan):
     if stated is not None:
         f = stated.fact
         draft.add(f'文件写明{f.column[:2]}{format_amount(f.value)}%{draft.cite_fact(f)}。')
-        if computed is not None and abs(abs(computed) - f.value) > Decimal('0.05'):
+        if computed is not None and abs(abs(computed) - f.value) > Decimal('0.05') and \
+                not _other_scope(draft, a, stated, plan):
             draft.warn('document_contradiction')
             draft.add(f'注意：文件写的{format_amount(f.value)}%与两年数字算出的{format_amount(abs(computed))}%不一致。')
         return draft.finish(plan.question, str(f.value), '%', 'facts')
@@ -208,7 +210,36 @@ def _stated_against(draft: Draft, later, diff: Decimal, plan: Plan) -> None:
     f = stated.fact
     draft.add(f'文件自己的说法：“{sentence_at(draft.ctx, f)}”{cite_sentence(draft, f)}')
     signed = f.value if f.column == '比上年增加' else -f.value
-    if abs(signed - diff) > Decimal('0.05'):
+    if abs(signed - diff) > Decimal('0.05') and not _other_scope(draft, later, stated, plan):
         draft.warn('document_contradiction')
         draft.add(f'注意：文件写的{f.column}{format_amount(f.value)}{f.unit}与两份文件所列数字之差'
                   f'{format_amount(diff)}{later.unit}不一致（口径可能不同，请核对原文）。')
+
+
+def _other_scope(draft: Draft, later, stated, plan: Plan) -> bool:
+    """The document's own 比上年 sentence is about a figure of another scope than `later` when cells of one table
+    reconcile the two (qa/reconcile.py: 685.20 一般公共预算 + 16.00 上级转移支付 = 701.20): both scopes said, and
+    the two changes are not a contradiction."""
+    level = _sentence_level(stated, plan)
+    if level is None or level.fact.value == later.fact.value or level.unit != later.unit:
+        return False
+    facts = [e.fact for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == later.doc]
+    cells = reconciled(facts, later.fact, level.fact)
+    if not cells:
+        return False
+    made = sum((c.value for c in cells), Decimal(0))
+    note = (f'（文件这句话所说的比上年变化是就{amount(level.fact)}{draft.cite_fact(level.fact)}而言的，与上面所用的'
+            f'{amount(later.fact)}口径不同：{where(cells[0])}中{scope_names(cells)}为{format_amount(made)}'
+            f'{later.unit}{draft.cite_fact(cells[-1])}。）')
+    if note not in draft.parts:        # the change and the rate of one sentence: said once
+        draft.add(note)
+    return True
+
+
+def _sentence_level(stated, plan: Plan):
+    """The figure a stated change or rate is about: the same item's amount on its line or up to three lines before
+    (a sentence printed over several lines)."""
+    options = [e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == stated.doc and e.aspect == ''
+               and e.fact.source == 'text' and 0 <= stated.fact.line_start - e.fact.line_start <= 3
+               and canonical(e.subject) == canonical(stated.subject) and e.project == stated.project]
+    return max(options, key=lambda e: e.fact.line_start, default=None)
