@@ -26,11 +26,11 @@ from qa.answer import Context, answer
 from qa.audit import KIND_TITLES, audit, audit_counts
 from service.feedback import record
 from qa.llm import chat_model
-from service.present import (badges, check_sentence, copy_text, document_labels, figure_rows, first_sentence, headline,
-                        plain, short_names, understood_line, without_check_notes)
+from service.present import (badges, copy_text, document_labels, figure_rows, first_sentence, headline, plain,
+                             short_names, understood_line)
 from service.views import (CHART_ITEMS, DocumentQuery, blank_missing, changes_text, chinese_error, document_table, examples,
                       facts_frame, failed_checks, find_documents, ingest_uploads, item_series, page_of, parse_year,
-                      rate_text, source_lines, table_frame, to_xlsx)
+                      rate_text, source_lines, table_frame, to_xlsx, with_check_colours)
 from settings import Settings
 
 MAX_QUESTION = 500
@@ -90,7 +90,7 @@ def show_answer(item: dict, turn: int, names: dict) -> None:
     head = headline(result, short)
     if head and not removed:
         st.metric(plain(head[0]), head[1])
-    text = without_check_notes(result.answer) if checks else result.answer     # said below in plain words
+    text = result.answer             # a failed check is said in it, in plain words (qa/checknotes.py), once
     opening = first_sentence(text)
     st.markdown(plain(opening))
     rows = figure_rows(result, short)
@@ -100,8 +100,6 @@ def show_answer(item: dict, turn: int, names: dict) -> None:
     if rest:
         st.markdown(plain(rest))
     warnings(result)
-    for check in checks:
-        st.warning(plain(f'核对未通过：{check_sentence(check)}。这个数按文件所印给出。'), icon='⚠️')
     if result.model_reply:
         with st.expander('语言模型的改写（未核对：它不只是复述上面核对过的答案，未采用）'):
             st.markdown(plain(result.model_reply))
@@ -498,9 +496,10 @@ def facts_tab(store, names) -> None:
     year = c2.selectbox('年度', ['（全部）'] + sorted({str(d.year) for d in documents if d.org_key == org}),
                         key='facts_year')
     table = c3.selectbox('表', ['（全部）'] + [str(n) for n in range(1, 12)], key='facts_table')
-    frame = facts_frame(store, org, None if year == '（全部）' else int(year), None if table == '（全部）' else int(table))
+    frame = facts_frame(context(), org, None if year == '（全部）' else int(year),
+                        None if table == '（全部）' else int(table))
     st.caption(f'{org}：{len(frame)} 条数字')
-    st.dataframe(blank_missing(frame), hide_index=True, width='stretch')
+    st.dataframe(with_check_colours(blank_missing(frame)), hide_index=True, width='stretch')
     d1, d2 = st.columns(2)
     d1.download_button('下载 CSV', frame.to_csv(index=False).encode('utf-8-sig'), 'facts.csv', 'text/csv')
     d2.download_button('下载 XLSX', to_xlsx(frame), 'facts.xlsx',

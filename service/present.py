@@ -133,41 +133,6 @@ def copy_text(a: Answer, short=lambda org: org) -> str:
     return '\n'.join(lines)
 
 
-CHECK_NOTE = re.compile(r'（此数所在表格的核对未通过：[^）]*(?:）[^（）]*)*?。）')
-TOTAL_ROW = re.compile(r'^合计行 = Σ 各行（(?P<column>.+)）$')
-SUBTOTAL = re.compile(r'^(?:\d+ )?(?P<row>.+?) = Σ 下级科目（(?P<column>.+)）$')
-IDENTITY = re.compile(r'^(?P<whole>[^=]+?) = (?P<parts>.+)$')
-
-
-def check_sentence(check: dict) -> str:
-    """A failed arithmetic check in plain words: '表5 “合计”栏的合计 2,414 与各行之和 2,522 不一致'."""
-    table = f'表{check["table_no"]} ' if check.get('table_no') else ''
-    printed, added = _amount(check['expected']), _amount(check['actual'])
-    name = check['name']
-    if m := TOTAL_ROW.match(name):
-        return f'{table}“{m["column"]}”栏的合计 {printed} 与各行之和 {added} 不一致'
-    if m := SUBTOTAL.match(name):
-        return f'{table}{m["row"]}（“{m["column"]}”栏）{printed} 与其下级科目之和 {added} 不一致'
-    if m := IDENTITY.match(name):
-        row = f'“{check["subject"]}”一行的' if check.get('subject') else ''
-        parts = '、'.join(p.strip().removeprefix('Σ ') for p in m['parts'].split(' + '))
-        return f'{table}{row}{m["whole"].strip()} {printed} 与{parts}之和 {added} 不一致'
-    return f'{table}{name}：印的是 {printed}，各项相加是 {added}，不一致'
-
-
-def _amount(text) -> str:
-    from decimal import Decimal, InvalidOperation
-    try:
-        return format(Decimal(str(text)), ',')
-    except InvalidOperation:
-        return str(text)
-
-
-def without_check_notes(text: str) -> str:
-    """The answer without its '（此数所在表格的核对未通过：…。）' notes, for a page that shows them in plain words."""
-    return CHECK_NOTE.sub('', text)
-
-
 MARKDOWN_SPECIAL = re.compile(r'([\\`*_{}\[\]()#+\-.!|<>~$:])')
 
 

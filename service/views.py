@@ -17,6 +17,7 @@ import pandas as pd
 from index.facts_store import FactStore
 from ingest.numbers import format_amount
 from ingest.reader import MAX_BYTES, SUPPORTED_SUFFIXES, IngestError
+from qa.compose import Draft
 
 SAFE_NAME = re.compile(r'[^\w\u4e00-\u9fff.（）()-]+')
 
@@ -72,13 +73,65 @@ def corpus_overview(store: FactStore) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def facts_frame(store: FactStore, org_key: str | None = None, year: int | None = None,
+def facts_frame(ctx, org_key: str | None = None, year: int | None = None,
                 table_no: int | None = None) -> pd.DataFrame:
-    facts = store.facts(org=org_key, year=year, table_no=table_no)
+    """The stored figures of an organisation (a year, a table), each with its checks in plain words (核对)."""
+    facts = ctx.store.facts(org=org_key, year=year, table_no=table_no)
+    checks = check_notes(ctx, facts)
     return pd.DataFrame([{'文件': f.doc, '单位': f.org, '年度': f.year, '来源': '表格' if f.source == 'table' else '文字',
                           '表': f.table_no, '编码': f.row_code, '行/事项': f.row, '栏目': f.column,
                           '数值': float(f.value), '单位名称': f.unit, '项目': f.project, '起始行': f.line_start,
-                          '核对未通过': '；'.join(f.checks_failed), '标记': ','.join(f.flags)} for f in facts])
+                          '核对': check, '标记': ','.join(f.flags)} for f, check in zip(facts, checks)])
+
+
+CHECK_MARKS = {'passed': '✅ 对得上', 'failed': '⚠ 对不上', 'rounding': '≈ 尾差：加总有四舍五入的尾差（不超过0.05）',
+               'incomplete': '… 未填全：合计或各部分有一侧没有填写'}
+CHECK_COLOURS = {'✅': '#e6f4ea', '⚠': '#fde2e1', '≈': '#fff3b0', '…': '#eeeeee'}
+
+
+def check_notes(ctx, facts) -> list[str]:
+    """Each figure's checks as the facts browser shows them: '✅ 对得上' (every sum it is in adds up), '⚠ 对不上：'
+    with the failed check said as answers say it (qa/checknotes.py: the parts, their computed sum, the printed
+    total), '≈ 尾差' (rounding), '… 未填全' (one side of a sum left blank), or blank (no check reads it)."""
+    from qa.checknotes import checks_of, describe
+    out = []
+    for f in facts:
+        if not f.checks_failed:
+            out.append(CHECK_MARKS['passed'] if f.checks_passed else '')
+            continue
+        notes = [_plain_note(describe(_Uncited(ctx), c, [f])) for c in checks_of(ctx, [f])]
+        if notes:
+            out.append(f'{CHECK_MARKS["failed"]}：' + ' '.join(notes))
+            continue
+        severities = {c['severity'] for c in ctx.failed_checks(f.doc)
+                      if c['name'] in f.checks_failed and c.get('table_no') == f.table_no}
+        kind = 'rounding' if 'rounding' in severities else 'incomplete' if 'completeness' in severities else 'failed'
+        out.append(CHECK_MARKS[kind])
+    return out
+
+
+class _Uncited(Draft):
+    """A draft whose notes cite nothing: the browser shows each figure's line beside it."""
+    def cite_fact(self, fact) -> str:
+        return ''
+
+    def cite_lines(self, doc: str, start: int, end: int, table: int | None = None) -> str:
+        return ''
+
+
+def _plain_note(note: str) -> str:
+    """A check note of an answer without its lead-in (the column's mark says it) or its brackets."""
+    note = note.removeprefix('注意：文件前后不一致，')
+    return note[1:-1] if note.startswith('（') and note.endswith('）') else note
+
+
+def with_check_colours(frame: pd.DataFrame):
+    """The frame for the page, its 核对 cells coloured by their mark (green passed, red failed); numbers as stored."""
+    if '核对' not in frame.columns:
+        return frame
+    styled = frame.style.map(lambda v: f'background-color: {CHECK_COLOURS[v[:1]]}'
+                             if isinstance(v, str) and v[:1] in CHECK_COLOURS else '', subset=['核对'])
+    return styled.format({'数值': '{:.10g}'.format} if '数值' in frame.columns else {})
 
 
 def to_xlsx(frame: pd.DataFrame) -> bytes:
