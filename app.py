@@ -201,8 +201,10 @@ def take_typed() -> None:
 
 # Streamlit keeps one pending submission per widget: two that reach a busy server before its run yields are merged
 # into the later one. So the browser sends a question only once the page shows that the one before it arrived (the
-# count of questions received, below); one typed meanwhile waits in the browser, in order.
-ONE_AT_A_TIME = '''<span id="bqa-received" data-n="%d" hidden></span><script>
+# count of questions received, below); one typed meanwhile waits in the browser, in order. The chat box is hidden
+# until this hold is installed, so a question typed the moment the page loads goes through it too.
+ONE_AT_A_TIME = '''<style>body:not([data-bqa-ready]) [data-testid="stChatInput"] {visibility: hidden}</style>
+<span id="bqa-received" data-n="%d" hidden></span><script>
 (() => {
   if (window.bqaQueue) return;
   const waiting = [], box = '[data-testid="stChatInputTextArea"]', button = '[data-testid="stChatInputSubmitButton"]';
@@ -236,6 +238,7 @@ ONE_AT_A_TIME = '''<span id="bqa-received" data-n="%d" hidden></span><script>
     releasing = false;
     if (draft) type(area, draft);
   }, 100);
+  document.body.dataset.bqaReady = '1';
 })();
 </script>'''
 
@@ -249,9 +252,9 @@ def answering_threads() -> ThreadPoolExecutor:
 def chat_tab(ctx: Context, names: dict, orgs, years) -> None:
     history = st.session_state.setdefault('history', [])
     queue = st.session_state.setdefault('queue', [])
+    st.html(ONE_AT_A_TIME % st.session_state.get('received', 0), unsafe_allow_javascript=True, width='content')
     st.chat_input('问一个关于预算公开的问题：单位、年份和想知道的数字，例如“某单位某年三公经费是多少”',
                   max_chars=MAX_QUESTION, key=QUESTION_BOX, on_submit=take_typed)
-    st.html(ONE_AT_A_TIME % st.session_state.get('received', 0), unsafe_allow_javascript=True, width='content')
     if st.session_state.pop('empty_question', False):
         st.toast('问题是空的，请输入要问的内容。')
     shared = st.query_params.get('q')
