@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .text import squash as text_squash, strip_markup
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -106,16 +108,14 @@ _TITLE_PATTERNS = (
 _TITLE_PREFIX = r'^(?:中共)?[\u4e00-\u9fff（）()“”"]{0,40}?(?:部门|单位|部门（单位）|部门\(单位\))?'
 
 
-_TAG = re.compile(r'</?[a-zA-Z][^>]*>')
-_SPACE_AND_MARKS = re.compile(r'[\s#*|]+')
 _NUMBERED = re.compile(r'^[-一二三四五六七八九十\d]+[、.]')
 _COMPILED_TITLES = tuple((key, re.compile(_TITLE_PREFIX + pattern + r'[）)]?'), re.compile(pattern))
                          for key, pattern in _TITLE_PATTERNS)
 
 
 def squash(text: str) -> str:
-    """Text without whitespace, markdown marks or HTML tags: for matching titles."""
-    return _SPACE_AND_MARKS.sub('', _TAG.sub('', text))
+    """Text without whitespace, markdown marks (# * |) or HTML tags: for matching titles."""
+    return text_squash(strip_markup(text), drop='#*|')
 
 
 def schema_for_title(line: str) -> Schema | None:

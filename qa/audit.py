@@ -20,6 +20,7 @@ from decimal import Decimal
 from index.facts_store import FactStore
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
+from ingest.text import squash
 from ingest.text_checks import TWICE
 
 from .models import Citation
@@ -363,15 +364,7 @@ def _completeness(store: FactStore, doc: _Doc) -> list[Finding]:
 
 
 def _squash(text: str) -> str:
-    return re.sub(r'[\s“”"（）()]', '', text or '')
-
-
-def _overlap(a: str, b: str) -> float:
-    if not a or not b:
-        return 0.0
-    grams = lambda t: {t[i:i + 2] for i in range(len(t) - 1)}  # noqa: E731
-    x, y = grams(a), grams(b)
-    return len(x & y) / max(1, min(len(x), len(y)))
+    return squash(text or '', drop='“”"（）()')
 
 
 # ---- output ----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from rapidfuzz.distance import LCSseq
 
 from ingest.models import BudgetFact
+from ingest.text import bigrams
 from ingest.vocabulary import vocabulary_table
 
 from .normalize import name_key
@@ -440,12 +441,12 @@ class Catalogue:
     def _fuzzy_spans(self, text: str, start: int, end: int) -> list[Span]:
         """'专项检查费用' for '开展专项检查相关费用', '克州一建退休人员医保项目' for '克州一建退休人员2人医保项目'."""
         window = text[start:end]
-        grams = _bigrams(window)
+        grams = bigrams(window)
         by_run: dict[tuple[int, int], tuple[set, set, float]] = {}
         for i, e in enumerate(self.entries):
             names = [(n, 0) for n in e.base_names if len(n) >= 4] + ([(name_key(e.project), 1)] if e.project else [])
             for name, is_project in names:
-                if len(_bigrams(name) & grams) < 2:
+                if len(bigrams(name) & grams) < 2:
                     continue
                 for (a, b), weight in near_matches(name, window):
                     key = (start + a, start + b, round(weight, 2))
@@ -554,10 +555,6 @@ def longest_common_run(a: str, b: str) -> tuple[str, int]:
                 break
             best, where = piece, i
     return best, where
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1) if '\0' not in text[i:i + 2]}
 
 
 def _strong_part(run: str) -> str:

@@ -11,12 +11,12 @@ documents' catalogues are kept.
 """
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from index.facts_store import DocumentInfo, FactStore
 from ingest.models import BudgetFact
+from ingest.text import squash_spaces, strip_markup
 
 from .catalogue import Catalogue
 from .disclosure import choose
@@ -143,7 +143,7 @@ class Context:
 
     def lines(self, doc: str, start: int, end: int) -> str:
         text = ' '.join(self.line(doc, n).strip() for n in range(start, end + 1))
-        return re.sub(r'\s+', ' ', re.sub(r'</?b>|\*\*', '', text.replace('\t', ' '))).strip()
+        return squash_spaces(strip_markup(text))
 
     def page(self, doc: str, number: int) -> int | None:
         return self.store.page_of(doc, number)

@@ -14,6 +14,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
+from ingest.text import bigrams
+
 from .catalogue import ALL_FUNDS, Entry, Span, canonical, scope_names
 from .normalize import name_key
 
@@ -176,10 +178,7 @@ def _names_project(c: Candidate) -> bool:
     project, row = name_key(c.entry.project), name_key(c.entry.fact.row if c.entry.fact is not None else '')
     if not any(name_key(s.name) == row for s in c.used):
         return True
-
-    def grams(text: str) -> set[str]:
-        return {text[i:i + 2] for i in range(len(text) - 1)}
-    return any(len(grams(name_key(s.name)) & grams(project)) >= 2 for s in c.used if name_key(s.name) != row)
+    return any(len(bigrams(name_key(s.name)) & bigrams(project)) >= 2 for s in c.used if name_key(s.name) != row)
 
 
 def _stem_of(e: Entry) -> str:

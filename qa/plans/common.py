@@ -15,6 +15,7 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ingest.numbers import format_amount
+from ingest.text import bigrams
 
 from ..checknotes import failed_checks, reason_notes, sentence_figures
 from ..catalogue import ALL_FUNDS, Entry, canonical
@@ -150,8 +151,7 @@ def _project_cross_check(draft: Draft, lead: Entry, plan: Plan) -> None:
 def _grams(text: str) -> set[str]:
     from ..catalogue import weak_words
     from ..normalize import name_key
-    key = name_key(text)
-    return {key[i:i + 2] for i in range(len(key) - 1)} - set(weak_words()) - {'万元', '费用'}
+    return bigrams(name_key(text)) - set(weak_words()) - {'万元', '费用'}
 
 
 def _related_projects(a: str, b: str) -> bool:
