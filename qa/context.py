@@ -172,7 +172,7 @@ def remember_labels(store: FactStore, docs: list[str]) -> int:
     """Embed the item labels of newly stored documents now, at ingest, into the embedding cache: the first
     question matched by meaning ('基本薪酬' ≈ '基本工资') then does not wait for them. Labels shared by many
     documents are embedded once. Returns how many labels the documents have."""
-    from .catalogue import label_vectors
+    from .label_match import label_vectors
     ctx = Context.from_store(store)
     labels: set[str] = set()
     for d in ctx.documents:

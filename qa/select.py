@@ -16,7 +16,8 @@ from typing import Callable
 
 from ingest.text import bigrams
 
-from .catalogue import ALL_FUNDS, Entry, Span, canonical, scope_names
+from .catalogue import ALL_FUNDS, Entry, scope_names
+from .label_match import Span, canonical
 from .normalize import name_key
 
 TABLE_ORDER = {3: 0, 1: 1, 2: 2, 5: 3, 6: 4, 7: 5, 4: 6, 10: 7, 8: 8, 9: 9, 11: 10}
@@ -233,6 +234,6 @@ def _close(a: str, b: str) -> bool:
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) < 6:
         return False                             # '车辆数量' and '其他车辆数量' are two things
-    from .catalogue import longest_common_run
+    from .label_match import longest_common_run
     run, _ = longest_common_run(shorter, longer)
     return len(run) >= 0.8 * len(longer)

@@ -18,7 +18,8 @@ from ingest.numbers import format_amount
 from ingest.text import bigrams
 
 from ..checknotes import failed_checks, reason_notes, sentence_figures
-from ..catalogue import ALL_FUNDS, Entry, canonical
+from ..catalogue import ALL_FUNDS, Entry
+from ..label_match import canonical
 from ..compose import Draft, amount, cite_sentence, figure_sentence, sentence_at, where, who
 from ..plan import Plan, parts_of
 from ..reconcile import reconciling, scope_names
@@ -149,7 +150,7 @@ def _project_cross_check(draft: Draft, lead: Entry, plan: Plan) -> None:
 
 
 def _grams(text: str) -> set[str]:
-    from ..catalogue import weak_words
+    from ..label_match import weak_words
     from ..normalize import name_key
     return bigrams(name_key(text)) - set(weak_words()) - {'万元', '费用'}
 
