@@ -71,7 +71,8 @@ class Context:
     def documents_of(self, keys: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[DocumentInfo]:
         return [d for d in self.documents if (not keys or d.org_key in keys) and (not years or d.year in years)]
 
-    def disclosures(self, keys: tuple[str, ...] = (), years: tuple[int, ...] = (), kind: str = '') -> list[DocumentInfo]:
+    def disclosures(self, keys: tuple[str, ...] = (), years: tuple[int, ...] = (),
+                    kind: str = '') -> list[DocumentInfo]:
         """The documents a question reads: of `kind` ('决算', '预算'), or per organisation-year the 预算 when one is
         loaded, else the 决算 (qa/disclosure.py)."""
         return choose(self.documents_of(keys, years), kind).docs

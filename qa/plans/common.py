@@ -37,7 +37,8 @@ def figures(plan: Plan, aspects=('',), kinds=('fact', 'absent')) -> list[Candida
     def accept(e: Entry) -> bool:
         if e.kind not in kinds:
             return False
-        if e.kind == 'fact' and not (e.aspect in aspects or (e.aspect not in ('change', 'rate', 'share') and '' in aspects)):
+        if e.kind == 'fact' and not (e.aspect in aspects
+                                     or (e.aspect not in ('change', 'rate', 'share') and '' in aspects)):
             return False
         return not plan.subunit or bool(e.project)
     return candidates(reading, accept)
@@ -106,7 +107,8 @@ def _scopes_and_contradictions(draft: Draft, lead: Entry, same: list[Entry], pla
 
 
 def _other_scope(draft: Draft, lead: Entry, e: Entry, plan: Plan) -> bool:
-    """Cells of one figure's table that make the other (qa/reconcile.py): two scopes, said as such, not a contradiction."""
+    """Cells of one figure's table that make the other (qa/reconcile.py): two scopes, said as such, not a
+    contradiction."""
     facts = [x.fact for x in plan.reading.catalogue.entries if x.kind == 'fact' and x.doc == e.doc]
     for f, other in ((e.fact, lead.fact), (lead.fact, e.fact)):
         cells = reconciling(facts, f, other.value)
