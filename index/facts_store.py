@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -28,6 +27,7 @@ from pathlib import Path
 
 from ingest.models import BudgetFact, Check, ParsedDocument, Statement
 from ingest.orgs import org_key
+from ingest.text import strip_markup
 
 SCHEMA_VERSION = 12
 LINES_PER_ROW = 64
@@ -513,7 +513,7 @@ class FactStore:
                 texts[block['doc']] = dict(self.line_text(block['doc'], 1, 10 ** 9))
             lines = texts[block['doc']]
             joined = ''.join(lines.get(n, '').strip() for n in range(block['line_start'], block['line_end'] + 1))
-            block['text'] = MARKUP.sub('', joined) if block['kind'] != 'table' else ''
+            block['text'] = strip_markup(joined, line_marks=True) if block['kind'] != 'table' else ''
             out.append(block)
         return out
 
@@ -631,7 +631,6 @@ CHUNKS_SELECT = ('SELECT c.key, d.doc, d.year, lk.text AS kind, c.table_no, ls.t
                  'lw.text AS tokens FROM chunks c JOIN documents d ON d.id = c.doc_id AND c.id BETWEEN d.chunks_from AND d.chunks_to '
                  'LEFT JOIN labels ls ON ls.id = c.section JOIN labels lw ON lw.id = c.tokens LEFT JOIN labels lk ON lk.id = c.kind')
 SOURCES = {'table': 0, 'text': 1}
-MARKUP = re.compile(r'</?b>|\*\*|^[#\s-]+')
 
 
 def _line_rows(source) -> list[tuple]:

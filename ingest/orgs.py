@@ -21,6 +21,7 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from .text import squash
 from .vocabulary import vocabulary_table
 
 ORG_SUFFIX = r'(局|办公室|委员会|管理委员会|中心|院|所|厅|部|处|站|队|学校|中学|小学|馆|会|室|委|府|校|社|园|团|联|协|台|场)'
@@ -147,7 +148,7 @@ def named_line_org(lines: list[str]) -> str:
     for line in lines[:12]:
         if '\t' in line.strip():
             continue
-        text = re.sub(r'[#*\s]', '', line)
+        text = squash(line, drop='#*')
         if text and re.fullmatch(r'[\u4e00-\u9fff（）()]{4,40}' + ORG_SUFFIX, text):
             return text
     return ''

@@ -6,7 +6,7 @@
     a.plan['describe']                                         # '查数 | 单位：… | 年份：2024 | 事项：三公经费'
 
     text ─► normalise ─► resolve ─► plan ─► execute ─► compose ─► gate ─► Answer
-             (qa.normalize, qa.orgs, qa.years, qa.catalogue, qa.plan, qa.plans.*, qa.compose, qa.gate)
+             (qa.normalize, qa.orgs, qa.years, qa.label_match, qa.catalogue, qa.plan, qa.plans.*, qa.compose, qa.gate)
 
 Every figure comes from a stored fact or a cited line; an organisation, year
 or item the documents do not hold is 文件中没有, with what they do hold.
@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from index.retriever import HybridRetriever
 
-from .catalogue import canonical, exact_spans, names_for, synonym_classes
+from .label_match import canonical, exact_spans, names_for, synonym_classes
 from .normalize import name_key
 from .compose import Draft, clarify, refusal
 from .context import Context

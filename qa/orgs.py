@@ -300,7 +300,7 @@ def _sub_body(text: str, i: int) -> str:
 
 def _budget_words(name: str) -> bool:
     """'政府性基金预算所(占)': budget words are not a unit's name."""
-    from .catalogue import synonym_classes
+    from .label_match import synonym_classes
     return any(len(w) >= 3 and w in name for w in synonym_classes())
 
 

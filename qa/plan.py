@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from ingest.vocabulary import vocabulary_table
 
-from .catalogue import canonical, class_members, exact_spans, synonym_classes
+from .label_match import canonical, class_members, exact_spans, synonym_classes
 from .disclosure import choose, kind_asked, without_kind_words
 from .normalize import normalise
 from .select import Reading
@@ -383,7 +383,7 @@ def _plan_clauses(norm: str, base: Plan, keys, resolution, tied, masked, places,
 def _misspelt_org(norm: str, ctx) -> str:
     """An organisation named with one wrong character in its body ('州政俯办' for 州政府办): the name as it
     would resolve to a loaded organisation, or ''."""
-    from .catalogue import all_one_off
+    from .label_match import all_one_off
     bodies = {name for names in ctx.directory.body_names.values() for name, _ in names if len(name) >= 3}
     named = set()
     for (a, b), body in all_one_off(norm, bodies):

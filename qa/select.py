@@ -14,7 +14,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .catalogue import ALL_FUNDS, Entry, Span, canonical, scope_names
+from ingest.text import bigrams
+
+from .catalogue import ALL_FUNDS, Entry, scope_names
+from .label_match import Span, canonical
 from .normalize import name_key
 
 TABLE_ORDER = {3: 0, 1: 1, 2: 2, 5: 3, 6: 4, 7: 5, 4: 6, 10: 7, 8: 8, 9: 9, 11: 10}
@@ -176,10 +179,7 @@ def _names_project(c: Candidate) -> bool:
     project, row = name_key(c.entry.project), name_key(c.entry.fact.row if c.entry.fact is not None else '')
     if not any(name_key(s.name) == row for s in c.used):
         return True
-
-    def grams(text: str) -> set[str]:
-        return {text[i:i + 2] for i in range(len(text) - 1)}
-    return any(len(grams(name_key(s.name)) & grams(project)) >= 2 for s in c.used if name_key(s.name) != row)
+    return any(len(bigrams(name_key(s.name)) & bigrams(project)) >= 2 for s in c.used if name_key(s.name) != row)
 
 
 def _stem_of(e: Entry) -> str:
@@ -234,6 +234,6 @@ def _close(a: str, b: str) -> bool:
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) < 6:
         return False                             # '车辆数量' and '其他车辆数量' are two things
-    from .catalogue import longest_common_run
+    from .label_match import longest_common_run
     run, _ = longest_common_run(shorter, longer)
     return len(run) >= 0.8 * len(longer)

@@ -19,7 +19,7 @@ from functools import lru_cache
 from ingest.numbers import format_amount
 from ingest.vocabulary import vocabulary_table
 
-from ..catalogue import longest_common_run
+from ..label_match import longest_common_run
 from ..checknotes import failed_checks
 from ..compose import Draft, amount, refusal, who
 from ..normalize import name_key, normalise

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 from ingest.numbers import format_amount
 
-from ..catalogue import canonical
+from ..label_match import canonical
 from ..checknotes import failed_checks, reason_notes, sentence_figures
 from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, where, who
 from ..plan import Plan, reread

@@ -7,7 +7,7 @@ A figure above zero answers 有; an empty table, a blank row or '未安排' answ
 """
 from __future__ import annotations
 
-from ..catalogue import canonical
+from ..label_match import canonical
 from ..compose import Draft, who
 from ..plan import Plan
 from ..select import per_document

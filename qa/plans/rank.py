@@ -20,7 +20,8 @@ from functools import lru_cache
 from ingest.numbers import format_amount
 from ingest.vocabulary import vocabulary_table
 
-from ..catalogue import canonical, names_for, part_words
+from ..catalogue import part_words
+from ..label_match import canonical, names_for
 from ..compose import Draft, amount, subject_phrase, unnumbered, who
 from ..plan import Plan
 from ..select import per_document

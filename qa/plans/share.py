@@ -14,7 +14,7 @@ import re
 from ingest.numbers import format_amount
 
 from ..compose import Draft, amount, sentence_at, subject_phrase, who
-from ..catalogue import canonical
+from ..label_match import canonical
 from ..plan import Plan
 from ..select import candidates, per_document
 from .common import amounts, percent

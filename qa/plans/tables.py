@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ingest.text import bigram_overlap
 from ingest.vocabulary import vocabulary_table
 
 from ..compose import Draft, who
@@ -141,7 +142,7 @@ def _section_about(ctx, doc: str, table: dict):
     for i, b in enumerate(blocks):
         if b['kind'] != 'heading' or b['line_start'] <= table['line_end'] or not any(w in b['text'] for w in words):
             continue
-        share = len(_bigrams(core) & _bigrams(name_key(b['text']))) / max(1, len(_bigrams(core)))
+        share = bigram_overlap(core, name_key(b['text']), of_a=True)
         if share > best_share:
             best, best_share = i, share
     if best is None or best_share < 0.6:
@@ -171,10 +172,6 @@ def _core(title: str) -> str:
 def _title_endings() -> tuple[str, ...]:
     words = dict(vocabulary_table('sections'))['表名结尾']
     return tuple(sorted(words, key=len, reverse=True))
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def _name(t: dict) -> str:
