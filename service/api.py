@@ -38,7 +38,8 @@ from ingest.models import Declared
 from qa.answer import Context, answer
 from .api_state import ApiState
 from qa.audit import audit
-from .export import compare, compare_row, fact_json, resolve_org
+from qa.orgs import resolve_org
+from .export import compare, compare_row, fact_json
 from .feedback import record_json
 from qa.llm import chat_model
 from .views import chinese_error, ingest_uploads

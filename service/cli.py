@@ -26,7 +26,8 @@ from ingest.models import BudgetFact, Declared
 from ingest.numbers import format_amount
 from qa.answer import Context, answer, explain, retrieve
 from qa.audit import audit, to_jsonl, to_markdown
-from service.export import FORMATS, compare, compare_row, export, fact_json, resolve_org
+from qa.orgs import resolve_org
+from service.export import FORMATS, compare, compare_row, export, fact_json
 from qa.llm import chat_model
 from settings import Settings
 
