@@ -389,3 +389,17 @@ def _parent_end() -> re.Pattern:
     words = sorted({w for head, others in vocabulary_table('unit_parents') for w in (head,) + others}, key=len,
                    reverse=True)
     return re.compile('^.*?(?:' + '|'.join(map(re.escape, words)) + ')')
+
+
+def resolve_org(store, name: str | None) -> str | None:
+    """The key of the one stored organisation a filter names ('--org 工信局', GET /facts?org=…): its full name, an
+    alias or a part of them; None for no filter; a ValueError naming the stored ones when none or several fit."""
+    if name is None:
+        return None
+    matches = store.orgs_matching(name)
+    if not matches:
+        known = ', '.join(sorted({d.org for d in store.documents()})) or '(nothing ingested yet)'
+        raise ValueError(f"no organisation matches '{name}'; stored: {known}")
+    if len(matches) > 1:
+        raise ValueError(f"'{name}' fits {len(matches)} organisations: {'; '.join(matches)} — give one of them")
+    return matches[0]

@@ -99,10 +99,10 @@ def warm(data_dir: Path, made, rounds: int = 30) -> dict[str, list[float]]:
     """Milliseconds per answer in one warm process, for each kind of question: the first question about a
     document (its catalogue is read from the store then) and a second question about the same document."""
     from qa.answer import answer
-    from service.cli import open_context
+    from service.cli import ready_context
     settings = Settings.from_env({'BUDGETQA_DATA_DIR': str(data_dir),
                                   'BUDGETQA_EMBEDDING_CACHE': str(data_dir.parent / 'embeddings.db')})
-    ctx = open_context(settings)
+    ctx = ready_context(settings)
     orgs = {d.doc: (d.org_key, d.year) for d in ctx.documents}
     rng = random.Random(3)
     unseen = [doc for doc, _ in made]

@@ -8,26 +8,25 @@
 from __future__ import annotations
 
 import argparse
-import csv
 import errno
 import json
 import os
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
-from tqdm import tqdm
-
 from index.facts_store import FactStore, StoreError
-from index.runtime import open_index, open_vectors, writable_store
+from index.runtime import open_vectors, writable_store
 from index.pipeline import ingest_paths, remove_document
-from ingest.models import BudgetFact, Declared
-from ingest.numbers import format_amount
+from ingest.models import Declared
 from qa.answer import Context, answer, explain, retrieve
 from qa.audit import audit, to_jsonl, to_markdown
-from service.export import FORMATS, compare, compare_row, export, fact_json, resolve_org
-from qa.llm import chat_model
+from qa.orgs import resolve_org
+from service.cli_output import (document_line, fact_line, format_answer, format_summary, hit_line, ingest_total, note,
+                                print_comparison, print_refused, print_rows, progress_bar)
+from service.documents import document_row
+from service.export import FORMATS, compare, compare_row, export, fact_json
+from service.stores import open_context
 from settings import Settings
 
 EXIT_BAD_INPUT = 2
@@ -126,7 +125,8 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument('out', type=Path)
     export_cmd.set_defaults(handler=cmd_export)
 
-    documents = commands.add_parser('documents', help='the stored documents: organisation, year, file, hash, when added')
+    documents = commands.add_parser('documents',
+                                    help='the stored documents: organisation, year, file, hash, when added')
     documents.add_argument('--format', choices=('table', 'json'), default='table')
     documents.set_defaults(handler=cmd_documents)
 
@@ -149,7 +149,8 @@ def build_parser() -> argparse.ArgumentParser:
                             'and rate limits through <data dir>/api.db')
     serve.set_defaults(handler=cmd_serve)
 
-    token = commands.add_parser('token', help='API tokens: `token create --admin` prints one once (only its hash is kept)')
+    token = commands.add_parser('token',
+                                help='API tokens: `token create --admin` prints one once (only its hash is kept)')
     token.add_argument('action', choices=('create',))
     token.add_argument('--admin', action='store_true', required=True,
                        help='may upload and remove documents through the API')
@@ -177,12 +178,8 @@ def cmd_ingest(args, settings: Settings) -> int:
     store = writable_store(settings)
     started = time.perf_counter()
     vectors = None if args.no_vectors else open_vectors(settings)
-    documents = tqdm(total=0, unit='doc', desc='reading', file=sys.stderr, disable=None, leave=False)
-    embedded = tqdm(total=0, unit='doc', desc='embedding', file=sys.stderr, disable=None, leave=False)
-    report = ingest_paths(args.paths, store, settings.alias_files,
-                          progress=lambda message: tqdm.write(message, file=sys.stderr), vectors=vectors,
-                          on_document=lambda done, total: _advance(documents, done, total),
-                          on_vectors=lambda done, total: _advance(embedded, done, total),
+    report = ingest_paths(args.paths, store, settings.alias_files, progress=note, vectors=vectors,
+                          on_document=progress_bar('reading'), on_vectors=progress_bar('embedding'),
                           replace=args.replace, added_by=f'{_user()}（命令行）',
                           declared=Declared(args.org.strip(), args.year, args.kind),
                           all_or_nothing=args.all_or_nothing)
@@ -196,29 +193,11 @@ def cmd_ingest(args, settings: Settings) -> int:
         if vectors is not None:   # the item labels' vectors too, so a first meaning match does not wait for them
             from qa.context import remember_labels
             remember_labels(store, ingested)
-    total = time.perf_counter() - started
-    parse = sum(o.summary.get('parse_seconds', 0) for o in outcomes if o.status == 'ingested')
-    refused = f', {len(report.refused)} refused' if report.refused else ''
-    print(f'{len(outcomes)} documents ({len(ingested)} ingested, '
-          f'{sum(o.status == "unchanged" for o in outcomes)} unchanged{refused}) in {total:.2f}s '
-          f'(parsing {parse:.2f}s) -> {settings.facts_db}', flush=True)
+    print(ingest_total(report, time.perf_counter() - started, settings.facts_db), flush=True)
     if report.refused:
-        _print_refused(report, args.all_or_nothing)
+        print_refused(report, args.all_or_nothing)
         return EXIT_BAD_INPUT
     return 0
-
-
-def _print_refused(report, all_or_nothing: bool) -> None:
-    """The end of an ingest that refused files: what was stored, then each refused file with why and what to do."""
-    if outcomes := report.outcomes:
-        print(f"stored: {', '.join(o.doc for o in outcomes)}", file=sys.stderr)
-    print(f'refused {len(report.refused)} file(s):', file=sys.stderr)
-    for error in report.refused:
-        print(f'error: {error}', file=sys.stderr)
-    if all_or_nothing:
-        print('nothing was stored (--all-or-nothing); fix the files above and run ingest again', file=sys.stderr)
-    else:
-        print('the other files were stored; fix the refused ones and ingest just those again', file=sys.stderr)
 
 
 def _user() -> str:
@@ -229,71 +208,11 @@ def _user() -> str:
         return 'unknown'
 
 
-def _advance(bar, done: int, total: int) -> None:
-    """A progress bar with documents per second and the time left (tqdm; off when stderr is not a terminal)."""
-    if bar.total != total:
-        bar.total = total
-        bar.refresh()
-    bar.update(done - bar.n)
-
-
-def format_summary(doc: str, status: str, s: dict) -> str:
-    failed = s.get('checks_failed', {})
-    lines = [f"{doc}  [{status}]",
-             f"  {s.get('org')}  {s.get('year')}  {s.get('kind', '预算')}  ({s.get('encoding')})",
-             _tables_line(s),
-             f"  facts {s.get('facts')} ({s.get('table_facts')} from tables, {s.get('text_facts')} from text), "
-             f"chunks {s.get('chunks', '-')}; parse {s.get('parse_seconds', 0)}s, chunk {s.get('chunk_seconds', 0)}s; "
-             f"checks {s.get('checks')}, failed: {failed.get('contradiction', 0)} contradictions, "
-             f"{failed.get('rounding', 0)} rounding, {failed.get('completeness', 0)} gaps"]
-    warnings = s.get('warnings', [])
-    for warning in warnings[:12]:
-        lines.append(f'  warning: {warning}')
-    if len(warnings) > 12:
-        lines.append(f'  … {len(warnings) - 12} more warnings')
-    if status == 'ingested' and s.get('changes'):
-        lines.extend(_changes_lines(s['changes']))
-    return '\n'.join(lines)
-
-
-def _changes_lines(changes: dict) -> list[str]:
-    """What a replacing file changed: how many figures differ from the stored version, and the largest."""
-    lines = [f"  replaces {', '.join(changes['of'])}: {changes['figures_differ']} figures differ "
-             f"({changes['figures_added']} new, {changes['figures_gone']} gone)"]
-    for d in changes['largest']:
-        label = ' '.join(x for x in (d['table'], '/'.join(x for x in (d['row'], d['column']) if x)) if x)
-        lines.append(f"    line {d['line']}: {label}: {d['old']} -> {d['new']} {d['unit']}")
-    return lines
-
-
-def _tables_line(s: dict) -> str:
-    """The standard template's tables by number; any other document's tables by the kind their titles name."""
-    read = s.get('tables_read') or []
-    if read and not s.get('tables_found'):
-        kinds = [k for k, _ in read if k != 'other']
-        others = len(read) - len(kinds)
-        return (f"  tables read {len(read)}: {', '.join(dict.fromkeys(kinds)) or '-'}"
-                f"{f' and {others} of no known kind' if others else ''}")
-    return (f"  tables found {_nums(s.get('tables_found'))}; empty {_nums(s.get('tables_empty'))}; "
-            f"missing {_nums(s.get('tables_missing'))}; 绩效目标表 {s.get('performance_tables', 0)}")
-
-
-def _nums(numbers) -> str:
-    return ','.join(f'表{n}' for n in numbers) if numbers else '-'
-
-
 def cmd_facts(args, settings: Settings) -> int:
     store = FactStore(settings.facts_db)
     facts = store.facts(org=resolve_org(store, args.org), year=args.year, table_no=args.table, source=args.source)
-    if args.format == 'json':
-        for fact in facts:
-            print(json.dumps(fact_json(fact), ensure_ascii=False))
-    elif args.format == 'csv':
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(fact_json(facts[0]).keys()) if facts else ['doc'])
-        writer.writeheader()
-        for fact in facts:
-            row = fact_json(fact)
-            writer.writerow({k: (';'.join(v) if isinstance(v, list) else v) for k, v in row.items()})
+    if args.format in ('json', 'csv'):
+        print_rows([fact_json(f) for f in facts], args.format, empty='doc')
     else:
         for fact in facts:
             print(fact_line(fact))
@@ -301,19 +220,12 @@ def cmd_facts(args, settings: Settings) -> int:
     return 0
 
 
-def fact_line(f: BudgetFact) -> str:
-    where = f'表{f.table_no}' if f.table_no else (f.table_title or 'text')
-    label = ' '.join(x for x in (f.row_code, f.row, f.project and f'[{f.project}]') if x)
-    warn = ' !' + ','.join(f.checks_failed) if f.checks_failed else ''
-    return f'{f.doc}:{f.line_start}\t{where}\t{label}\t{f.column}\t{format_amount(f.value)} {f.unit}{warn}'
-
-
 def cmd_ask(args, settings: Settings) -> int:
     if bool(args.question) == bool(args.batch):
         print('error: give a question or --batch FILE.jsonl (not both)', file=sys.stderr)
         return EXIT_BAD_INPUT
     questions = _read_batch(args.batch) if args.batch else [(None, args.question)]
-    ctx = open_context(settings)
+    ctx = ready_context(settings)
     previous = _read_session(args.session)
     for question_id, text in questions:
         if args.explain:
@@ -361,7 +273,7 @@ def cmd_admin(args, settings: Settings) -> int:
 
 def cmd_serve(args, settings: Settings) -> int:
     from .api import serve
-    open_context(settings)             # refuse to start on an empty or outdated store, with the reason
+    ready_context(settings)            # refuse to start on an empty or outdated store, with the reason
     print(f'budget-qa API on http://{args.host}:{args.port} (docs: /docs)', file=sys.stderr, flush=True)
     serve(settings, args.host, args.port, workers=args.workers)
     return 0
@@ -395,27 +307,11 @@ def _read_batch(path: Path) -> list[tuple[str, str]]:
     return out
 
 
-def format_answer(result) -> str:
-    lines = [f'（理解为：{result.plan["describe"]}）'] if result.plan else []
-    lines.append(result.answer)
-    if result.status == 'answered' and not result.verified:
-        lines.append(f'（未能核实的数字：{"、".join(result.unverified_numbers)}）')
-    if result.model_reply:
-        lines.append(f'（语言模型的改写不只是复述核对过的答案，未采用，未核对：{result.model_reply}）')
-    for warning in result.warnings:
-        if warning.startswith('language model unavailable'):
-            lines.append(f'（语言模型没有回答（{warning.split(": ", 1)[-1]}），以上是直接根据文件数据生成的答案）')
-    for i, c in enumerate(result.citations, 1):
-        where = f'表{c.table} ' if c.table else ''
-        cell = f' {c.row}/{c.column}' if c.row else ''
-        page = f'第{c.page}页 ' if c.page else ''
-        lines.append(f'  [{i}] {c.doc} {page}第{c.line_start}' + (f'-{c.line_end}' if c.line_end != c.line_start else '')
-                     + f'行 {where}{cell}: {c.text[:120]}')
-    return '\n'.join(lines)
-
-
-def open_context(settings: Settings) -> Context:
-    store, vectors, engine = open_index(settings)
+def ready_context(settings: Settings) -> Context:
+    """The answering context (service/stores.py), refused on an empty or outdated store; a warning when an ingest
+    stopped before its vectors."""
+    opened = open_context(settings)
+    store = opened.store
     if not store.document_count():
         previous = store.previous_paths()
         if previous:
@@ -423,18 +319,18 @@ def open_context(settings: Settings) -> Context:
                              f'{len(previous)} files again: python -m qa ingest ' + ' '.join(sorted(previous)[:5])
                              + (' …' if len(previous) > 5 else ''))
         raise ValueError(f'nothing ingested in {settings.data_dir}; run `python -m qa ingest data/samples` first')
-    missing = store.without_vectors() if vectors is not None else []
+    missing = store.without_vectors() if opened.vectors is not None else []
     if missing:   # an ingest stopped before its vectors: answers still work, from keywords for those chunks
-        print(f'warning: {len(missing)} documents without vectors in {settings.data_dir} ({", ".join(missing[:3])}); '
-              f'run `python -m qa ingest` again to repair', file=sys.stderr)
-    return Context.from_store(store, search=engine.search, llm=chat_model(settings))
+        print(f'warning: {len(missing)} documents without vectors in {settings.data_dir} '
+              f'({", ".join(missing[:3])}); run `python -m qa ingest` again to repair', file=sys.stderr)
+    return opened.ctx
 
 
 def cmd_search(args, settings: Settings) -> int:
     if bool(args.query) == bool(args.batch):
         print('error: give a query or --batch FILE.jsonl (not both)', file=sys.stderr)
         return EXIT_BAD_INPUT
-    ctx = open_context(settings)
+    ctx = ready_context(settings)
     store = ctx.store
 
     def run(text):
@@ -452,7 +348,7 @@ def cmd_search(args, settings: Settings) -> int:
         if args.json:
             print(json.dumps(hit.to_json(), ensure_ascii=False))
         else:
-            print(f'{hit.doc}:{hit.line_start}-{hit.line_end}  {hit.score:.4f}  {hit.text[:160]}')
+            print(hit_line(hit))
     return 0
 
 
@@ -468,25 +364,14 @@ def cmd_audit(args, settings: Settings) -> int:
 
 
 def cmd_compare(args, settings: Settings) -> int:
-    ctx = open_context(settings)
+    ctx = ready_context(settings)
     orgs = tuple(resolve_org(ctx.store, o) for o in args.orgs)
     facts = compare(ctx, args.item, orgs, tuple(args.years))
     rows = [compare_row(f) for f in facts]
-    if args.format == 'json':
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False))
-    elif args.format == 'csv':
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ['org'])
-        writer.writeheader()
-        writer.writerows(rows)
+    if args.format in ('json', 'csv'):
+        print_rows(rows, args.format, empty='org')
     else:
-        for row in rows:
-            where = f"表{row['table']}" if row['table'] else '情况说明'
-            print(f"{row['org']}\t{row['year']}\t{format_amount(Decimal(row['value']))} {row['unit']}\t"
-                  f"{row['doc']}:{row['line_start']} {where}")
-        years = {r['year'] for r in rows}
-        if len(years) > 1:
-            print(f'注意：年份不同（{"、".join(str(y) for y in sorted(years))}）', file=sys.stderr)
+        print_comparison(rows)
     return 0
 
 
@@ -499,15 +384,8 @@ def cmd_export(args, settings: Settings) -> int:
 def cmd_documents(args, settings: Settings) -> int:
     store = FactStore(settings.facts_db)
     for d in store.documents():
-        row = {'doc': d.doc, 'org': d.org, 'year': d.year, 'path': d.path, 'hash': d.content_hash.split(':')[0][:16],
-               'bytes': d.summary.get('bytes'), 'ingested_at': d.ingested_at, 'added_by': d.summary.get('added_by', ''),
-               'replaces': d.summary.get('replaces', []), 'facts': d.summary.get('facts'),
-               'contradictions': d.summary.get('checks_failed', {}).get('contradiction', 0)}
-        if args.format == 'json':
-            print(json.dumps(row, ensure_ascii=False))
-        else:
-            print(f"{d.doc}\t{d.org}\t{d.year}\t{row['facts']} facts\t{row['contradictions']} contradictions\t"
-                  f"{row['hash']}\t{row['bytes']} bytes\t{d.ingested_at}\t{row['added_by'] or '-'}")
+        row = {'path': d.path, **document_row(d)}
+        print(json.dumps(row, ensure_ascii=False) if args.format == 'json' else document_line(row))
     print(f'{store.document_count()} documents', file=sys.stderr)
     return 0
 

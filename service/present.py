@@ -156,7 +156,8 @@ def plain(text: str) -> str:
 
 def _trimmed(address: str) -> str:
     """Without the punctuation that ends the sentence around it, or the bracket that closes around it."""
-    while address and (address[-1] in '.,:;!?\'"*_~' or (address[-1] == ')' and address.count(')') > address.count('('))):
+    while address and (address[-1] in '.,:;!?\'"*_~'
+                       or (address[-1] == ')' and address.count(')') > address.count('('))):
         address = address[:-1]
     return address
 

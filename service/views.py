@@ -19,6 +19,8 @@ from ingest.numbers import format_amount
 from ingest.reader import MAX_BYTES, SUPPORTED_SUFFIXES, IngestError
 from qa.compose import Draft
 
+from .documents import document_row
+
 SAFE_NAME = re.compile(r'[^\w\u4e00-\u9fff.（）()-]+')
 
 
@@ -381,12 +383,12 @@ def document_table(documents, labels: dict[str, str], counts: dict[str, dict] | 
     counts = counts or {}
     rows = []
     for d in documents:
-        s, counted = d.summary, counts.get(d.doc)
-        rows.append({'文件': labels.get(d.doc, d.doc), '单位全称': d.org, '年度': str(d.year or ''),
-                     '类型': s.get('kind') or '', '表格': len(s.get('tables_found', [])), '数字': s.get('facts') or 0,
+        r, counted = document_row(d), counts.get(d.doc)
+        rows.append({'文件': labels.get(d.doc, d.doc), '单位全称': r['org'], '年度': str(r['year'] or ''),
+                     '类型': r['kind'], '表格': r['tables'], '数字': r['facts'] or 0,
                      '矛盾': '' if counted is None else str(counted.get('contradiction', 0)),
                      '可疑': '' if counted is None else str(counted.get('suspicious', 0)),
-                     '警告': len(s.get('warnings', [])), '加入': f'{d.ingested_at[:10]} {s.get("added_by", "")}'.strip(),
-                     '大小': f'{s.get("bytes", 0) // 1024} KB', '文件名': d.doc, '哈希': d.content_hash[:12]})
+                     '警告': r['warnings'], '加入': f'{r["ingested_at"][:10]} {r["added_by"]}'.strip(),
+                     '大小': f'{(r["bytes"] or 0) // 1024} KB', '文件名': d.doc, '哈希': r['hash'][:12]})
     return pd.DataFrame(rows, columns=['文件', '单位全称', '年度', '类型', '表格', '数字', '矛盾', '可疑', '警告', '加入',
                                        '大小', '文件名', '哈希'])
