@@ -68,7 +68,7 @@ def extract_rows(lines: list[str], first_line: int, schema: Schema, layout: str)
     """Rows of one table region; `first_line` is the file line number of lines[0]."""
     if layout == 'text':
         return _text_rows(lines, first_line, schema)
-    groups = _tsv_groups(lines, first_line) if layout == 'tsv' else _cell_groups(lines, first_line)
+    groups = tsv_groups(lines, first_line) if layout == 'tsv' else cell_groups(lines, first_line)
     rows: list[RawRow] = []
     for cells, cell_lines in groups:
         _add_positional_row(rows, cells, cell_lines, schema)
@@ -77,14 +77,14 @@ def extract_rows(lines: list[str], first_line: int, schema: Schema, layout: str)
 
 # ---- grouping lines into cells -------------------------------------------------
 
-def _tsv_groups(lines, first_line):
+def tsv_groups(lines, first_line):
     for offset, line in enumerate(lines):
         cells = [clean_cell(c) for c in line.split('\t')]
         if any(cells):
             yield cells, [first_line + offset] * len(cells)
 
 
-def _cell_groups(lines, first_line):
+def cell_groups(lines, first_line):
     """One cell per line ('\\tcell'), rows separated by blank lines."""
     cells, cell_lines = [], []
     for offset, line in enumerate(lines):

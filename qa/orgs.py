@@ -251,7 +251,7 @@ class OrgDirectory:
         """place + body (or a body) that no document is about: a unit named inside one, or nothing loaded."""
         parents = tuple(r.key for r in self.records if not m.place or _same_place(m.place, r.place))
         asked = _without_place(m)
-        named = [(key, name) for key, name in (self.units_of(parents) if parents else []) if _same_unit(asked, name)]
+        named = [(key, name) for key, name in (self.units_of(parents) if parents else []) if same_unit(asked, name)]
         owners = {key for key, _ in named}
         if len(owners) == 1:
             result.subunits += (Subunit(owners.pop(), m.text, named[0][1]),)
@@ -259,7 +259,7 @@ class OrgDirectory:
             result.unknown += (m.text,)
 
     def _subunit(self, m: Mention, parent: str, result: OrgResolution) -> None:
-        match = next((name for key, name in self.units_of((parent,)) if _same_unit(m.sub, name)), None)
+        match = next((name for key, name in self.units_of((parent,)) if same_unit(m.sub, name)), None)
         if match is None:
             result.unknown += (m.text,)
         else:
@@ -304,7 +304,7 @@ def _budget_words(name: str) -> bool:
     return any(len(w) >= 3 and w in name for w in synonym_classes())
 
 
-def _same_unit(asked: str, named: str) -> bool:
+def same_unit(asked: str, named: str) -> bool:
     """'消防大队' ~ '库尔勒经济技术开发区消防救援大队'; '第二中学' is not '第一中学'."""
     named = normalise(named)
     if asked in named:

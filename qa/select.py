@@ -183,8 +183,8 @@ def _names_project(c: Candidate) -> bool:
 
 
 def _stem_of(e: Entry) -> str:
-    from .catalogue import TOTAL_ROW, _table_stem
-    return _table_stem(e.fact.table_title) if TOTAL_ROW.match(name_key(e.fact.row)) else ''
+    from .catalogue import TOTAL_ROW, table_stem
+    return table_stem(e.fact.table_title) if TOTAL_ROW.match(name_key(e.fact.row)) else ''
 
 
 def top(ranked: list[Candidate], margin: float = 0.35) -> list[Candidate]:
@@ -215,19 +215,20 @@ def same_subject(a: Entry, b: Entry) -> bool:
     """Two entries about one figure of one document (a table and the sentence that repeats it, or two tables)."""
     if a.doc != b.doc or a.part != b.part or (a.aspect != b.aspect):
         return False
-    if name_key(a.project) != name_key(b.project) and not (a.project_total and b.project_total and _close(a.project, b.project)):
+    if name_key(a.project) != name_key(b.project) and not (a.project_total and b.project_total and names_close(a.project, b.project)):
         return False
     if a.project and a.project_total and b.project_total:
         return True
     if a.fact is not None and b.fact is not None and a.fact.row_code and b.fact.row_code and \
             a.fact.row_code != b.fact.row_code:
         return False                             # two rows of the classification, whatever their labels
-    if a.parent and b.parent and a.parent != b.parent and not _close(a.parent, b.parent):
+    if a.parent and b.parent and a.parent != b.parent and not names_close(a.parent, b.parent):
         return False                             # 行政运行 of 财政事务 is not 行政运行 of 纪检监察事务
-    return a.subject == b.subject or canonical(a.subject) == canonical(b.subject) or _close(a.subject, b.subject)
+    return a.subject == b.subject or canonical(a.subject) == canonical(b.subject) or names_close(a.subject, b.subject)
 
 
-def _close(a: str, b: str) -> bool:
+def names_close(a: str, b: str) -> bool:
+    """Two names for one thing: equal keys, or a long common run ('车辆数量' and '其他车辆数量' are two things)."""
     a, b = name_key(a), name_key(b)
     if a == b:
         return True

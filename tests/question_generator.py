@@ -571,7 +571,6 @@ def _definitions(db, docs, rng) -> list[Case]:
         seen.add(term)
         ending = rng.choice(('是什么意思', '指什么', '是指什么？', '的含义是什么'))
         lines = tuple(x['line_start'] for x in rows if re.sub(r'[“”"]', '', x['subject']) == term)
-        body = re.sub(r'^[^：:]*[：:]', '', r['text']).strip()[:8]
         out.append(Case('define', f'{term}{ending}', '', lines, contains=term[:2]))
     return out
 

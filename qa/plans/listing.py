@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..compose import Draft, amount, who
-from ..orgs import _same_unit, unit_without_parent
+from ..orgs import same_unit, unit_without_parent
 from ..plan import Plan
 from ..select import per_document
 from . import lookup
@@ -122,7 +122,7 @@ def _projects_of_unit(plan: Plan, ctx):
     items = []
     for d in plan.reading.docs:
         owners = [s for s in ctx.statements(d.doc, 'subunit') if s['text'].startswith('项目承担单位')]
-        owners = [s for s in owners if _same_unit(unit_without_parent(unit), s['subject']) or _same_unit(unit_without_parent(unit), s['text'])]
+        owners = [s for s in owners if same_unit(unit_without_parent(unit), s['subject']) or same_unit(unit_without_parent(unit), s['text'])]
         paragraphs = [b for b in ctx.blocks(d.doc) if b['kind'] in ('paragraph', 'heading') and '项目名称' in b['text'][:12]]
         for owner in owners:
             title = max((b for b in paragraphs if b['line_start'] < owner['line_start']), key=lambda b: b['line_start'],
