@@ -342,7 +342,8 @@ def _text_value(token: str, number: int) -> RawValue:
 def _text_two_sided(tokens: list[str], number: int) -> list[RawRow]:
     split = len(tokens)
     for i, token in enumerate(tokens):
-        if i and TOKEN_CODE.match(token) and token.startswith('2') and i + 1 < len(tokens) and HAN.search(tokens[i + 1]):
+        if (i and TOKEN_CODE.match(token) and token.startswith('2')
+                and i + 1 < len(tokens) and HAN.search(tokens[i + 1])):
             split = i
             break
         if i and ''.join(tokens[i:i + 4]).startswith('支出总计'):
