@@ -1,13 +1,15 @@
 """Which organisation, year and kind (预算/决算) a disclosure is about, and the names people use for it.
 
-    lines = ['2026 年度', '泉州市市场监管综合监测', '与技术保障中心', '单位预算', '目 录']
-    detect_org(lines)    # '泉州市市场监管综合监测与技术保障中心'
-    detect_year(lines)   # 2026
-    detect_kind(lines)   # '预算'
-    detect_org(['收支预算总表部门：中共江苏省委办公厅 单位：万元'])   # '中共江苏省委办公厅'
-    org_key('中国共产党江苏省委员会办公厅')                          # '江苏省委办公厅'
-    derive_aliases('克孜勒苏柯尔克孜自治州人民政府办公室')
-    # ('克孜勒苏柯尔克孜自治州人民政府办公厅', …, '克州政府办公室', …, '州政府办', '政府办')
+    >>> lines = ['2026 年度', '泉州市市场监管综合监测', '与技术保障中心', '单位预算', '目 录']
+    >>> detect_org(lines), detect_year(lines), detect_kind(lines)
+    ('泉州市市场监管综合监测与技术保障中心', 2026, '预算')
+    >>> detect_org(['收支预算总表部门：中共江苏省委办公厅 单位：万元'])
+    '中共江苏省委办公厅'
+    >>> org_key('中国共产党江苏省委员会办公厅')
+    '江苏省委办公厅'
+    >>> aliases = derive_aliases('克孜勒苏柯尔克孜自治州人民政府办公室')   # … '克州政府办公室', … '州政府办', '政府办'
+    >>> '克州政府办公室' in aliases and '州政府办' in aliases and '政府办' in aliases
+    True
 
 Everything is read from what the document prints, in this order: a label before
 the name (部门：, 预算单位：, 部门名称<TAB>…), the cover title (also split over

@@ -1,7 +1,7 @@
 """Rows of a table region, for the three layouts the disclosures come in.
 
     layout = detect_layout(lines)                  # 'tsv' | 'cell_per_line' | 'text'
-    rows = extract_rows(lines, first_line, schema)  # [RawRow, ...]
+    rows = extract_rows(lines, first_line, schema, layout)  # [RawRow, ...]
 
 A RawRow holds its code cells, its text cells and its printed values in order.
 Where the layout keeps column positions (tab-separated rows, one cell per

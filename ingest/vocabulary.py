@@ -1,7 +1,9 @@
 """Word lists kept as data (data/vocabulary/*.tsv), read once.
 
-    places = vocabulary_table('places')   # [('昌吉回族自治州', ('昌吉州', '昌吉')), ...]
-    name_ending('本单位预算')             # '(局|室|会|委|中心|院|所|队|校)', a regex group of those words
+    >>> dict(vocabulary_table('places'))['昌吉回族自治州']
+    ('昌吉州', '昌吉')
+    >>> name_ending('本单位预算')           # a regex group of those words, in their order
+    '(局|室|会|委|中心|院|所|队|校)'
 
 Each line: a name, a tab, then other names for it separated by commas; '#'
 starts a comment. Code holds no organisation, place or budget-item names: a

@@ -1,6 +1,8 @@
 """Which disclosure a question reads: the 预算 (what a year was to spend) or the 决算 (what it spent).
 
-    asked = kind_asked('克州工信局2024年实际花了多少钱')     # '决算' (words: data/vocabulary/disclosure_kinds.tsv)
+    >>> kind_asked('克州工信局2024年实际花了多少钱')     # words: data/vocabulary/disclosure_kinds.tsv
+    '决算'
+
     choice = choose(ctx.documents_of(keys, years), asked)
     choice.docs, choice.kind, choice.also, choice.lacking(keys)
 
