@@ -29,7 +29,8 @@ def kind_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
     table = vocabulary_table('disclosure_kinds')
     for kind, _ in table:
         if kind not in KINDS:
-            raise ValueError(f"data/vocabulary/disclosure_kinds.tsv: unknown kind '{kind}'; expected {', '.join(KINDS)}")
+            raise ValueError(f"data/vocabulary/disclosure_kinds.tsv: unknown kind '{kind}'; "
+                             f"expected {', '.join(KINDS)}")
     return tuple((kind, tuple(normalise(w) for w in words)) for kind, words in table)
 
 

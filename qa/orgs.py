@@ -116,7 +116,8 @@ class OrgDirectory:
         if len(records) > limit:
             near = self._like(mention)
             shown = '；'.join(self._listed(r) for r in near[:limit])
-            return (f'{len(records)}个单位的预算公开' + (f'，其中与“{mention}”同地方或同类的有：{shown}' if shown else '')
+            return (f'{len(records)}个单位的预算公开'
+                    + (f'，其中与“{mention}”同地方或同类的有：{shown}' if shown else '')
                     + '（用 `python -m qa documents` 或页面的文件列表查看全部）')
         return '；'.join(self._listed(r) for r in records)
 
@@ -293,7 +294,8 @@ def _by_first_char(names: list[tuple[str, str]]) -> dict[str, list[tuple[str, st
 
 def _sub_body(text: str, i: int) -> str:
     m = SUB_BODY.match(text, i)
-    if not m or len(m.group('name')) < 2 or text[m.end():m.end() + 1] in NOT_AFTER_UNIT or _budget_words(m.group('name')):
+    if (not m or len(m.group('name')) < 2 or text[m.end():m.end() + 1] in NOT_AFTER_UNIT
+            or _budget_words(m.group('name'))):
         return ''
     return m.group('name') + ('学' if text[m.end():m.end() + 1] == '学' else '')   # '第一中' + '学'
 
@@ -317,11 +319,17 @@ def same_unit(asked: str, named: str) -> bool:
     return named.endswith(tail) and len(common) >= max(2, int(0.6 * len(set(asked))))
 
 
-def _place_names(records: list[OrgRecord]) -> list[tuple[str, str]]:
+def _full_names(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each name in a vocabulary table (a row's full name and its short ones) -> the full name; the first row wins."""
     names = {}
-    for full, short in places().items():
+    for full, short in table.items():
         for name in (full,) + short:
             names.setdefault(name, full)
+    return names
+
+
+def _place_names(records: list[OrgRecord]) -> list[tuple[str, str]]:
+    names = _full_names(places())
     for r in records:
         if r.place:
             for name in place_aliases(r.place):
@@ -331,10 +339,7 @@ def _place_names(records: list[OrgRecord]) -> list[tuple[str, str]]:
 
 
 def _body_names(records: list[OrgRecord]) -> list[tuple[str, str]]:
-    names = {}
-    for full, short in bodies().items():
-        for name in (full,) + short:
-            names.setdefault(name, full)
+    names = _full_names(bodies())
     for r in records:
         names.setdefault(r.body, r.body)
     return sorted(names.items(), key=lambda p: -len(p[0]))

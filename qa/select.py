@@ -51,7 +51,8 @@ class Reading:
     @property
     def subject_spans(self) -> list[Span]:
         roles = self.catalogue.names()
-        return [s for s in self.spans if not s.exact or roles.get(s.name, set()) & {'subject', 'weak_subject', 'project'}]
+        return [s for s in self.spans
+                if not s.exact or roles.get(s.name, set()) & {'subject', 'weak_subject', 'project'}]
 
 
 def candidates(reading: Reading, accept: Callable[[Entry], bool] = lambda e: True,
@@ -99,7 +100,8 @@ def _near(reading: Reading, accept, ranked: list[Candidate]) -> list[Candidate]:
 
 def _names_rate(c: Candidate) -> bool:
     """A rate the question names ('及时率'), or a growth rate asked as growth ('增加值要增长多少')."""
-    return any('率' in s.name or '比' in s.name for s in c.used) or ('率' in c.entry.subject and '增长' in c.entry.subject)
+    return (any('率' in s.name or '比' in s.name for s in c.used)
+            or ('率' in c.entry.subject and '增长' in c.entry.subject))
 
 
 def _stated_beside(reading: Reading, accept) -> list[Candidate]:
@@ -131,7 +133,8 @@ def _prefer(c: Candidate, reading: Reading) -> None:
     elif e.scope == ALL_FUNDS:
         c.score += 0.2
     loose = e.fact is not None and 'general_pattern' in e.fact.flags
-    if e.fact is not None and e.fact.source == 'table' and any(s.exact and s.name == name_key(e.fact.row) for s in c.used):
+    if (e.fact is not None and e.fact.source == 'table'
+            and any(s.exact and s.name == name_key(e.fact.row) for s in c.used)):
         c.score += 0.3                           # the document's own word for it, not a synonym
     if e.kind == 'fact':
         c.score += 0.3
@@ -144,7 +147,7 @@ def _prefer(c: Candidate, reading: Reading) -> None:
         c.score += 0.1 + 0.01 * (10 - TABLE_ORDER.get(e.table_no, 10))
     if e.fact is not None and e.fact.source == 'table' and e.table_no and \
             any(s.exact and name_key(s.name) == _stem_of(e) for s in c.used):
-        c.score += 0.3                           # the total of the table that is about the item (表9 for 国有资本经营预算支出)
+        c.score += 0.3                           # the total of the table about the item (表9 for 国有资本经营预算支出)
     if e.project_total and _names_project(c):
         c.score += 0.2 + (0.3 if e.table_no else 0)   # a project's own budget line; as the budget table prints it first
     if loose:
@@ -215,7 +218,8 @@ def same_subject(a: Entry, b: Entry) -> bool:
     """Two entries about one figure of one document (a table and the sentence that repeats it, or two tables)."""
     if a.doc != b.doc or a.part != b.part or (a.aspect != b.aspect):
         return False
-    if name_key(a.project) != name_key(b.project) and not (a.project_total and b.project_total and names_close(a.project, b.project)):
+    if name_key(a.project) != name_key(b.project) and not (
+            a.project_total and b.project_total and names_close(a.project, b.project)):
         return False
     if a.project and a.project_total and b.project_total:
         return True
