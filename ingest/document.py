@@ -88,8 +88,9 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     warnings += [f'line {n}: "{text}" is not a readable amount; left out' for n, text in garbled]
     warnings += [f'line {s.line_start}: text addressed to a reader or a model ("{s.text[:60]}"); kept as text, '
                  'no figures read from it' for s in flagged]
-    return ParsedDocument(source, org, year, derive_aliases(org, extra_aliases), tuple(sorted(blocks, key=lambda b: b.line_start)),
-                          tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings), kind,
+    return ParsedDocument(source, org, year, derive_aliases(org, extra_aliases),
+                          tuple(sorted(blocks, key=lambda b: b.line_start)), tuple(tables), tuple(facts),
+                          tuple(checks), tuple(statements), tuple(warnings), kind,
                           tuple(read_details(lines, tables, blocks)))
 
 
@@ -155,7 +156,8 @@ def _scanned_pages(source: SourceText) -> list[str]:
     if not blank:
         return []
     listed = ', '.join(str(p) for p in blank[:20]) + (' …' if len(blank) > 20 else '')
-    return [f'page {listed}: no text (a scan, or a blank page); not read. If it is a scan, run OCR on the file (e.g. ocrmypdf) to read '
+    return [f'page {listed}: no text (a scan, or a blank page); not read. '
+            f'If it is a scan, run OCR on the file (e.g. ocrmypdf) to read '
             f'{"them" if len(blank) > 1 else "it"}']
 
 
@@ -220,7 +222,8 @@ def _text_facts(doc, org, year, text_facts: list[TextFact], checks=()) -> list[B
 
 
 def _empty_table_statements(tables: list[Table]) -> list[Statement]:
-    return [Statement('empty_table', t.title, t.note or f'{t.title}为空表（无备注）', t.line_start, t.line_end, t.number)
+    return [Statement('empty_table', t.title, t.note or f'{t.title}为空表（无备注）',
+                      t.line_start, t.line_end, t.number)
             for t in tables if t.empty and t.number]
 
 
@@ -235,8 +238,8 @@ def _blank_row_statements(tables: list[Table]) -> list[Statement]:
                     or '小计' in row.label:      # a subtotal left blank is not printed, not 'nothing arranged'
                 continue
             where = f'表{t.number}{t.title}'
-            out.append(Statement('blank_row', row.label, f'{where}：{row.code} {row.label}（该行未列数字）'.replace('  ', ' '),
-                                 row.line_start, row.line_end, t.number))
+            said = f'{where}：{row.code} {row.label}（该行未列数字）'.replace('  ', ' ')
+            out.append(Statement('blank_row', row.label, said, row.line_start, row.line_end, t.number))
     return out
 
 

@@ -185,7 +185,7 @@ def statement_entry(s: dict, org: str, year: int | None) -> Entry | None:
     table = s.get('table_no')
     title = subject if s['kind'] == 'empty_table' else ''
     if title:
-        subject = _table_stem(title)
+        subject = table_stem(title)
     scope = scope_of(title or subject) if kind == 'absent' else ALL_FUNDS
     if kind == 'absent':
         subject, scope = _unscoped(subject, scope, frozenset())
@@ -228,7 +228,7 @@ def _subject(f: BudgetFact, aspect: str) -> str:
     if FUNCTION_ITEM.search(label):                          # '…（类）…（款）行政运行（项）' is 行政运行
         label = re.findall(r'([^（）]+)（项）$', label)[0].split('（款）')[-1]
     if f.source == 'table' and TOTAL_ROW.match(name_key(label)) and not aspect:
-        return _table_stem(f.table_title) if name_key(label) in ('合计', '总计', '小计') else label
+        return table_stem(f.table_title) if name_key(label) in ('合计', '总计', '小计') else label
     return label
 
 
@@ -256,7 +256,7 @@ def _unscoped(subject: str, scope: str, known: frozenset) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=20_000)
-def _table_stem(title: str) -> str:
+def table_stem(title: str) -> str:
     """'部门（单位）一般公共预算支出情况表' -> '一般公共预算支出'."""
     key = name_key(title)
     key = re.sub(r'^(部门（单位）|部门|单位)', '', key)
@@ -276,8 +276,8 @@ def _context_names(scope: str, part: str, table: int | None, title: str) -> froz
         names.update(table_names().get(f'表{table}', ()))
     if title:
         names.add(name_key(title))
-        names.add(_table_stem(title))
-        unscoped, _ = _unscoped(_table_stem(title), scope, frozenset())
+        names.add(table_stem(title))
+        unscoped, _ = _unscoped(table_stem(title), scope, frozenset())
         names.update(names_for(unscoped))             # 表10 is the table of 三公经费
         if table is None and '绩效目标表' in title:
             names.update(table_names().get('绩效目标表', ()))

@@ -154,13 +154,15 @@ def main() -> None:
         print(f'         one cold `qa ask` {cold:.2f}s, peak memory {peak:.0f} MB')
         timings = warm(data_dir, made)
         for kind, values in timings.items():
-            print(f'         warm {kind:17s} p50 {statistics.median(values):6.1f} ms  p95 {percentile(values, 0.95):6.1f} ms')
+            print(f'         warm {kind:17s} p50 {statistics.median(values):6.1f} ms  '
+                  f'p95 {percentile(values, 0.95):6.1f} ms')
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
 
 
 def _body(name: str) -> str:
-    return {'000': '工信局', '001': '工信局', '002': '政府办', '003': '工信局', '004': '开发区'}[re.sub(r'^\d+_', '', name)[:3]]
+    kinds = {'000': '工信局', '001': '工信局', '002': '政府办', '003': '工信局', '004': '开发区'}
+    return kinds[re.sub(r'^\d+_', '', name)[:3]]
 
 
 if __name__ == '__main__':

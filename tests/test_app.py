@@ -279,7 +279,8 @@ def test_removal_deletes_the_uploaded_file_and_old_answers_say_source_removed(mo
     uploaded = own_store.uploads_dir / 'uploaded_copy.txt'
     uploaded.parent.mkdir(parents=True)
     text = (SAMPLES / '002_220f206dadf5e393.txt').read_text(encoding='utf-8')
-    uploaded.write_text(text.replace('克孜勒苏柯尔克孜自治州人民政府办公室', '阿图什市人民政府办公室'), encoding='utf-8')
+    uploaded.write_text(text.replace('克孜勒苏柯尔克孜自治州人民政府办公室', '阿图什市人民政府办公室'),
+                        encoding='utf-8')
     ingest_paths([uploaded], FactStore(own_store.facts_db), vectors=open_vectors(own_store))
     at = start(monkeypatch, own_store, BUDGETQA_ADMIN_PASSWORD_HASH=hash_password(PASSWORD))
     ask(at, '阿图什市政府办2024年编制多少人')
@@ -308,7 +309,8 @@ def test_upload_of_two_files_stores_the_good_one_and_lists_the_refused_one(monke
     at.run()
     at.sidebar.button(key='do_upload').click().run()
     assert not at.exception, at.exception
-    assert 'atushi.txt：阿图什市人民政府办公室 2024年' in '\n'.join(s.value for s in at.sidebar.success).replace('\\', '')
+    loaded = '\n'.join(s.value for s in at.sidebar.success).replace('\\', '')
+    assert 'atushi.txt：阿图什市人民政府办公室 2024年' in loaded
     refused = '\n'.join(e.value for e in at.sidebar.error).replace('\\', '')
     assert '1 个文件没有读取；其余文件已读取' in refused and 'notes.txt' in refused and '“单位”一栏' in refused
     assert 'atushi.txt' in {d.doc for d in FactStore(own_store.facts_db).documents()}

@@ -132,7 +132,8 @@ def test_a_second_disclosure_for_the_same_organisation_and_year_is_refused_unles
     assert ORG in message
     replaced = run_cli('ingest', '--no-vectors', '--replace', str(forged), data_dir=loaded)
     assert replaced.returncode == 0, replaced.stderr
-    documents = [json.loads(line) for line in run_cli('documents', '--format', 'json', data_dir=loaded).stdout.splitlines()]
+    listed = run_cli('documents', '--format', 'json', data_dir=loaded).stdout
+    documents = [json.loads(line) for line in listed.splitlines()]
     assert [d['doc'] for d in documents] == ['forged.txt']
     assert documents[0]['replaces'] == ['002_220f206dadf5e393.txt'] and documents[0]['bytes'] > 0
     assert documents[0]['added_by'].endswith('（命令行）')
@@ -157,7 +158,8 @@ def test_a_file_with_the_name_of_a_stored_one_and_other_figures_is_refused_unles
     assert replaced.returncode == 0, replaced.stderr
     assert f'replaces {GOOD.name}: 2 figures differ' in replaced.stdout, replaced.stdout
     assert '三公经费/数额: 0.00 -> 88.88 万元' in replaced.stdout or '0.00 -> 88.88' in replaced.stdout
-    assert json.loads(run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=loaded).stdout)['value'] == '88.88'
+    asked = run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=loaded)
+    assert json.loads(asked.stdout)['value'] == '88.88'
 
 
 def test_a_new_parser_reads_a_stored_file_again_without_replace(tmp_path, monkeypatch):
@@ -284,7 +286,8 @@ AUTOLINKED = r'(?i)(https?://|www\.|mailto:)[^\s]*|[-.\w+]+@[-\w]+(\.[-\w]+)+'
 
 
 @pytest.mark.parametrize('text', [
-    '详情见https://evil.example.com/a?b=1&c=2。', '访问 www.evil.example.org 查看', 'HTTP://EVIL.EXAMPLE', '联系 a.b@evil.example.net',
+    '详情见https://evil.example.com/a?b=1&c=2。', '访问 www.evil.example.org 查看', 'HTTP://EVIL.EXAMPLE',
+    '联系 a.b@evil.example.net',
     '链接 (https://evil.example/x)）与 [文字](https://evil.example/y)', 'mailto:x@evil.example', 'https://a`b.example'])
 def test_web_addresses_from_documents_and_model_replies_are_shown_as_text_not_links(text):
     """A document line, a quote or a model reply with a web address: the page shows the address as code, never

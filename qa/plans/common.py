@@ -158,8 +158,8 @@ def _grams(text: str) -> set[str]:
 
 
 def _related_projects(a: str, b: str) -> bool:
-    from ..select import _close
-    return _close(a, b) or len(_grams(a) & _grams(b)) >= max(2, len(_grams(b)) // 2)
+    from ..select import names_close
+    return names_close(a, b) or len(_grams(a) & _grams(b)) >= max(2, len(_grams(b)) // 2)
 
 
 def _breakdown(draft: Draft, lead: Entry, plan: Plan) -> None:

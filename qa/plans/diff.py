@@ -46,7 +46,8 @@ def run(plan: Plan, ctx):
         return between_years(both, previous, lead.year, ctx)
     draft = Draft(ctx)
     state(draft, lead, plan, ctx, breakdown=False, explanation=False)
-    return refusal(plan.question, f'文件没有写明{lead.subject}比上年的增减，也没有载入上一年的预算公开。文件所列的本年数字：', draft)
+    return refusal(plan.question, f'文件没有写明{lead.subject}比上年的增减，也没有载入上一年的预算公开。'
+                                  '文件所列的本年数字：', draft)
 
 
 def asks_rate(plan: Plan) -> bool:
@@ -115,7 +116,8 @@ def _previous_year(lead, ctx) -> int | None:
 
 
 def between_orgs(plan: Plan, ctx):
-    """'A比B多多少': each organisation's own figure and the formula — never one organisation's change on its last year."""
+    """'A比B多多少': each organisation's own figure and the formula — never one organisation's change on its
+    last year."""
     rate = asks_rate(plan)
     both = amounts(plan)           # the lines of a part before ('谁高？高多少？') stand on one organisation only
     both = replace(both, reading=replace(both.reading, near={}, excluded=[]))
@@ -134,8 +136,8 @@ def between_orgs(plan: Plan, ctx):
     diff = _two_figures(draft, a, b, (f'{who(a)}{subject_phrase(a)}', f'{who(b)}{subject_phrase(b)}'),
                         (a.org, b.org), ('多', '少'))
     if rate:
-        return refusal(plan.question, '增长率是同一单位两个年份之间的比较；两个不同单位的数字之间没有增长率，文件也没有给出'
-                                      '这种比较。两者的数字：', draft)
+        return refusal(plan.question, '增长率是同一单位两个年份之间的比较；两个不同单位的数字之间没有增长率，'
+                                      '文件也没有给出这种比较。两者的数字：', draft)
     return draft.finish(plan.question, str(diff), a.unit, 'computation')
 
 
@@ -152,7 +154,8 @@ def _two_figures(draft: Draft, a, b, said: tuple[str, str], short: tuple[str, st
 def between_years(plan: Plan, earlier: int, later: int, ctx):
     rate = asks_rate(plan)
     plan = amounts(plan)
-    if plan.carried:                   # the item carried from the part before names it; not its sentence's other figures
+    # the item carried from the part before names it; not its sentence's other figures
+    if plan.carried:
         plan = replace(plan, reading=replace(plan.reading, near={}, excluded=[]))
     ranked = [c for c in figures(plan) if c.entry.kind == 'fact']
     per_year = {}
@@ -171,7 +174,8 @@ def between_years(plan: Plan, earlier: int, later: int, ctx):
     if b.doc == a.doc and stated_year(b):
         draft.add(f'（{earlier}年的数字是{later}年文件自己写明的上年数，没有用{earlier}年的文件。）')
     if a.subject != b.subject or a.project != b.project:
-        draft.add(f'（两年的名称不同：{later}年为“{a.project or a.subject}”，{earlier}年为“{b.project or b.subject}”。）')
+        draft.add(f'（两年的名称不同：{later}年为“{a.project or a.subject}”，'
+                  f'{earlier}年为“{b.project or b.subject}”。）')
     _stated_against(draft, a, diff, plan)
     if rate:
         return _rate_between(draft, a, b, diff, plan)
@@ -184,7 +188,8 @@ def _rate_between(draft: Draft, a, b, diff: Decimal, plan: Plan):
     computed = percent(diff, b.fact.value) if b.fact.value else None
     if computed is not None:
         draft.add(f'按两年数字计算，{"增长" if diff >= 0 else "下降"}{format_amount(abs(computed))}%'
-                  f'（计算：{format_amount(diff)} ÷ {format_amount(b.fact.value)} × 100% = {format_amount(computed)}%）。')
+                  f'（计算：{format_amount(diff)} ÷ {format_amount(b.fact.value)} × 100% = '
+                  f'{format_amount(computed)}%）。')
     stated = _stated_rate(a, plan)
     if stated is not None:
         f = stated.fact

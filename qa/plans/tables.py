@@ -81,7 +81,8 @@ def _whether(draft: Draft, d, printed: list[dict], plan: Plan, ctx) -> None:
     listed = next((b for b in ctx.blocks(d.doc) if b['kind'] in ('heading', 'paragraph') and len(b['text']) < 40
                    and name_key(b['text']).endswith('表') and _same_table(asked, b['text'])), None)
     if listed is not None:      # named in the contents or a title, but no table of it was read: never a 没有
-        draft.add(f'{who(d)}文件列有“{listed["text"].strip()}”{draft.cite_lines(d.doc, listed["line_start"], listed["line_end"])}，'
+        draft.add(f'{who(d)}文件列有“{listed["text"].strip()}”'
+                  f'{draft.cite_lines(d.doc, listed["line_start"], listed["line_end"])}，'
                   f'但没有读出这张表的内容（可能是空表或版式未能识别），请看原文。')
         return
     draft.add(f'没有。{who(d)}文件的{len(numbered)}张公开表（{_name(numbered[0])}至{_name(numbered[-1])}）中没有“{asked}”'
@@ -92,7 +93,8 @@ def _whether(draft: Draft, d, printed: list[dict], plan: Plan, ctx) -> None:
         t = next((t for t in ctx.tables(other.doc) if t['title'] and _same_table(asked, t['title'])), None)
         if t is not None:
             empty = '，但为空表' if t['empty'] else ''
-            draft.add(f'{who(other)}文件有{_name(t)}{draft.cite_lines(other.doc, t["line_start"], t["line_end"])}{empty}。')
+            cite = draft.cite_lines(other.doc, t["line_start"], t["line_end"])
+            draft.add(f'{who(other)}文件有{_name(t)}{cite}{empty}。')
 
 
 def _holding(plan: Plan, d, printed: list[dict]):
@@ -109,7 +111,8 @@ def _holding(plan: Plan, d, printed: list[dict]):
 
 def _which(draft: Draft, d, table: dict) -> None:
     empty = '（空表）' if table['empty'] else ''
-    draft.add(f'看{who(d)}文件的{_name(table)}{empty}{draft.cite_lines(d.doc, table["line_start"], table["line_start"])}。')
+    cite = draft.cite_lines(d.doc, table["line_start"], table["line_start"])
+    draft.add(f'看{who(d)}文件的{_name(table)}{empty}{cite}。')
 
 
 def _narrative(draft: Draft, d, table: dict, ctx) -> None:

@@ -52,7 +52,8 @@ def run(plan: Plan, ctx):
     if asks_withheld(plan.question, sentence):
         draft = Draft(ctx)
         cite = draft.cite_lines(best.doc, best.line_start, best.line_end, best.table_no or None)
-        return Answer(plan.question, 'not_found', f'{NOT_FOUND}。文件没有公开这些内容（未披露），只写明：“{sentence}”{cite}',
+        return Answer(plan.question, 'not_found',
+                      f'{NOT_FOUND}。文件没有公开这些内容（未披露），只写明：“{sentence}”{cite}',
                       citations=tuple(draft.citations), verified=True, warnings=('withheld',), method='not_found')
     asked = word_bigrams(content(plan))
     if not sentence or len(asked & word_bigrams(sentence)) < max(2, min(4, len(asked) // 2)):
