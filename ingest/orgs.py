@@ -21,6 +21,8 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from errors import BadAliasLine
+
 from .vocabulary import vocabulary_table
 
 ORG_SUFFIX = r'(局|办公室|委员会|管理委员会|中心|院|所|厅|部|处|站|队|学校|中学|小学|馆|会|室|委|府|校|社|园|团|联|协|台|场)'
@@ -313,7 +315,7 @@ def load_alias_file(path: Path) -> dict[str, list[str]]:
         if not line:
             continue
         if '\t' not in line:
-            raise ValueError(f'{path}:{number}: expected "full name<TAB>alias1,alias2", got {line!r}')
+            raise BadAliasLine(path, number, got=repr(line))
         name, aliases = line.split('\t', 1)
         out.setdefault(name.strip(), []).extend(a.strip() for a in re.split(r'[,，]', aliases) if a.strip())
     return out

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from errors import AmbiguousOrg, UnknownFormat, UnknownItem, UnknownOrg
 from index.facts_store import FactStore
 from ingest.models import BudgetFact
 
@@ -34,7 +35,7 @@ def fact_rows(facts: list[BudgetFact]) -> pd.DataFrame:
 
 def export(store: FactStore, fmt: str, out: Path) -> list[Path]:
     if fmt not in FORMATS:
-        raise ValueError(f"unknown export format '{fmt}'; expected one of {', '.join(FORMATS)}")
+        raise UnknownFormat(fmt=fmt, expected=', '.join(FORMATS))
     frame = fact_rows(store.facts())
     if fmt == 'csv':
         frame.to_csv(out, index=False, encoding='utf-8-sig')
@@ -115,7 +116,7 @@ def compare(ctx: Context, item: str, orgs: tuple[str, ...] = (), years: tuple[in
         if ranked:
             out.append(ranked[0].entry.fact)
     if not out:
-        raise ValueError(f"'{item}' is not an item the stored documents hold; try 三公经费, 人员经费, 公用经费, 基本支出, 项目支出")
+        raise UnknownItem(item=item)
     return out
 
 
@@ -125,9 +126,9 @@ def resolve_org(store: FactStore, name: str | None) -> str | None:
     matches = store.orgs_matching(name)
     if not matches:
         known = ', '.join(sorted({d.org for d in store.documents()})) or '(nothing ingested yet)'
-        raise ValueError(f"no organisation matches '{name}'; stored: {known}")
+        raise UnknownOrg(name=name, known=known)
     if len(matches) > 1:
-        raise ValueError(f"'{name}' fits {len(matches)} organisations: {'; '.join(matches)} — give one of them")
+        raise AmbiguousOrg(name=name, count=len(matches), matches='; '.join(matches))
     return matches[0]
 
 
