@@ -78,8 +78,9 @@ def corpus_overview(store: FactStore) -> pd.DataFrame:
 def facts_frame(store: FactStore, org_key: str | None = None, year: int | None = None,
                 table_no: int | None = None) -> pd.DataFrame:
     facts = store.facts(org=org_key, year=year, table_no=table_no)
-    return pd.DataFrame([{'文件': f.doc, '单位': f.org, '年度': f.year, '来源': '表格' if f.source == 'table' else '文字',
-                          '表': f.table_no, '编码': f.row_code, '行/事项': f.row, '栏目': f.column,
+    return pd.DataFrame([{'文件': f.doc, '单位': f.org, '年度': f.year,
+                          '来源': '表格' if f.source == 'table' else '文字', '表': f.table_no,
+                          '编码': f.row_code, '行/事项': f.row, '栏目': f.column,
                           '数值': float(f.value), '单位名称': f.unit, '项目': f.project, '起始行': f.line_start,
                           '核对未通过': '；'.join(f.checks_failed), '标记': ','.join(f.flags)} for f in facts])
 
@@ -175,8 +176,9 @@ def changes_text(changes: dict | None) -> str:
         return ''
     largest = '；'.join(f"{' '.join(x for x in (d['table'], '/'.join(x for x in (d['row'], d['column']) if x)) if x)}"
                        f" {d['old']} → {d['new']} {d['unit']}（第{d['line']}行）" for d in changes['largest'])
-    return (f"替换了 {'、'.join(changes['of'])}：{changes['figures_differ']} 个数字不同，新增 {changes['figures_added']} 个，"
-            f"不再有 {changes['figures_gone']} 个" + (f"；差别最大的：{largest}" if largest else ''))
+    return (f"替换了 {'、'.join(changes['of'])}：{changes['figures_differ']} 个数字不同，"
+            f"新增 {changes['figures_added']} 个，不再有 {changes['figures_gone']} 个"
+            + (f"；差别最大的：{largest}" if largest else ''))
 
 
 def _drop_unstored(saved: list[Path], kept: set[str]) -> None:
@@ -299,7 +301,8 @@ def document_table(documents, labels: dict[str, str], counts: dict[str, dict] | 
                      '类型': s.get('kind') or '', '表格': len(s.get('tables_found', [])), '数字': s.get('facts') or 0,
                      '矛盾': '' if counted is None else str(counted.get('contradiction', 0)),
                      '可疑': '' if counted is None else str(counted.get('suspicious', 0)),
-                     '警告': len(s.get('warnings', [])), '加入': f'{d.ingested_at[:10]} {s.get("added_by", "")}'.strip(),
+                     '警告': len(s.get('warnings', [])),
+                     '加入': f'{d.ingested_at[:10]} {s.get("added_by", "")}'.strip(),
                      '大小': f'{s.get("bytes", 0) // 1024} KB', '文件名': d.doc, '哈希': d.content_hash[:12]})
-    return pd.DataFrame(rows, columns=['文件', '单位全称', '年度', '类型', '表格', '数字', '矛盾', '可疑', '警告', '加入',
-                                       '大小', '文件名', '哈希'])
+    return pd.DataFrame(rows, columns=['文件', '单位全称', '年度', '类型', '表格', '数字', '矛盾', '可疑', '警告',
+                                       '加入', '大小', '文件名', '哈希'])
