@@ -3,7 +3,7 @@ Chinese and English, looked up by code in one table (data/messages.tsv).
 
     error = FileTooLarge('uploads/budget.txt', size_mib=25, limit_mib=20)
     error.code, error.status, error.file    # ('E_FILE_TOO_LARGE', 413, 'budget.txt')
-    render(error, 'zh')      # '文件“budget.txt”：文件太大（25 MiB），超过了 20 MiB 的上限；请拆分文件或只保存预算部分'
+    render(error, 'zh')      # '文件“budget.txt”：文件太大（25 MiB），超过了 20 MiB 的上传上限；请拆分文件或只保存预算部分'
     render(error, 'en')      # 'budget.txt: file is 25 MiB, over the 20 MiB limit; split it or extract the budget part'
     str(error)               # the English message after the path as given: 'uploads/budget.txt: file is 25 MiB, …'
 
