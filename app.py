@@ -17,6 +17,7 @@ from urllib.parse import quote
 
 import streamlit as st
 
+from errors import BadYear
 from index.facts_store import FactStore, StoreError
 from index.pipeline import remove_document
 from ingest.models import Declared
@@ -312,8 +313,8 @@ def upload(settings) -> None:
         return
     try:
         declared = Declared(org.strip(), parse_year(year))
-    except ValueError as error:
-        st.sidebar.error(str(error))
+    except BadYear as error:
+        st.sidebar.error(chinese_error(error))
         return
     progress = st.sidebar.progress(0.0, text='读取中…')
     started = time.perf_counter()

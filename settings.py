@@ -15,6 +15,8 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from errors import BadApiRate, BadChromaPort
+
 REPO = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = REPO / '.data'
 SAMPLES_DIR = REPO / 'data' / 'samples'
@@ -41,11 +43,10 @@ class Settings:
         env = os.environ if environ is None else environ
         port = env.get('BUDGETQA_CHROMA_PORT')
         if port is not None and not port.isdigit():
-            raise ValueError(f"BUDGETQA_CHROMA_PORT must be a port number, got {port!r}")
+            raise BadChromaPort(value=repr(port))
         rate = env.get('BUDGETQA_API_RATE') or '30'
         if not rate.isdigit() or int(rate) < 1:
-            raise ValueError(f"BUDGETQA_API_RATE must be a whole number of requests per second (1 or more), "
-                             f"got {rate!r}")
+            raise BadApiRate(value=repr(rate))
         return cls(
             data_dir=Path(env.get('BUDGETQA_DATA_DIR') or DEFAULT_DATA_DIR).expanduser().resolve(),
             samples_dir=Path(env.get('BUDGETQA_SAMPLES_DIR') or SAMPLES_DIR),

@@ -25,6 +25,8 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
+from errors import StoreError  # noqa: F401  (callers catch it from here, as before errors.py)
+from errors import DiskFull, ReadOnly, StoreMissing, StoreOldReadOnly, StoreTooNew, StoreUnreadable
 from ingest.models import BudgetFact, Check, ParsedDocument, Statement
 from ingest.orgs import org_key
 from ingest.text import strip_markup
@@ -174,10 +176,6 @@ def _ids(row: tuple, positions: frozenset, label) -> tuple:
     return tuple((label(v) if v else None) if i in positions else v for i, v in enumerate(row))
 
 
-class StoreError(Exception):
-    pass
-
-
 class FactStore:
     """One store; each thread reads through its own connection, so readers never wait on each other (WAL)."""
 
@@ -206,8 +204,7 @@ class FactStore:
         """Read-only: as is when SQLite can share the write-ahead log; else the file as it stands (immutable:
         nobody can write in a read-only directory, and ingest folds the log into the file after each batch)."""
         if not self.path.exists():
-            raise StoreError(f'{self.path.parent} is read-only and holds no facts.db; ingest into a writable '
-                             'BUDGETQA_DATA_DIR first')
+            raise StoreMissing(folder=str(self.path.parent))
         for options in ('mode=ro', 'mode=ro&immutable=1'):
             try:
                 connection = sqlite3.connect(f'{self.path.as_uri()}?{options}', uri=True, timeout=30,
@@ -216,7 +213,7 @@ class FactStore:
                 return connection
             except sqlite3.OperationalError:
                 continue
-        raise StoreError(f'{self.path} cannot be opened read-only; make the data directory writable')
+        raise StoreUnreadable(db=str(self.path))
 
     def close(self) -> None:
         connection = getattr(self._local, 'db', None)
@@ -229,13 +226,11 @@ class FactStore:
     def _migrate(self) -> None:
         version = self.db.execute('PRAGMA user_version').fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise StoreError(f'{self.path} was written by a newer budget-qa (schema {version}, this one knows '
-                             f'{SCHEMA_VERSION}); upgrade budget-qa or use another BUDGETQA_DATA_DIR')
+            raise StoreTooNew(db=str(self.path), version=version, known=SCHEMA_VERSION)
         if version == SCHEMA_VERSION:
             return
         if self.read_only:
-            raise StoreError(f'{self.path} was written by an older budget-qa and its directory is read-only; '
-                             'make it writable and ingest again')
+            raise StoreOldReadOnly(db=str(self.path))
         with self.transaction() as db:
             # everything here is derived from the files: an older layout is dropped and re-derived by the next
             # ingest; the paths it was read from are kept so the user is told what to ingest again
@@ -251,8 +246,7 @@ class FactStore:
     @contextmanager
     def transaction(self):
         if self.read_only:
-            raise StoreError(f'the data directory {self.path.parent} is read-only: answers and browsing work, '
-                             'changes do not; make it writable (or use another BUDGETQA_DATA_DIR) to ingest or remove')
+            raise ReadOnly(folder=str(self.path.parent))
         self.db.execute('BEGIN IMMEDIATE')
         try:
             yield self.db
@@ -264,8 +258,7 @@ class FactStore:
                 except sqlite3.Error:          # SQLite may have rolled back already (disk full)
                     pass
             if _disk_full(error):
-                raise StoreError(f'the disk holding {self.path.parent} is full: nothing was changed; free some space '
-                                 'there (or set BUDGETQA_DATA_DIR to a larger disk) and run again') from None
+                raise DiskFull(folder=str(self.path.parent)) from None
             raise
 
     @contextmanager

@@ -14,7 +14,8 @@ from pathlib import Path
 from ingest.document import parse_source
 from ingest.models import Declared, ParsedDocument
 from ingest.orgs import org_key
-from ingest.reader import IngestError, read_source
+from errors import IngestError, TooMuchMemory
+from ingest.reader import read_source
 
 from .bm25 import BudgetTokenizer
 from .chunks import CHUNKER_VERSION, chunks_for
@@ -24,8 +25,8 @@ PARSE_SECONDS = int(os.environ.get('BUDGETQA_PARSE_SECONDS', 120))      # per do
 PARSE_MEMORY = int(os.environ.get('BUDGETQA_PARSE_MEMORY_MB', 2048)) * 2 ** 20   # a worker's growth while parsing
 
 
-def failed(path: Path, message: str) -> tuple:
-    return None, None, 0.0, IngestError(path, message)
+def failed(error: IngestError) -> tuple:
+    return None, None, 0.0, error
 
 
 _TOKENIZER = None
@@ -68,8 +69,7 @@ def parse_one(path: Path, aliases, declared: Declared | None = None):
     except IngestError as error:
         return None, None, 0.0, error
     except MemoryError:
-        return failed(path, f'reading it needs more than {PARSE_MEMORY // 2 ** 20} MiB of memory (the limit per '
-                             'document); it is not a usable disclosure, or save the budget part alone')
+        return failed(TooMuchMemory(path))
     seconds = time.perf_counter() - started
     summary = summarise(document, seconds)
     summary.update(chunks=len(chunks), bytes=path.stat().st_size, org_key=org_key(document.org))

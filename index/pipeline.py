@@ -24,7 +24,9 @@ from typing import Callable
 
 from ingest.models import Declared
 from ingest.orgs import load_alias_file
-from ingest.reader import SUPPORTED_SUFFIXES, IngestError, read_source
+from errors import (EmptyFolder, IngestError, NameTwiceInBatch, NoSuchFile, ParseTimeout, ReaderStopped, SameContent,
+                    SameName, SecondVersion, VersionsInBatch)
+from ingest.reader import SUPPORTED_SUFFIXES, read_source
 
 from .chunks import CHUNKER_VERSION
 from .facts_store import FactStore
@@ -58,13 +60,12 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[IngestError]]:
         if path.is_dir():
             found = sorted(p for p in path.rglob('*') if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not found:
-                errors.append(IngestError(path, f"folder has no documents ({', '.join(SUPPORTED_SUFFIXES)}); "
-                                                'point at the folder that holds the exported disclosures'))
+                errors.append(EmptyFolder(path, expected=', '.join(SUPPORTED_SUFFIXES)))
             files.extend(found)
         elif path.exists():
             files.append(path)
         else:
-            errors.append(IngestError(path, 'no such file or folder; check the path'))
+            errors.append(NoSuchFile(path))
     return _unique_names(files, errors), errors
 
 
@@ -114,14 +115,9 @@ def _new_sources(store: FactStore, files: list[Path], errors: list,
         if store.is_current(source.name, content_hash):
             unchanged.append(path)
         elif stored.get(content_hash, source.name) != source.name:
-            errors.append(IngestError(path, f'already loaded as {stored[content_hash]} (the same content); nothing '
-                                            'to add. To rename it, remove that document first'))
+            errors.append(SameContent(path, doc=stored[content_hash]))
         elif not replace and _other_content(by_name.get(source.name), source.content_hash, path):
-            errors.append(IngestError(path, f'a document named {source.name} is already loaded (from '
-                                            f'{by_name[source.name].path}) with other content: a file of the same '
-                                            'name does not replace it. If this file is a new version of that '
-                                            'disclosure, ingest again with --replace (on the page: tick 替换); '
-                                            'otherwise rename it'))
+            errors.append(SameName(path, name=source.name, stored_path=by_name[source.name].path))
         else:
             stored[content_hash] = f'{source.name} in this batch'
             sources.append((path, None))          # read again by the worker that parses it: memory stays flat
@@ -150,8 +146,7 @@ def _unique_names(files: list[Path], errors: list) -> list[Path]:
     out = []
     for path in files:
         if path.name in seen and seen[path.name].resolve() != path.resolve():
-            errors.append(IngestError(path, f'another file with the same name is in this batch ({seen[path.name]}); '
-                                            'rename one of them'))
+            errors.append(NameTwiceInBatch(path, other=str(seen[path.name])))
         elif path.name not in seen:
             seen[path.name] = path
             out.append(path)
@@ -178,13 +173,10 @@ def _conflicts(store: FactStore, parsed, replace: bool, errors: list) -> tuple[l
                       if (why := claims.conflict(claims_of(_unspill(theirs)[0]))) is not None), None)
         conflicting = {doc: why for doc in others if (why := claims.conflict(stored_claims(store, doc))) is not None}
         if clash:
-            errors.append(IngestError(path, f'{key} {year}年 is also in {clash[0]} in this batch, and {clash[1]}: '
-                                            'they are two versions of one disclosure, not its parts; give one'))
+            errors.append(VersionsInBatch(path, org=key, year=year, other=clash[0], why=clash[1]))
         elif conflicting and not replace:
             doc, why = next(iter(conflicting.items()))
-            errors.append(IngestError(path, f'{key} {year}年 is already loaded from {", ".join(conflicting)}; {why} '
-                                            f'({doc}): a second version of a disclosure is refused. If this file '
-                                            'replaces it, ingest again with --replace (on the page: tick 替换)'))
+            errors.append(SecondVersion(path, org=key, year=year, docs=', '.join(conflicting), why=why, doc=doc))
         else:
             replaced[path.name] = sorted(conflicting)
             kept.append(item)
@@ -350,16 +342,14 @@ def parse_limited(paths: list[Path], aliases, workers: int, declared: Declared |
                 try:
                     results[i] = future.result(timeout=PARSE_SECONDS)
                 except Timeout:
-                    results[i] = failed(paths[i], f'reading it took longer than {PARSE_SECONDS} s (the limit per '
-                                                   'document); it is not a usable disclosure, or export it again')
+                    results[i] = failed(ParseTimeout(paths[i], seconds=PARSE_SECONDS))
                     break
                 except BrokenProcessPool:
                     if alone and i not in spawned:
                         spawned.add(i)         # once more, in a spawned worker, before the file is blamed
                         use_spawn = True
                     elif alone:
-                        results[i] = failed(paths[i], 'the reader stopped on this file (it needs more memory or '
-                                                       'time than a document may use); export it again')
+                        results[i] = failed(ReaderStopped(paths[i]))
                     else:       # the worker that died was on one of the first unfinished documents
                         suspects.update([j for j, _ in futures if j not in results][:workers])
                     break
@@ -506,6 +496,6 @@ def _aliases(alias_files, errors) -> dict[str, list[str]]:
         try:
             for name, names in load_alias_file(path).items():
                 merged.setdefault(name, []).extend(names)
-        except ValueError as error:
-            errors.append(IngestError(path, str(error).split(': ', 1)[-1]))
+        except IngestError as error:          # a line of an alias file that is not 'full name<TAB>aliases'
+            errors.append(error)
     return merged

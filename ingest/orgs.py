@@ -23,6 +23,8 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
+from errors import BadAliasLine
+
 from .text import squash
 from .vocabulary import name_ending, vocabulary_table
 
@@ -317,7 +319,7 @@ def load_alias_file(path: Path) -> dict[str, list[str]]:
         if not line:
             continue
         if '\t' not in line:
-            raise ValueError(f'{path}:{number}: expected "full name<TAB>alias1,alias2", got {line!r}')
+            raise BadAliasLine(path, number, got=repr(line))
         name, aliases = line.split('\t', 1)
         out.setdefault(name.strip(), []).extend(a.strip() for a in re.split(r'[,，]', aliases) if a.strip())
     return out

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
+from errors import AmbiguousOrg, UnknownOrg
 from ingest.orgs import LEVEL, bodies, place_aliases, places, split_org
 from ingest.vocabulary import vocabulary_table
 
@@ -398,13 +399,13 @@ def _parent_end() -> re.Pattern:
 
 def resolve_org(store, name: str | None) -> str | None:
     """The key of the one stored organisation a filter names ('--org 工信局', GET /facts?org=…): its full name, an
-    alias or a part of them; None for no filter; a ValueError naming the stored ones when none or several fit."""
+    alias or a part of them; None for no filter; UnknownOrg or AmbiguousOrg (errors.py) naming the stored ones."""
     if name is None:
         return None
     matches = store.orgs_matching(name)
     if not matches:
         known = ', '.join(sorted({d.org for d in store.documents()})) or '(nothing ingested yet)'
-        raise ValueError(f"no organisation matches '{name}'; stored: {known}")
+        raise UnknownOrg(name=name, known=known)
     if len(matches) > 1:
-        raise ValueError(f"'{name}' fits {len(matches)} organisations: {'; '.join(matches)} — give one of them")
+        raise AmbiguousOrg(name=name, count=len(matches), matches='; '.join(matches))
     return matches[0]

@@ -8,7 +8,8 @@
 Readers: /ask, /search, /documents (GET), /facts, /audit, /compare, /feedback.
 Admins (a token from `python -m qa token create --admin`, sent as
 `Authorization: Bearer …`): POST /documents (upload), DELETE /documents/{doc}.
-Errors are JSON: {"error": {"code": …, "message": 中文}}; no stack trace reaches a client.
+Errors are JSON: {"error": {"code": "E_…", "message": 中文, "file": name or null, "line": n or null}}, with the
+error's HTTP status (errors.py, data/messages.tsv); no stack trace reaches a client.
 Sessions, recent answers and rate-limit counters live in <data dir>/api.db, so workers and restarts share them;
 Swagger UI and ReDoc load their scripts from this server (fastapi-offline), never from a CDN.
 """
@@ -20,7 +21,6 @@ import logging
 import os
 import secrets
 import time
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Depends, FastAPI, File, Form, Header, Query, Request, UploadFile
@@ -30,7 +30,9 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
 
-from index.facts_store import StoreError
+from errors import (AdminOnly, AllRefused, BadHttpRequest, BudgetQAError, EmptyQuestion, FeedbackNotStored,
+                    Internal, InvalidRequest, MethodNotAllowed, NoRoute, RateLimited, RequestTooLarge, UnknownAnswer,
+                    UnknownDocument, render)
 from ingest.vocabulary import vocabulary_table
 from index.pipeline import remove_document
 from ingest.models import Declared
@@ -43,7 +45,7 @@ from .documents import document_row
 from .export import compare, compare_row, fact_json
 from .feedback import record_json
 from .stores import open_context
-from .views import chinese_error, ingest_uploads
+from .views import ingest_uploads
 
 EXAMPLES = {name: values[0] for name, values in vocabulary_table('api_examples')}   # for /docs, kept as data
 # the docs pages load scripts, styles and images from this server only (ReDoc's footer logo would come from a CDN)
@@ -53,11 +55,6 @@ DOCS_PAGES = ('/docs', '/redoc')
 MAX_BODY = 256 * 1024            # bytes of a JSON request; uploads have the document limit (20 MiB)
 MAX_QUESTION = 500               # characters
 log = logging.getLogger('budgetqa.api')
-
-
-class ApiError(Exception):
-    def __init__(self, status: int, code: str, message: str):
-        self.status, self.code, self.message = status, code, message
 
 
 class AskRequest(BaseModel):
@@ -128,7 +125,7 @@ def create_app(settings) -> FastAPI:
                          description='部门/单位预算公开的问答：每个数字都来自文件中的表格或文字，并给出文件、行号和表格。')
     app.state.budget = _State(settings)
     app.middleware('http')(limits)
-    app.add_exception_handler(ApiError, api_error)
+    app.add_exception_handler(BudgetQAError, coded_error)
     app.add_exception_handler(RequestValidationError, invalid)
     app.add_exception_handler(HTTPException, http_error)
     app.include_router(routes)
@@ -152,9 +149,9 @@ async def limits(request: Request, call_next):
     size = int(request.headers.get('content-length') or 0)
     limit = 21 * 1024 * 1024 if request.url.path == '/documents' else MAX_BODY
     if size > limit:
-        return _error(413, 'too_large', f'请求太大（{size // 1024} KB），上限是 {limit // 1024} KB')
+        return _error(RequestTooLarge(size_kb=size // 1024, limit_kb=limit // 1024))
     if not state.shared.allow(request.client.host if request.client else '-'):
-        return _error(429, 'rate_limited', f'请求太频繁：每个地址每秒最多 {settings.api_rate} 个请求')
+        return _error(RateLimited(rate=settings.api_rate))
     try:
         response = await call_next(request)
         if request.url.path in DOCS_PAGES:
@@ -162,22 +159,21 @@ async def limits(request: Request, call_next):
         return response
     except Exception:                 # never a stack trace to a client
         log.exception('request failed')
-        return _error(500, 'internal', '服务器内部错误，已记录；请稍后再试')
+        return _error(Internal())
 
 
-async def api_error(request, error: ApiError):
-    return _error(error.status, error.code, error.message)
+async def coded_error(request, error: BudgetQAError):
+    return _error(error)
 
 
 async def invalid(request, error: RequestValidationError):
     where = '、'.join('.'.join(str(x) for x in e['loc'] if x != 'body') or '请求' for e in error.errors()[:3])
-    return _error(422, 'invalid_request', f'请求格式不对：{where}（问题不能为空，最长 {MAX_QUESTION} 字；'
-                                          '年份是数字；列表里是文字）')
+    return _error(InvalidRequest(where=where, max_question=MAX_QUESTION))
 
 
 async def http_error(request, error: HTTPException):
-    messages = {404: '没有这个地址', 405: '这个地址不支持这种请求方法'}
-    return _error(error.status_code, 'http', messages.get(error.status_code, '请求无法处理'))
+    known = {404: NoRoute, 405: MethodNotAllowed}
+    return _error(known.get(error.status_code, BadHttpRequest)(), error.status_code)
 
 
 # ---- readers -------------------------------------------------------------------------------
@@ -188,7 +184,7 @@ ASK_EXAMPLES = [{'question': EXAMPLES['question']}, {'question': EXAMPLES['follo
 @routes.post('/ask', summary='提问：返回核对过的答案、出处和理解')
 def ask(state: Budget, request: AskRequest = Body(..., examples=ASK_EXAMPLES)):
     if not request.question.strip():
-        raise ApiError(422, 'empty_question', '问题是空的')
+        raise EmptyQuestion()
     previous = state.shared.session(request.session) if request.session else None
     result = answer(request.question, state.ctx, question_id=secrets.token_hex(6), orgs=tuple(request.orgs),
                     years=tuple(request.years), previous=previous)
@@ -214,10 +210,7 @@ def documents(state: Budget):
 def facts(state: Budget, org: str | None = Query(None, max_length=100, examples=[EXAMPLES['org']]),
           year: int | None = None, table: int | None = Query(None, ge=1, le=11),
           source: str | None = Query(None, pattern='^(table|text)$'), limit: int = Query(1000, ge=1, le=10_000)):
-    try:
-        key = resolve_org(state.store, org)
-    except ValueError:
-        raise ApiError(404, 'unknown_org', f'没有和“{org}”对应的单位（或对应多个单位），请用全称') from None
+    key = resolve_org(state.store, org)          # UnknownOrg, AmbiguousOrg: 404
     rows = state.store.facts(org=key, year=year, table_no=table, source=source)
     return {'facts': [fact_json(f) for f in rows[:limit]], 'total': len(rows)}
 
@@ -226,7 +219,7 @@ def facts(state: Budget, org: str | None = Query(None, max_length=100, examples=
 def audit_view(state: Budget, doc: str | None = Query(None, max_length=200)):
     known = {d.doc for d in state.store.documents()}
     if doc and doc not in known:
-        raise ApiError(404, 'unknown_document', f'没有名为“{doc}”的文件')
+        raise UnknownDocument(doc=doc, stored=', '.join(sorted(known)))
     return {'findings': [f.to_json() for f in audit(state.store, [doc] if doc else None)]}
 
 
@@ -241,11 +234,11 @@ def compare_view(state: Budget, item: str = Query(..., min_length=1, max_length=
 def feedback(state: Budget, request: FeedbackRequest):
     result = state.shared.answer(request.answer_id)
     if result is None:
-        raise ApiError(404, 'unknown_answer', '没有这个答案 id（只保留最近的一万个答案）')
+        raise UnknownAnswer()
     try:
         record_json(state.settings, result, request.rating, request.comment)
     except OSError:
-        raise ApiError(503, 'not_stored', '反馈没有保存（数据目录不可写）') from None
+        raise FeedbackNotStored() from None
     return {'stored': True}
 
 
@@ -259,17 +252,13 @@ def upload(state: Budget, file: list[UploadFile] = File(...), replace: bool = Fa
     settings = state.settings
     _require_admin(settings, authorization)
     uploads = [(f.filename or 'upload.txt', f.file.read(21 * 1024 * 1024)) for f in file]
-    try:
-        report = ingest_uploads(uploads, settings.uploads_dir, state.store, Declared(org.strip(), year),
-                                alias_files=settings.alias_files, vectors=state.vectors, replace=replace,
-                                added_by='管理员（API）')
-    except StoreError as error:
-        raise ApiError(503, 'not_stored', '没有读取上传的文件：' + chinese_error(error)) from None
-    refused = [{'file': Path(e.path).name, 'line': e.line, 'message': chinese_error(e), 'detail': e.message}
-               for e in report.refused]
+    report = ingest_uploads(uploads, settings.uploads_dir, state.store, Declared(org.strip(), year),
+                            alias_files=settings.alias_files, vectors=state.vectors, replace=replace,
+                            added_by='管理员（API）')       # a read-only or full store: its StoreError, 503
+    refused = [{**_error_json(e), 'detail': e.message} for e in report.refused]
     if refused and not report.outcomes:
-        raise ApiError(400, 'refused', '没有读取任何文件，已存的数据没有改变：' +
-                       '；'.join(r['message'] for r in refused))
+        raise AllRefused(reasons_zh='；'.join(r['message'] for r in refused),
+                         reasons_en='; '.join(render(e, 'en') for e in report.refused))
     return {'documents': [_upload_row(o) for o in report.outcomes], 'refused': refused}
 
 
@@ -282,23 +271,24 @@ def _upload_row(o) -> dict:
 def delete(state: Budget, doc: str, authorization: str | None = Header(None)):
     settings = state.settings
     _require_admin(settings, authorization)
-    try:
-        removed = remove_document(state.store, doc, state.vectors, settings.uploads_dir)
-    except StoreError as error:
-        raise ApiError(503, 'read_only', chinese_error(error)) from None
+    removed = remove_document(state.store, doc, state.vectors, settings.uploads_dir)   # read-only: 503
     if not removed:
-        raise ApiError(404, 'unknown_document', f'没有名为“{doc}”的文件')
+        raise UnknownDocument(doc=doc, stored=', '.join(d.doc for d in state.store.documents()))
     return {'removed': doc}
 
 
 def _require_admin(settings, authorization: str | None) -> None:
     if not _is_admin(settings, authorization):
-        raise ApiError(401, 'admin_only', '上传和删除文件需要管理员 token（Authorization: Bearer …，'
-                                          '由 python -m qa token create --admin 生成）')
+        raise AdminOnly()
 
 
-def _error(status: int, code: str, message: str) -> JSONResponse:
-    return JSONResponse({'error': {'code': code, 'message': message}}, status_code=status)
+def _error_json(error: BudgetQAError) -> dict:
+    """An error as the API shows it: its code, the Chinese message the page shows, the file's name and line."""
+    return {'code': error.code, 'message': render(error, 'zh'), 'file': error.file, 'line': error.line}
+
+
+def _error(error: BudgetQAError, status: int | None = None) -> JSONResponse:
+    return JSONResponse({'error': _error_json(error)}, status_code=status or error.status)
 
 
 def app_from_env() -> FastAPI:

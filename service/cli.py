@@ -8,14 +8,15 @@
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import os
 import sys
 import time
 from pathlib import Path
 
-from index.facts_store import FactStore, StoreError
+from errors import (BadBatchLine, BadSessionFile, BudgetQAError, DiskFull, NoSuchFile, NothingIngested,
+                    PasswordsDiffer, QuestionOrBatch, StoreCleared, UnknownDocument, coded, render)
+from index.facts_store import FactStore
 from index.runtime import open_vectors, writable_store
 from index.pipeline import ingest_paths, remove_document
 from ingest.models import Declared
@@ -29,7 +30,8 @@ from service.export import FORMATS, compare, compare_row, export, fact_json
 from service.stores import open_context
 from settings import Settings
 
-EXIT_BAD_INPUT = 2
+EXIT_BAD_INPUT = 2        # an error whose status is below 500: the input, the command or the request
+EXIT_UNAVAILABLE = 3      # 500 and up: the stores cannot do it now (read-only, disk full, another version)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -41,15 +43,23 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:            # `| head` ends output quietly (SIGPIPE stays ignored: a killed parser
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # worker must not end this process)
         return 0
-    except (StoreError, ValueError) as error:
-        print(f'error: {error}', file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except BudgetQAError as error:
+        return report_error(error)
     except OSError as error:
-        if error.errno != errno.ENOSPC:
+        if not isinstance(coded(error), DiskFull):
             raise
-        print(f'error: the disk is full ({error.filename or "writing"}); nothing was changed: free some space and '
-              'run again', file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return report_error(coded(error))
+
+
+def report_error(error: BudgetQAError) -> int:
+    """The error on stderr, as `path:line: English [CODE]` and the Chinese the page and the API show; the exit
+    status its HTTP status says."""
+    print(f'error: {error} [{error.code}]\n  {render(error, "zh")}', file=sys.stderr)
+    return exit_status(error)
+
+
+def exit_status(error: BudgetQAError) -> int:
+    return EXIT_BAD_INPUT if error.status < 500 else EXIT_UNAVAILABLE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -195,8 +205,7 @@ def cmd_ingest(args, settings: Settings) -> int:
             remember_labels(store, ingested)
     print(ingest_total(report, time.perf_counter() - started, settings.facts_db), flush=True)
     if report.refused:
-        print_refused(report, args.all_or_nothing)
-        return EXIT_BAD_INPUT
+        return print_refused(report, args.all_or_nothing, report_error)
     return 0
 
 
@@ -222,8 +231,7 @@ def cmd_facts(args, settings: Settings) -> int:
 
 def cmd_ask(args, settings: Settings) -> int:
     if bool(args.question) == bool(args.batch):
-        print('error: give a question or --batch FILE.jsonl (not both)', file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise QuestionOrBatch(what='question', what_zh='问题')
     questions = _read_batch(args.batch) if args.batch else [(None, args.question)]
     ctx = ready_context(settings)
     previous = _read_session(args.session)
@@ -247,7 +255,7 @@ def _read_session(path: Path | None) -> dict | None:
     try:
         return json.loads(path.read_text(encoding='utf-8')).get('plan')
     except (json.JSONDecodeError, AttributeError):
-        raise ValueError(f'{path}: not a session file written by `qa ask --session`; delete it to start again') from None
+        raise BadSessionFile(path) from None
 
 
 def _write_session(path: Path, result) -> None:
@@ -263,7 +271,7 @@ def cmd_admin(args, settings: Settings) -> int:
     else:
         password = getpass.getpass('新的管理员密码：')
         if getpass.getpass('再输入一次：') != password:
-            raise ValueError('两次输入的密码不一致')
+            raise PasswordsDiffer()
     if args.hash:
         print(hash_password(password))
     else:
@@ -294,7 +302,7 @@ def cmd_feedback(args, settings: Settings) -> int:
 
 def _read_batch(path: Path) -> list[tuple[str, str]]:
     if not path.exists():
-        raise ValueError(f'{path}: no such file')
+        raise NoSuchFile(path)
     out = []
     for number, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
         if not line.strip():
@@ -303,7 +311,7 @@ def _read_batch(path: Path) -> list[tuple[str, str]]:
             item = json.loads(line)
             out.append((item.get('id'), item['question']))
         except (json.JSONDecodeError, KeyError, AttributeError):
-            raise ValueError(f'{path}:{number}: expected a JSON object with "id" and "question"') from None
+            raise BadBatchLine(path, number) from None
     return out
 
 
@@ -315,10 +323,9 @@ def ready_context(settings: Settings) -> Context:
     if not store.document_count():
         previous = store.previous_paths()
         if previous:
-            raise ValueError(f'{settings.data_dir} was written by an older budget-qa and has been cleared; ingest its '
-                             f'{len(previous)} files again: python -m qa ingest ' + ' '.join(sorted(previous)[:5])
-                             + (' …' if len(previous) > 5 else ''))
-        raise ValueError(f'nothing ingested in {settings.data_dir}; run `python -m qa ingest data/samples` first')
+            raise StoreCleared(folder=str(settings.data_dir), count=len(previous),
+                               paths=' '.join(sorted(previous)[:5]) + (' …' if len(previous) > 5 else ''))
+        raise NothingIngested(folder=str(settings.data_dir))
     missing = store.without_vectors() if opened.vectors is not None else []
     if missing:   # an ingest stopped before its vectors: answers still work, from keywords for those chunks
         print(f'warning: {len(missing)} documents without vectors in {settings.data_dir} '
@@ -328,8 +335,7 @@ def ready_context(settings: Settings) -> Context:
 
 def cmd_search(args, settings: Settings) -> int:
     if bool(args.query) == bool(args.batch):
-        print('error: give a query or --batch FILE.jsonl (not both)', file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise QuestionOrBatch(what='query', what_zh='查询')
     ctx = ready_context(settings)
     store = ctx.store
 
@@ -357,7 +363,7 @@ def cmd_audit(args, settings: Settings) -> int:
     known = {d.doc for d in store.documents()}
     unknown = [d for d in args.docs if d not in known]
     if unknown:
-        raise ValueError(f"no stored document named {', '.join(unknown)}; stored: {', '.join(sorted(known))}")
+        raise UnknownDocument(doc=', '.join(unknown), stored=', '.join(sorted(known)))
     findings = audit(store, args.docs or None)
     print(to_jsonl(findings) if args.format == 'json' else to_markdown(findings))
     return 0
@@ -394,8 +400,6 @@ def cmd_remove(args, settings: Settings) -> int:
     store = writable_store(settings)
     vectors = open_vectors(settings) if (settings.data_dir / 'chroma').exists() or settings.chroma_host else None
     if not remove_document(store, args.doc, vectors, settings.uploads_dir):
-        stored = ', '.join(d.doc for d in store.documents()) or '(nothing stored)'
-        print(f"error: no stored document named '{args.doc}'; stored: {stored}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise UnknownDocument(doc=args.doc, stored=', '.join(d.doc for d in store.documents()) or '(nothing stored)')
     print(f'removed {args.doc}')
     return 0

@@ -108,17 +108,18 @@ def ingest_total(report, seconds: float, facts_db: Path) -> str:
             f'(parsing {parse:.2f}s) -> {facts_db}')
 
 
-def print_refused(report, all_or_nothing: bool) -> None:
-    """The end of an ingest that refused files: what was stored, then each refused file with why and what to do."""
+def print_refused(report, all_or_nothing: bool, report_error) -> int:
+    """The end of an ingest that refused files: what was stored, then each refused file with why and what to do
+    (`report_error` prints one and gives its exit status); the exit status of the worst."""
     if outcomes := report.outcomes:
         print(f"stored: {', '.join(o.doc for o in outcomes)}", file=sys.stderr)
     print(f'refused {len(report.refused)} file(s):', file=sys.stderr)
-    for error in report.refused:
-        print(f'error: {error}', file=sys.stderr)
+    status = max(report_error(error) for error in report.refused)
     if all_or_nothing:
         print('nothing was stored (--all-or-nothing); fix the files above and run ingest again', file=sys.stderr)
     else:
         print('the other files were stored; fix the refused ones and ingest just those again', file=sys.stderr)
+    return status
 
 
 # ---- reading -------------------------------------------------------------------------------

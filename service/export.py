@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from errors import UnknownFormat, UnknownItem
 from index.facts_store import FactStore
 from ingest.models import BudgetFact
 
@@ -34,7 +35,7 @@ def fact_rows(facts: list[BudgetFact]) -> pd.DataFrame:
 
 def export(store: FactStore, fmt: str, out: Path) -> list[Path]:
     if fmt not in FORMATS:
-        raise ValueError(f"unknown export format '{fmt}'; expected one of {', '.join(FORMATS)}")
+        raise UnknownFormat(fmt=fmt, expected=', '.join(FORMATS))
     frame = fact_rows(store.facts())
     if fmt == 'csv':
         frame.to_csv(out, index=False, encoding='utf-8-sig')
@@ -117,7 +118,7 @@ def compare(ctx: Context, item: str, orgs: tuple[str, ...] = (), years: tuple[in
         if ranked:
             out.append(ranked[0].entry.fact)
     if not out:
-        raise ValueError(f"'{item}' is not an item the stored documents hold; try 三公经费, 人员经费, 公用经费, 基本支出, 项目支出")
+        raise UnknownItem(item=item)
     return out
 
 

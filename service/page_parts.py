@@ -28,7 +28,7 @@ ANSWER_NOTES = (('document_contradiction', 'warning', '文件前后不一致：�
 @dataclass(frozen=True)
 class AnswerView:
     removed: bool                     # a cited document was removed since: no headline, figures or sources
-    checks: list[dict]                # the failed table checks of its figures (the answer says them; a badge marks them)
+    checks: list[dict]                # the failed table checks of its figures (said in the answer; a badge)
     marks: list[tuple[str, str]]      # badges: (label, colour)
     head: tuple[str, str] | None      # the headline figure
     opening: str                      # the answer's first sentence, then its figures, then the rest

@@ -73,7 +73,7 @@ def test_feedback_on_an_answer(api):
         {'stored': True}
     assert '测试' in settings.feedback_file.read_text(encoding='utf-8')
     unknown = client.post('/feedback', json={'answer_id': 'nope', 'rating': 'up'})
-    assert unknown.status_code == 404 and unknown.json()['error']['code'] == 'unknown_answer'
+    assert unknown.status_code == 404 and unknown.json()['error']['code'] == 'E_UNKNOWN_ANSWER'
 
 
 @pytest.mark.parametrize('payload', [{'question': ''}, {'question': '   '}, {'question': '问' * 100_000},

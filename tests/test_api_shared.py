@@ -66,7 +66,8 @@ def test_the_rate_limit_counts_every_instance(data_dir):
 
 def test_a_bad_rate_setting_names_the_variable():
     from settings import Settings
-    with pytest.raises(ValueError, match='BUDGETQA_API_RATE must be a whole number'):
+    from errors import BadApiRate
+    with pytest.raises(BadApiRate, match='BUDGETQA_API_RATE must be a whole number'):
         Settings.from_env({'BUDGETQA_API_RATE': 'fast'})
 
 

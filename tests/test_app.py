@@ -338,7 +338,8 @@ def test_upload_errors_are_chinese_name_the_file_and_show_no_path(tmp_path):
         save_upload('budget.exe', b'MZ\x90', tmp_path)
     message = chinese_error(refused.value)
     assert message.startswith('文件“budget.exe”') and '不支持' in message and str(tmp_path) not in message
-    nested = IngestError(tmp_path / 'secret' / 'a.txt', 'no organisation found (no 编制单位 line)')
+    from errors import NoOrganisation
+    nested = NoOrganisation(tmp_path / 'secret' / 'a.txt')
     assert str(tmp_path) not in chinese_error(nested) and '单位名称' in chinese_error(nested)
     assert list(tmp_path.iterdir()) == []
 

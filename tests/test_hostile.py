@@ -150,9 +150,8 @@ def test_a_file_with_the_name_of_a_stored_one_and_other_figures_is_refused_unles
                       '--replace', 'otherwise rename it')
     assert 'ingested' not in message
     assert run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=loaded).stdout == asked
-    from service.views import chinese_error
-    from ingest.reader import IngestError
-    shown = chinese_error(IngestError(forged, message.split(': ', 2)[-1]))
+    assert '[E_SAME_NAME]' in message
+    shown = next(line for line in message.splitlines() if line.startswith(f'  文件“{GOOD.name}”'))   # as on the page
     assert GOOD.name in shown and '替换' in shown and str(tmp_path) not in shown
     replaced = run_cli('ingest', '--no-vectors', '--replace', str(forged), data_dir=loaded)
     assert replaced.returncode == 0, replaced.stderr
@@ -250,7 +249,8 @@ def test_reading_commands_work_on_a_read_only_data_directory_and_writes_say_why_
         assert result.returncode == 0 and result.stdout, (command, result.stderr)
     for command in (('ingest', str(GOOD)), ('remove', '002_220f206dadf5e393.txt')):
         result = run_cli(*command, data_dir=read_only)
-        assert result.returncode == 2 and 'is read-only' in result.stderr and 'Traceback' not in result.stderr
+        assert result.returncode == 3 and 'is read-only' in result.stderr and 'Traceback' not in result.stderr
+        assert '[E_READ_ONLY]' in result.stderr and '数据目录是只读的' in result.stderr
 
 
 def test_a_full_disk_names_the_cause_and_changes_nothing(loaded, tmp_path):

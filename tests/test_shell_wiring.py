@@ -7,6 +7,7 @@ import shutil
 import pytest
 
 from conftest import SAMPLES, index_settings, run_cli
+from errors import AmbiguousOrg, UnknownOrg
 
 REMOVED = '002_220f206dadf5e393.txt'
 TEXT_QUESTION = '州政府办政务公开工作由谁负责'
@@ -60,7 +61,7 @@ def test_resolve_org_names_the_stored_organisations_when_none_or_several_fit(fac
     from qa.orgs import resolve_org
     assert resolve_org(facts_store, None) is None
     assert resolve_org(facts_store, '克孜勒苏柯尔克孜自治州人民政府办公室') == '克孜勒苏柯尔克孜自治州人民政府办公室'
-    with pytest.raises(ValueError, match="no organisation matches '和静县'; stored: .*昌吉州工业和信息化局"):
+    with pytest.raises(UnknownOrg, match="no organisation matches '和静县'; stored: .*昌吉州工业和信息化局"):
         resolve_org(facts_store, '和静县')
-    with pytest.raises(ValueError, match='fits [2-9] organisations'):
+    with pytest.raises(AmbiguousOrg, match='fits [2-9] organisations'):
         resolve_org(facts_store, '工业和信息化局')
