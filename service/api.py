@@ -34,6 +34,8 @@ from ingest.vocabulary import vocabulary_table
 from index.pipeline import remove_document
 from index.runtime import open_index
 from ingest.models import Declared
+from ingest.reader import MAX_BYTES
+from settings import MAX_QUESTION
 
 from qa.answer import Context, answer
 from .api_state import ApiState
@@ -48,8 +50,8 @@ EXAMPLES = {name: values[0] for name, values in vocabulary_table('api_examples')
 DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
                "img-src 'self' data:; worker-src 'self' blob:; font-src 'self' data:")
 DOCS_PAGES = ('/docs', '/redoc')
-MAX_BODY = 256 * 1024            # bytes of a JSON request; uploads have the document limit (20 MiB)
-MAX_QUESTION = 500               # characters
+MAX_BODY = 256 * 1024            # bytes of a JSON request
+MAX_UPLOAD = MAX_BYTES + 2 ** 20  # bytes of an upload request: the document limit (ingest/reader.py) and its form
 log = logging.getLogger('budgetqa.api')
 
 
@@ -129,7 +131,7 @@ def create_app(settings) -> FastAPI:
     @app.middleware('http')
     async def limits(request: Request, call_next):
         size = int(request.headers.get('content-length') or 0)
-        limit = 21 * 1024 * 1024 if request.url.path == '/documents' else MAX_BODY
+        limit = MAX_UPLOAD if request.url.path == '/documents' else MAX_BODY
         if size > limit:
             return _error(413, 'too_large', f'请求太大（{size // 1024} KB），上限是 {limit // 1024} KB')
         if not state.shared.allow(request.client.host if request.client else '-'):
@@ -225,11 +227,11 @@ def create_app(settings) -> FastAPI:
                year: int | None = Form(None, ge=1990, le=2100, description='文件中没有写明年度时：预算年度'),
                authorization: str | None = Header(None)):
         _require_admin(settings, authorization)
-        uploads = [(f.filename or 'upload.txt', f.file.read(21 * 1024 * 1024)) for f in file]
+        uploads = [(f.filename or 'upload.txt', f.file.read(MAX_UPLOAD)) for f in file]
         try:
             report = ingest_uploads(uploads, settings.uploads_dir, state.store, Declared(org.strip(), year),
                                     alias_files=settings.alias_files, vectors=state.vectors, replace=replace,
-                                    added_by='管理员（API）')
+                                    added_by='管理员（API）', settings=settings)
         except StoreError as error:
             raise ApiError(503, 'not_stored', '没有读取上传的文件：' + chinese_error(error)) from None
         refused = [{'file': Path(e.path).name, 'line': e.line, 'message': chinese_error(e), 'detail': e.message}

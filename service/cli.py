@@ -185,7 +185,7 @@ def cmd_ingest(args, settings: Settings) -> int:
                           on_vectors=lambda done, total: _advance(embedded, done, total),
                           replace=args.replace, added_by=f'{_user()}（命令行）',
                           declared=Declared(args.org.strip(), args.year, args.kind),
-                          all_or_nothing=args.all_or_nothing)
+                          all_or_nothing=args.all_or_nothing, settings=settings)
     outcomes = report.outcomes
     for outcome in outcomes:
         print(format_summary(outcome.doc, outcome.status, outcome.summary))
