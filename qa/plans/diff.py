@@ -17,8 +17,9 @@ from ingest.numbers import format_amount
 from ..catalogue import canonical
 from ..checknotes import failed_checks, reason_notes, sentence_figures
 from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, who
-from ..plan import Plan, reread
+from ..plan import Plan
 from ..select import candidates, per_document, stated_year, year_of
+from ..understand import reread
 from .common import amounts, figures, percent, state
 
 
