@@ -33,9 +33,8 @@ from service.stores import Opened, ingest_samples, open_context
 from service.views import (CHART_ITEMS, DocumentQuery, blank_missing, chinese_error, document_table, examples,
                            facts_frame, find_documents, ingest_uploads, item_series, page_of, parse_year, rate_text,
                            source_lines, table_frame, to_xlsx, with_check_colours)
-from settings import Settings
+from settings import MAX_QUESTION, Settings
 
-MAX_QUESTION = 500
 ANSWER_FAILED = '这个问题没有回答成功（服务器内部出错，已记录）。请再问一次，或换个说法；其他问题不受影响。'
 
 st.set_page_config(page_title='预算公开问答', page_icon='📊', layout='wide')
@@ -325,7 +324,7 @@ def upload(settings) -> None:
                                     done / max(total, 1) / 2, text=rate_text('读取', done, total, started)),
                                 on_vectors=lambda done, total: progress.progress(
                                     0.5 + done / max(total, 1) / 2, text=rate_text('嵌入', done, total, started)),
-                                replace=replace, added_by='管理员（网页上传）')
+                                replace=replace, added_by='管理员（网页上传）', settings=settings)
     except (StoreError, OSError) as error:
         st.sidebar.error('没有读取上传的文件：' + plain(chinese_error(error)))
         return

@@ -1,11 +1,14 @@
 """Parsing one untrusted file in a worker process, under limits (used by index/pipeline.py parse_limited).
 
+    parse_one(Path('data/samples/002_220f206dadf5e393.txt'), {}, memory_mb=2048)   # (prepared, summary, s, None)
+
+The limits come from the settings (Settings.parse_seconds, parse_memory_mb), passed in by the pipeline.
+
 Imports only what parsing needs (no vector store): index/parse_preload.py loads it, with the word segmenter,
 into the forkserver that workers fork from, so a worker costs a fork, not a start-up.
 """
 from __future__ import annotations
 
-import os
 import signal
 import time
 from dataclasses import replace
@@ -20,9 +23,6 @@ from ingest.reader import read_source
 from .bm25 import BudgetTokenizer
 from .chunks import CHUNKER_VERSION, chunks_for
 from .facts_store import prepare_document
-
-PARSE_SECONDS = int(os.environ.get('BUDGETQA_PARSE_SECONDS', 120))      # per document, in a worker
-PARSE_MEMORY = int(os.environ.get('BUDGETQA_PARSE_MEMORY_MB', 2048)) * 2 ** 20   # a worker's growth while parsing
 
 
 def failed(error: IngestError) -> tuple:
@@ -57,9 +57,12 @@ def _tokenizer() -> BudgetTokenizer:
     return _TOKENIZER
 
 
-def parse_one(path: Path, aliases, declared: Declared | None = None):
+def parse_one(path: Path, aliases, declared: Declared | None = None, *, memory_mb: int,
+              fault_point: str | None = None):
+    """`memory_mb`: the worker's limit, named when a document needs more; `fault_point` is for tests only
+    (Settings.fault_point): 'parse_hangs' is a file the parser never finishes."""
     started = time.perf_counter()
-    if os.environ.get('BUDGETQA_FAULT') == 'parse_hangs':     # tests: a file the parser never finishes
+    if fault_point == 'parse_hangs':
         time.sleep(3600)
     try:
         source = read_source(path)

@@ -27,10 +27,11 @@ from ingest.orgs import load_alias_file
 from errors import (EmptyFolder, IngestError, NameTwiceInBatch, NoSuchFile, ParseTimeout, ReaderStopped, SameContent,
                     SameName, SecondVersion, VersionsInBatch)
 from ingest.reader import SUPPORTED_SUFFIXES, read_source
+from settings import Settings
 
 from .chunks import CHUNKER_VERSION
 from .facts_store import FactStore
-from .parse_worker import PARSE_MEMORY, PARSE_SECONDS, failed, parse_one, start_worker
+from .parse_worker import failed, parse_one, start_worker
 from .vectors import stored_ids
 
 DEFAULT_KIND = '预算'                   # a document stored before kinds were read is a 预算
@@ -75,23 +76,26 @@ def ingest_paths(paths: list[Path], store: FactStore, alias_files: tuple[Path, .
                  workers: int | None = None,
                  on_vectors: Callable[[int, int], None] = lambda done, total: None,
                  replace: bool = False, added_by: str = '', declared: Declared | None = None,
-                 all_or_nothing: bool = False) -> IngestReport:
+                 all_or_nothing: bool = False, settings: Settings | None = None) -> IngestReport:
     """Read every file first (parsing in a pool of processes, one per core), then write each document in its
     own transaction. `on_document(done, total)` reports progress for a bar. Files of one organisation and year
     are parts of one disclosure when they print different tables and no figure of one contradicts the other; a
     file that does is a second version, refused unless `replace` (then the stored files it conflicts with are
     removed once it is stored). `declared` (organisation, year, kind) applies to every file, for documents that
-    print none. `added_by` is kept with each document's provenance."""
+    print none. `added_by` is kept with each document's provenance. `settings` gives the parsing limits
+    (Settings() when not given)."""
+    settings = settings or Settings()
     files, errors = collect_files(paths)
     aliases = _aliases(alias_files, errors)
     sources, unchanged = _new_sources(store, files, errors, replace)
     with tempfile.TemporaryDirectory(prefix='budgetqa-ingest-') as spill:
         parsed = _parse_all(sources, aliases, errors, progress, on_document, len(files), len(unchanged), workers,
-                            Path(spill), declared)
+                            Path(spill), declared, settings)
         parsed, replaced = _conflicts(store, parsed, replace, errors)
         if errors and all_or_nothing:
             return IngestReport([], _in_order(errors, files))
-        outcomes = _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, replaced, added_by)
+        outcomes = _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, replaced, added_by,
+                              settings.fault_point)
         return IngestReport(outcomes, _in_order(errors, files))
 
 
@@ -258,7 +262,7 @@ def stored_claims(store: FactStore, doc: str) -> Claims:
 
 
 def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, replaced=None,
-               added_by: str = '') -> list[IngestOutcome]:
+               added_by: str = '', fault_point: str | None = None) -> list[IngestOutcome]:
     """Every file was read: write each document in its own transaction, then its vectors."""
     stored = {d.doc: d for d in store.documents()} if unchanged or parsed else {}
     outcomes = [IngestOutcome(path.name, str(path), 'unchanged', stored[path.name].summary if path.name in stored
@@ -273,8 +277,8 @@ def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, r
         if older:
             summary['changes'] = {'of': older, **changes(claims_of(prepared), [stored_claims(store, d) for d in older])}
         prepared = _with_summary(prepared, summary)
-        store.write_prepared(prepared, fault=_fault('in_fact_write'))
-        _fault('after_facts')()
+        store.write_prepared(prepared, fault=_fault('in_fact_write', fault_point))
+        _fault('after_facts', fault_point)()
         for old in summary['replaces']:
             store.remove(old)
             removed.append(old)
@@ -292,14 +296,14 @@ def _write_all(store, files, unchanged, parsed, vectors, progress, on_vectors, r
 
 
 def _parse_all(sources, aliases, errors, progress, on_document, total, done, workers, spill: Path,
-               declared: Declared | None = None):
+               declared: Declared | None, settings: Settings):
     """Parse and chunk in worker processes over the machine's cores, each under a time and memory limit.
     Each parsed document is kept on disk until every file has been read: memory stays flat for a province."""
     workers = workers or min(os.cpu_count() or 1, max(1, len(sources)))
     out = []
     started = time.perf_counter()
-    for (path, _), (prepared, summary, seconds, error) in zip(sources, parse_limited([p for p, _ in sources], aliases,
-                                                                                    workers, declared)):
+    parsing = parse_limited([p for p, _ in sources], aliases, workers, declared, settings)
+    for (path, _), (prepared, summary, seconds, error) in zip(sources, parsing):
         done += 1
         if error is not None:
             errors.append(error)
@@ -313,11 +317,14 @@ def _parse_all(sources, aliases, errors, progress, on_document, total, done, wor
     return out
 
 
-def parse_limited(paths: list[Path], aliases, workers: int, declared: Declared | None = None):
+def parse_limited(paths: list[Path], aliases, workers: int, declared: Declared | None = None,
+                  settings: Settings | None = None):
     """(prepared, summary, seconds, error) per path, in order. Untrusted files are parsed in fresh worker
     processes (forked from a small server process, so the limits cover only the parsing) with an address-space
-    limit; a document that takes longer than PARSE_SECONDS, or whose worker dies (twice), is an IngestError and
-    its worker is replaced."""
+    limit (Settings.parse_memory_mb); a document that takes longer than Settings.parse_seconds, or whose worker
+    dies (twice), is an IngestError and its worker is replaced."""
+    settings = settings or Settings()
+    seconds, memory_mb = settings.parse_seconds, settings.parse_memory_mb
     import multiprocessing
     from concurrent.futures import TimeoutError as Timeout
     from concurrent.futures.process import BrokenProcessPool
@@ -334,15 +341,16 @@ def parse_limited(paths: list[Path], aliases, workers: int, declared: Declared |
         batch = pending[:1] if alone else pending
         context = multiprocessing.get_context('spawn') if use_spawn else forkserver
         pool = ProcessPoolExecutor(max_workers=1 if alone else workers, mp_context=context,
-                                   initializer=start_worker, initargs=(PARSE_MEMORY,))
+                                   initializer=start_worker, initargs=(memory_mb * 2 ** 20,))
         try:
             with _plain_main():
-                futures = [(i, pool.submit(parse_one, paths[i], aliases, declared)) for i in batch]
+                futures = [(i, pool.submit(parse_one, paths[i], aliases, declared, memory_mb=memory_mb,
+                                           fault_point=settings.fault_point)) for i in batch]
             for i, future in futures:
                 try:
-                    results[i] = future.result(timeout=PARSE_SECONDS)
+                    results[i] = future.result(timeout=seconds)
                 except Timeout:
-                    results[i] = failed(ParseTimeout(paths[i], seconds=PARSE_SECONDS))
+                    results[i] = failed(ParseTimeout(paths[i], seconds=seconds))
                     break
                 except BrokenProcessPool:
                     if alone and i not in spawned:
@@ -408,10 +416,11 @@ def _unspill(path: Path):
         return pickle.load(f)
 
 
-def _fault(point: str):
-    """Tests kill the process at a named point (BUDGETQA_FAULT) to prove a crash loses nothing."""
+def _fault(point: str, fault_point: str | None):
+    """Tests only (Settings.fault_point, never set in production): the process is killed at the named point, to
+    prove a crash loses nothing."""
     def fire():
-        if os.environ.get('BUDGETQA_FAULT') == point:
+        if fault_point == point:
             os._exit(70)
     return fire
 

@@ -25,7 +25,7 @@ from index.retriever import HybridSearch  # noqa: E402
 from index.runtime import open_vectors  # noqa: E402
 from qa.answer import Context, retrieve  # noqa: E402
 from service.evaluation import evidence_hit_rates, load_gold  # noqa: E402
-from qa.plan import understand  # noqa: E402
+from qa.understand import understand  # noqa: E402
 from qa.plans.verify import search_text  # noqa: E402
 from settings import Settings  # noqa: E402
 

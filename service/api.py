@@ -36,6 +36,8 @@ from errors import (AdminOnly, AllRefused, BadHttpRequest, BudgetQAError, EmptyQ
 from ingest.vocabulary import vocabulary_table
 from index.pipeline import remove_document
 from ingest.models import Declared
+from ingest.reader import MAX_BYTES
+from settings import MAX_QUESTION
 
 from qa.answer import answer
 from .api_state import ApiState
@@ -52,8 +54,8 @@ EXAMPLES = {name: values[0] for name, values in vocabulary_table('api_examples')
 DOCS_POLICY = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
                "img-src 'self' data:; worker-src 'self' blob:; font-src 'self' data:")
 DOCS_PAGES = ('/docs', '/redoc')
-MAX_BODY = 256 * 1024            # bytes of a JSON request; uploads have the document limit (20 MiB)
-MAX_QUESTION = 500               # characters
+MAX_BODY = 256 * 1024            # bytes of a JSON request
+MAX_UPLOAD = MAX_BYTES + 2 ** 20  # bytes of an upload request: the document limit (ingest/reader.py) and its form
 log = logging.getLogger('budgetqa.api')
 
 
@@ -147,7 +149,7 @@ async def limits(request: Request, call_next):
     state = request.app.state.budget
     settings = state.settings
     size = int(request.headers.get('content-length') or 0)
-    limit = 21 * 1024 * 1024 if request.url.path == '/documents' else MAX_BODY
+    limit = MAX_UPLOAD if request.url.path == '/documents' else MAX_BODY
     if size > limit:
         return _error(RequestTooLarge(size_kb=size // 1024, limit_kb=limit // 1024))
     if not state.shared.allow(request.client.host if request.client else '-'):
@@ -251,10 +253,10 @@ def upload(state: Budget, file: list[UploadFile] = File(...), replace: bool = Fa
            authorization: str | None = Header(None)):
     settings = state.settings
     _require_admin(settings, authorization)
-    uploads = [(f.filename or 'upload.txt', f.file.read(21 * 1024 * 1024)) for f in file]
+    uploads = [(f.filename or 'upload.txt', f.file.read(MAX_UPLOAD)) for f in file]
     report = ingest_uploads(uploads, settings.uploads_dir, state.store, Declared(org.strip(), year),
                             alias_files=settings.alias_files, vectors=state.vectors, replace=replace,
-                            added_by='管理员（API）')       # a read-only or full store: its StoreError, 503
+                            added_by='管理员（API）', settings=settings)   # a read-only or full store: 503
     refused = [{**_error_json(e), 'detail': e.message} for e in report.refused]
     if refused and not report.outcomes:
         raise AllRefused(reasons_zh='；'.join(r['message'] for r in refused),

@@ -192,7 +192,7 @@ def cmd_ingest(args, settings: Settings) -> int:
                           on_document=progress_bar('reading'), on_vectors=progress_bar('embedding'),
                           replace=args.replace, added_by=f'{_user()}（命令行）',
                           declared=Declared(args.org.strip(), args.year, args.kind),
-                          all_or_nothing=args.all_or_nothing)
+                          all_or_nothing=args.all_or_nothing, settings=settings)
     outcomes = report.outcomes
     for outcome in outcomes:
         print(format_summary(outcome.doc, outcome.status, outcome.summary))

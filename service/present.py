@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from qa.models import Answer
+from qa.plans import KINDS
 from qa.orgs import short_names  # noqa: F401  (the page and the CLI read it from here)
 
 
@@ -82,7 +83,7 @@ def document_labels(documents) -> dict[str, str]:
     return {doc: label if seen[label] == 1 else f'{label}（{doc}）' for doc, label in labels.items()}
 
 
-HEADLINE_KINDS = ('lookup', 'sum', 'diff', 'share', 'count')
+HEADLINE_KINDS = tuple(k.name for k in KINDS if k.headline)     # declared with each kind (qa/plans)
 
 
 def first_sentence(text: str) -> str:

@@ -38,7 +38,8 @@ def open_context(settings) -> Opened:
 def ingest_samples(settings) -> None:
     """The page's first run on an empty data directory: the sample disclosures, with their vectors."""
     store = FactStore(settings.facts_db)
-    report = ingest_paths([settings.samples_dir], store, settings.alias_files, vectors=open_vectors(settings))
+    report = ingest_paths([settings.samples_dir], store, settings.alias_files, vectors=open_vectors(settings),
+                          settings=settings)
     for error in report.refused:
         logging.getLogger('budgetqa').warning('sample not loaded: %s', error)
 

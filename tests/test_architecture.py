@@ -1,6 +1,7 @@
 """Data flows one way: ingest -> index -> qa (the answering core) -> service (the shell) -> app.
 Lower stages never import higher ones; every stage may import errors.py, which imports nothing of the project."""
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -102,3 +103,46 @@ def test_the_rule_check_finds_a_body_type_in_code(tmp_path):
     module.write_text("UNIT = r'(局|中学)$'\n", encoding='utf-8')
     found = [(line, text) for line, text in string_rules(module) if any(n in text for n in body_types())]
     assert found == [(1, '(局|中学)$')]
+
+
+# Settings are read once, in settings.py, and passed down. The one exception: `qa serve --workers N` starts
+# uvicorn workers that each read the settings again, so the data directory chosen on the command line is written
+# into the environment they inherit (service/api.py serve).
+ENVIRONMENT_WRITES = {('service/api.py', "os.environ['BUDGETQA_DATA_DIR'] = str(settings.data_dir)")}
+ENVIRONMENT = re.compile(r'\benviron(b)?\b|\bgetenv\b|\bputenv\b')
+
+
+def product_modules() -> list[Path]:
+    return [REPO / 'app.py'] + sorted(p for stage in ('ingest', 'index', 'qa', 'service')
+                                      for p in (REPO / stage).rglob('*.py'))
+
+
+def environment_uses(path: Path) -> list[tuple[int, str]]:
+    lines = path.read_text(encoding='utf-8').splitlines()
+    code = [(n, line.split('#')[0].strip()) for n, line in enumerate(lines, 1)]
+    return [(n, line) for n, line in code if ENVIRONMENT.search(line)]
+
+
+def test_only_settings_reads_the_environment():
+    """No product module reads os.environ or getenv: every setting (test fault points included) is a field of
+    settings.Settings, read once and passed down."""
+    found = [(str(path.relative_to(REPO)), n, line) for path in product_modules()
+             for n, line in environment_uses(path)]
+    unexpected = [f'{path}:{n}: {line}' for path, n, line in found if (path, line) not in ENVIRONMENT_WRITES]
+    assert not unexpected, 'read the setting in settings.py and pass it down:\n' + '\n'.join(unexpected)
+    assert {(path, line) for path, _, line in found} == ENVIRONMENT_WRITES     # the exception is still needed
+
+
+def test_the_check_for_environment_reads_finds_them(tmp_path):
+    module = tmp_path / 'm.py'
+    module.write_text("import os\nA = os.environ.get('X')\nB = os.getenv('Y')  # a comment\n"
+                      "from os import environ\n# os.environ in a comment is fine\n", encoding='utf-8')
+    assert [n for n, _ in environment_uses(module)] == [2, 3, 4]
+
+
+def test_the_upload_limit_is_one_number():
+    """The page's upload limit (Streamlit's config) is the reader's MAX_BYTES; the API's follows from it."""
+    import tomllib
+    from ingest.reader import MAX_BYTES
+    config = tomllib.loads((REPO / '.streamlit' / 'config.toml').read_text(encoding='utf-8'))
+    assert config['server']['maxUploadSize'] * 2 ** 20 == MAX_BYTES

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, run_cli
+from conftest import SAMPLES, index_settings, run_cli
 
 GOOD = SAMPLES / '002_220f206dadf5e393.txt'
 ORG = '克孜勒苏柯尔克孜自治州人民政府办公室'
@@ -27,10 +27,10 @@ def stored(data_dir: Path) -> str:
     return run_cli('facts', '--format', 'json', data_dir=data_dir).stdout
 
 
-def refused(data_dir: Path, path: Path, *phrases: str, seconds: float = 60) -> str:
+def refused(data_dir: Path, path: Path, *phrases: str, seconds: float = 60, env: dict | None = None) -> str:
     before = stored(data_dir)
     started = time.perf_counter()
-    result = run_cli('ingest', '--no-vectors', str(path), data_dir=data_dir)
+    result = run_cli('ingest', '--no-vectors', str(path), data_dir=data_dir, env=env)
     took = time.perf_counter() - started
     assert result.returncode == 2, result.stderr
     assert path.name in result.stderr and 'Traceback' not in result.stderr
@@ -99,11 +99,31 @@ def test_a_device_and_a_fifo_are_refused_at_once(loaded, tmp_path):
     refused(loaded, fifo, 'a FIFO, not a file', seconds=20)
 
 
-def test_a_parser_that_hangs_is_stopped_and_its_file_refused(loaded, tmp_path, monkeypatch):
+def test_a_parser_that_hangs_is_stopped_and_its_file_refused(loaded, tmp_path):
     path = renamed(tmp_path, 'slow.txt')
-    monkeypatch.setenv('BUDGETQA_FAULT', 'parse_hangs')       # the worker sleeps instead of parsing
-    monkeypatch.setenv('BUDGETQA_PARSE_SECONDS', '3')
-    refused(loaded, path, 'took longer than 3 s', seconds=60)
+    hangs = {'BUDGETQA_FAULT': 'parse_hangs', 'BUDGETQA_PARSE_SECONDS': '3'}   # the worker sleeps instead of parsing
+    refused(loaded, path, 'took longer than 3 s', seconds=60, env=hangs)
+
+
+def test_the_parse_limits_and_the_fault_point_are_read_into_settings():
+    from settings import Settings
+    read = Settings.from_env({'BUDGETQA_PARSE_SECONDS': '3', 'BUDGETQA_PARSE_MEMORY_MB': '512',
+                              'BUDGETQA_FAULT': 'parse_hangs'})
+    assert (read.parse_seconds, read.parse_memory_mb, read.fault_point) == (3, 512, 'parse_hangs')
+    default = Settings.from_env({})
+    assert (default.parse_seconds, default.parse_memory_mb, default.fault_point) == (120, 2048, None)
+
+
+def test_the_parse_limits_come_from_the_settings_passed_in(tmp_path):
+    """In process, without the environment: the Settings given to ingest_paths set the limit and the fault."""
+    from dataclasses import replace
+    from index.facts_store import FactStore
+    from index.pipeline import ingest_paths
+    settings = index_settings(tmp_path / 'data')
+    store = FactStore(settings.facts_db)
+    report = ingest_paths([GOOD], store, settings=replace(settings, parse_seconds=1, fault_point='parse_hangs'))
+    assert not report.outcomes and 'took longer than 1 s' in report.refused[0].message
+    assert ingest_paths([GOOD], store, settings=settings).outcomes[0].status == 'ingested'    # no fault point
 
 
 def test_broken_word_files_and_long_upload_names(loaded, tmp_path):

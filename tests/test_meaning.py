@@ -3,7 +3,7 @@ a threshold that refuses an unrelated item, and one wrong character asked back."
 import pytest
 
 from qa.label_match import MEANING_THRESHOLD, all_one_off, label_vectors, meaning_match
-from qa.plan import understand
+from qa.understand import understand
 
 
 def test_a_phrase_no_synonym_lists_is_matched_by_meaning(facts_ctx):

@@ -25,7 +25,6 @@ from ..plan import Plan, parts_of
 from ..reconcile import reconciling, scope_names
 from ..select import Candidate, candidates, same_subject
 
-LEVELS = ('', )
 SCOPE_NAMES = {'全部资金': '全部资金口径', '一般公共预算': '一般公共预算口径', '财政拨款': '财政拨款口径',
                '政府性基金预算': '政府性基金口径', '国有资本经营预算': '国有资本经营口径', '单位资金': '单位资金口径'}
 

@@ -17,9 +17,10 @@ from ingest.numbers import format_amount
 from ..label_match import canonical
 from ..checknotes import failed_checks, reason_notes, sentence_figures
 from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, where, who
-from ..plan import Plan, reread
+from ..plan import Plan
 from ..reconcile import reconciled, scope_names
 from ..select import candidates, per_document, stated_year, year_of
+from ..understand import reread
 from .common import amounts, figures, percent, state
 
 
