@@ -1,6 +1,6 @@
 # Two commands do all set-up on a fresh machine:
 #   make run    build .venv, ingest the sample corpus, show what was read
-#   make test   build .venv, run the test suite
+#   make test   build .venv, lint (ruff), run the test suite
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
@@ -29,6 +29,7 @@ api: venv
 	$(PY) -m qa serve --host 127.0.0.1 --port 8000
 
 test: venv browser
+	$(PY) -m ruff check .
 	$(PY) -m pytest -q
 
 # Debian's Chromium and a CJK font for the end-to-end browser test (a test tool's own browser download fails here)

@@ -17,51 +17,42 @@ from urllib.parse import quote
 
 import streamlit as st
 
+from errors import BadYear
 from index.facts_store import FactStore, StoreError
-from index.pipeline import IngestOptions, IngestProgress, ingest_paths, remove_document
-from index.runtime import open_index, open_vectors
+from index.pipeline import IngestOptions, IngestProgress, remove_document
 from ingest.models import Declared
 from service.admin import is_admin, stored_hash
 from qa.answer import Context, answer
 from qa.audit import KIND_TITLES, audit, audit_counts
 from service.feedback import record
-from qa.llm import chat_model
-from service.present import (badges, check_sentence, copy_text, document_labels, figure_rows, first_sentence, headline,
-                        plain, short_names, understood_line, without_check_notes)
-from service.views import (CHART_ITEMS, DocumentQuery, blank_missing, changes_text, chinese_error, document_table, examples,
-                      facts_frame, failed_checks, find_documents, ingest_uploads, item_series, page_of, parse_year,
-                      rate_text, source_lines, table_frame, to_xlsx)
-from settings import Settings
+from service.page_parts import (ALL, ANSWER_NOTES, FINDING_LEVELS, answer_view, chosen, citation_title, finding_where,
+                                numbered_lines, previous_plan, shown_range, upload_line)
+from service.page_scripts import ONE_AT_A_TIME, SCROLL_TO_LATEST
+from service.present import copy_text, document_labels, plain, short_names, understood_line
+from service.stores import Opened, ingest_samples, open_context
+from service.views import (CHART_ITEMS, DocumentQuery, blank_missing, chinese_error, document_table, examples,
+                           facts_frame, find_documents, ingest_uploads, item_series, page_of, parse_year, rate_text,
+                           source_lines, table_frame, to_xlsx, with_check_colours)
+from settings import MAX_QUESTION, Settings
 
-MAX_QUESTION = 500
 ANSWER_FAILED = '这个问题没有回答成功（服务器内部出错，已记录）。请再问一次，或换个说法；其他问题不受影响。'
 
 st.set_page_config(page_title='预算公开问答', page_icon='📊', layout='wide')
 
 
 @st.cache_resource(show_spinner='正在加载数据库和检索索引…')
-def resources(data_dir: str):
+def resources(data_dir: str) -> Opened:
+    """The stores and one answering context for every session (service/stores.py): it re-reads the document list,
+    and reopens the vectors, when another process changes the store."""
     settings = Settings.from_env()
-    store = FactStore(settings.facts_db)
-    if not store.documents():
+    if not FactStore(settings.facts_db).documents():
         with st.spinner('首次运行：正在读取示例文件并建立索引（约需两三分钟）…'):
-            report = ingest_paths([settings.samples_dir], store, open_vectors(settings),
-                                  IngestOptions(alias_files=settings.alias_files))
-            for error in report.refused:
-                logging.getLogger('budgetqa').warning('sample not loaded: %s', error)
-    store, vectors, engine = open_index(settings)
-    return settings, store, vectors, engine
+            ingest_samples(settings)
+    return open_context(settings)
 
 
 def context() -> Context:
-    """One answering context for every session: it re-reads the document list when the store changes."""
-    return shared_context(str(Settings.from_env().data_dir))
-
-
-@st.cache_resource(show_spinner=False)
-def shared_context(data_dir: str) -> Context:
-    settings, store, _, engine = resources(data_dir)
-    return Context.from_store(store, search=engine.search, llm=chat_model(settings))
+    return resources(str(Settings.from_env().data_dir)).ctx
 
 
 def loaded(store) -> dict:
@@ -80,29 +71,21 @@ def _loaded(path: str, generation: int) -> dict:
 
 def show_answer(item: dict, turn: int, names: dict) -> None:
     result = item['answer']
-    removed = any(c.doc not in names['labels'] for c in result.citations)
-    short = lambda org: names['short'].get(org, org)     # noqa: E731
+    view = answer_view(result, names['labels'], lambda org: names['short'].get(org, org), context().store)
     line = understood_line(result.plan)
     if line:
         st.caption(plain(line))
-    checks = failed_checks(context().store, result) if 'failed_check' in result.warnings and not removed else []
-    marks = badges(result, removed) + ([('⚠ 核对未通过', 'orange')] if checks else [])
-    st.markdown(' '.join(f':{color}-badge[{label}]' for label, color in marks))
-    head = headline(result, short)
-    if head and not removed:
-        st.metric(plain(head[0]), head[1])
-    text = without_check_notes(result.answer) if checks else result.answer     # said below in plain words
-    opening = first_sentence(text)
-    st.markdown(plain(opening))
-    rows = figure_rows(result, short)
-    if rows and not removed:
-        st.dataframe(rows, hide_index=True, width='stretch')
-    rest = text[len(opening):].strip()
-    if rest:
-        st.markdown(plain(rest))
-    warnings(result)
-    for check in checks:
-        st.warning(plain(f'核对未通过：{check_sentence(check)}。这个数按文件所印给出。'), icon='⚠️')
+    st.markdown(' '.join(f':{color}-badge[{label}]' for label, color in view.marks))
+    if view.head:
+        st.metric(plain(view.head[0]), view.head[1])
+    st.markdown(plain(view.opening))
+    if view.rows:
+        st.dataframe(view.rows, hide_index=True, width='stretch')
+    if view.rest:
+        st.markdown(plain(view.rest))
+    for warning, element, words in ANSWER_NOTES:
+        if warning in result.warnings:
+            getattr(st, element)(words)
     if result.model_reply:
         with st.expander('语言模型的改写（未核对：它不只是复述上面核对过的答案，未采用）'):
             st.markdown(plain(result.model_reply))
@@ -113,7 +96,7 @@ def show_answer(item: dict, turn: int, names: dict) -> None:
         for col, org in zip(cols, result.candidates):
             col.button(plain(names['short'].get(org, org)), key=f'pick-{turn}-{org}', help=plain(org),
                        on_click=enqueue, args=(item['question'], (org,)))
-    if removed:
+    if view.removed:
         st.caption('这条答案引用的文件已被删除，出处无法打开。')
     else:
         sources(result, names)
@@ -121,24 +104,9 @@ def show_answer(item: dict, turn: int, names: dict) -> None:
     feedback(item, turn)
 
 
-def warnings(result) -> None:
-    if 'document_contradiction' in result.warnings:
-        st.warning('文件前后不一致：答案中给出了两处数字及各自的出处。')
-    if 'template_unfilled' in result.warnings:
-        st.info('文件中这一段是没有填写的模板。')
-    if 'part_not_found' in result.warnings:
-        st.info('问题的一部分在文件中没有，见上文。')
-    if 'different_years' in result.warnings:
-        st.info('比较的数字来自不同年份的文件。')
-
-
 def sources(result, names) -> None:
     for i, c in enumerate(result.citations, 1):
-        where = f'表{c.table} ' if c.table else ''
-        lines = f'第{c.line_start}行' if c.line_start == c.line_end else f'第{c.line_start}-{c.line_end}行'
-        lines = (f'第{c.page}页 ' if c.page else '') + lines
-        cell = f'{c.row}{("/" + c.column) if c.column else ""}'
-        with st.expander(plain(f'[{i}] {names["labels"].get(c.doc, c.doc)} {lines} {where}{cell}')):
+        with st.expander(plain(citation_title(i, c, names['labels'].get(c.doc, c.doc)))):
             show_source(c, names)
 
 
@@ -151,9 +119,7 @@ def show_source(c, names) -> None:
         styled = blank_missing(view.frame).style.apply(
             lambda row: ['background-color: #fff3b0' if row.name == view.highlight else '' for _ in row], axis=1)
         st.dataframe(styled, hide_index=True, width='stretch')
-    lines = source_lines(store, c.doc, c.line_start, c.line_end)
-    text = '\n'.join(f'{"▶" if cited else " "} {n:5d} | {line}' for n, line, cited in lines)
-    st.code(text, language=None)
+    st.code(numbered_lines(source_lines(store, c.doc, c.line_start, c.line_end)), language=None)
 
 
 def share(result, item) -> None:
@@ -188,7 +154,8 @@ QUESTION_BOX = 'question_box'
 
 def enqueue(question: str, orgs: tuple = ()) -> None:
     """Put a question at the end of this session's queue (a widget's callback: it runs before the script does)."""
-    st.session_state.setdefault('queue', []).append({'question': question[:MAX_QUESTION], **({'orgs': orgs} if orgs else {})})
+    st.session_state.setdefault('queue', []).append({'question': question[:MAX_QUESTION],
+                                                     **({'orgs': orgs} if orgs else {})})
 
 
 def take_typed() -> None:
@@ -202,45 +169,6 @@ def take_typed() -> None:
         st.session_state.empty_question = True
 
 
-# Streamlit keeps one pending submission per widget: two that reach a busy server before its run yields are merged
-# into the later one. So the browser sends a question only once the page shows that the one before it arrived (the
-# count of questions received, below); one typed meanwhile waits in the browser, in order.
-ONE_AT_A_TIME = '''<span id="bqa-received" data-n="%d" hidden></span><script>
-(() => {
-  if (window.bqaQueue) return;
-  const waiting = [], box = '[data-testid="stChatInputTextArea"]', button = '[data-testid="stChatInputSubmitButton"]';
-  const received = () => +(document.getElementById('bqa-received')?.dataset.n ?? 0);
-  let sent = received(), sentAt = 0, releasing = false;
-  window.bqaQueue = waiting;
-  const busy = () => received() < sent && Date.now() - sentAt < 15000;
-  const type = (area, text) => {
-    Object.getOwnPropertyDescriptor(HTMLTextAreaElement.prototype, 'value').set.call(area, text);
-    area.dispatchEvent(new Event('input', {bubbles: true}));
-  };
-  const hold = (e, area) => {
-    if (releasing || !area || !area.value.trim()) return;
-    if (!busy() && !waiting.length) { sent = received() + 1; sentAt = Date.now(); return; }
-    e.preventDefault(); e.stopImmediatePropagation();
-    waiting.push(area.value); type(area, '');
-  };
-  document.addEventListener('keydown', e => {
-    if (e.key === 'Enter' && !e.shiftKey && !e.isComposing && e.target.matches?.(box)) hold(e, e.target);
-  }, true);
-  document.addEventListener('click', e => {
-    if (e.target.closest?.(button)) hold(e, document.querySelector(box));
-  }, true);
-  setInterval(() => {          // all in one task: nothing the reader types can come between
-    const area = document.querySelector(box);
-    if (!waiting.length || busy() || !area) return;
-    const draft = area.value;
-    type(area, waiting.shift());
-    sent = received() + 1; sentAt = Date.now(); releasing = true;
-    area.dispatchEvent(new KeyboardEvent('keydown', {key: 'Enter', code: 'Enter', keyCode: 13, bubbles: true}));
-    releasing = false;
-    if (draft) type(area, draft);
-  }, 100);
-})();
-</script>'''
 
 
 @st.cache_resource(show_spinner=False)
@@ -252,9 +180,9 @@ def answering_threads() -> ThreadPoolExecutor:
 def chat_tab(ctx: Context, names: dict, orgs, years) -> None:
     history = st.session_state.setdefault('history', [])
     queue = st.session_state.setdefault('queue', [])
+    st.html(ONE_AT_A_TIME % st.session_state.get('received', 0), unsafe_allow_javascript=True, width='content')
     st.chat_input('问一个关于预算公开的问题：单位、年份和想知道的数字，例如“某单位某年三公经费是多少”',
                   max_chars=MAX_QUESTION, key=QUESTION_BOX, on_submit=take_typed)
-    st.html(ONE_AT_A_TIME % st.session_state.get('received', 0), unsafe_allow_javascript=True, width='content')
     if st.session_state.pop('empty_question', False):
         st.toast('问题是空的，请输入要问的内容。')
     shared = st.query_params.get('q')
@@ -285,24 +213,6 @@ def chat_tab(ctx: Context, names: dict, orgs, years) -> None:
         answer_next(ctx, history, queue, orgs, years, status)
 
 
-SCROLL_TO_LATEST = '''<script>
-// answer %d: the page sticks to its bottom (the chat box), so a long answer would open on its sources; open it on
-// its headline (or its first line) instead, on a phone as on a desktop, until the page settles or the reader moves
-(() => {
-  let tries = 0, moved = false;
-  for (const e of ['wheel', 'touchstart', 'keydown']) document.addEventListener(e, () => { moved = true; }, {once: true});
-  const show = () => {
-    if (moved) return;
-    const answers = [...document.querySelectorAll('[data-testid="stChatMessage"]')]
-      .filter(m => m.querySelector('[data-testid="stChatMessageAvatarAssistant"]'));
-    const latest = answers[answers.length - 1];
-    const target = latest && (latest.querySelector('[data-testid="stMetric"]') || latest);
-    if (target) { target.style.scrollMarginTop = '4.5rem'; target.scrollIntoView({block: 'start'}); }
-    if (++tries < 8) setTimeout(show, 350);
-  };
-  setTimeout(show, 250);
-})();
-</script>'''
 
 
 def open_on_headline(turn: int) -> None:
@@ -326,10 +236,8 @@ def answer_next(ctx, history, queue, orgs, years, status) -> None:
     waiting = queue[0]
     job = st.session_state.get('job')
     if job is None or job['waiting'] is not waiting:
-        previous = next((h['answer'].plan for h in reversed(history)
-                         if 'answer' in h and h['answer'].status != 'ambiguous'), None)
         future = answering_threads().submit(answer, waiting['question'], ctx, orgs=tuple(waiting.get('orgs') or orgs),
-                                            years=years, previous=previous)
+                                            years=years, previous=previous_plan(history))
         job = st.session_state.job = {'waiting': waiting, 'future': future, 'started': time.monotonic()}
     while not job['future'].done():
         status.caption(f'正在回答…（{time.monotonic() - job["started"]:.0f} 秒）')
@@ -355,14 +263,14 @@ def sidebar(ctx: Context, names: dict):
     documents = names['documents']
     st.sidebar.caption(f'已载入 {len(documents)} 份文件；在“文件”视图中查找、筛选和查看核对结果。')
     orgs = sorted({d.org_key for d in documents})
-    chosen_org = st.sidebar.selectbox('只问这个单位', ['（全部）'] + orgs, key='filter_org',
-                                      format_func=lambda o: o if o == '（全部）' else names['short'].get(o, o))
+    org = st.sidebar.selectbox('只问这个单位', [ALL] + orgs, key='filter_org',
+                               format_func=lambda o: o if o == ALL else names['short'].get(o, o))
     years = sorted({d.year for d in documents if d.year})
-    chosen_year = st.sidebar.selectbox('只问这一年', ['（全部）'] + [str(y) for y in years], key='filter_year')
+    year = st.sidebar.selectbox('只问这一年', [ALL] + [str(y) for y in years], key='filter_year')
     admin_panel(settings, names)
     llm = settings.llm_model or '未配置（答案直接由数据生成）'
     st.sidebar.caption(f'语言模型：{llm}')
-    return (() if chosen_org == '（全部）' else (chosen_org,)), (() if chosen_year == '（全部）' else (int(chosen_year),))
+    return (() if org == ALL else (org,)), (() if year == ALL else (int(year),))
 
 
 def admin_panel(settings, names) -> None:
@@ -389,9 +297,9 @@ def admin_panel(settings, names) -> None:
 
 
 def upload(settings) -> None:
-    _, store, vectors, _ = resources(str(settings.data_dir))
-    files = st.sidebar.file_uploader('上传预算公开文件（.txt .md .pdf .docx .xlsx，不超过20MB）', accept_multiple_files=True,
-                                     key='uploads')
+    opened = resources(str(settings.data_dir))
+    files = st.sidebar.file_uploader('上传预算公开文件（.txt .md .pdf .docx .xlsx，不超过20MB）',
+                                     accept_multiple_files=True, key='uploads')
     org = st.sidebar.text_input('单位（可选）', key='upload_org', max_chars=100,
                                 help='文件中没有写明编制单位时填写单位全称；填写后用于这次上传的每一个文件')
     year = st.sidebar.text_input('年度（可选）', key='upload_year', max_chars=6,
@@ -404,19 +312,20 @@ def upload(settings) -> None:
         return
     try:
         declared = Declared(org.strip(), parse_year(year))
-    except ValueError as error:
-        st.sidebar.error(str(error))
+    except BadYear as error:
+        st.sidebar.error(chinese_error(error))
         return
     progress = st.sidebar.progress(0.0, text='读取中…')
     started = time.perf_counter()
     try:
-        options = IngestOptions(settings.alias_files, declared, replace=replace, added_by='管理员（网页上传）')
+        options = IngestOptions(settings.alias_files, declared, replace=replace, added_by='管理员（网页上传）',
+                                settings=settings)
         bars = IngestProgress(documents=lambda done, total: progress.progress(
                                   done / max(total, 1) / 2, text=rate_text('读取', done, total, started)),
                               vectors=lambda done, total: progress.progress(
                                   0.5 + done / max(total, 1) / 2, text=rate_text('嵌入', done, total, started)))
-        report = ingest_uploads([(f.name, f.getvalue()) for f in files], settings.uploads_dir, store, options, vectors,
-                                bars)
+        report = ingest_uploads([(f.name, f.getvalue()) for f in files], settings.uploads_dir, opened.store,
+                                options, opened.vectors, bars)
     except (StoreError, OSError) as error:
         st.sidebar.error('没有读取上传的文件：' + plain(chinese_error(error)))
         return
@@ -426,11 +335,7 @@ def upload(settings) -> None:
         return
     progress.progress(1.0, text='完成')
     for o in report.outcomes:
-        s = o.summary
-        st.sidebar.success(plain(f'{o.doc}：{s.get("org")} {s.get("year")}年，{s.get("facts")}个数字，'
-                                 f'{len(s.get("warnings", []))}条警告（{"新读取" if o.status == "ingested" else "未变化"}）'
-                                 + (f'。{changes_text(s.get("changes"))}' if o.status == 'ingested' and s.get('changes')
-                                    else '')))
+        st.sidebar.success(plain(upload_line(o)))
     if report.refused:
         kept = '其余文件已读取。' if report.outcomes else '没有读取任何文件，已存的数据没有改变。'
         st.sidebar.error(f'{len(report.refused)} 个文件没有读取；{kept}\n\n' +
@@ -438,13 +343,13 @@ def upload(settings) -> None:
 
 
 def remove(settings, names) -> None:
-    _, store, vectors, _ = resources(str(settings.data_dir))
+    opened = resources(str(settings.data_dir))
     docs = [d.doc for d in names['documents']]
     doc = st.sidebar.selectbox('删除文件', ['（不删除）'] + docs, key='remove_doc',
                                format_func=lambda d: names['labels'].get(d, d))
     if doc != '（不删除）' and st.sidebar.button('确认删除', key='do_remove'):
         try:
-            removed = remove_document(store, doc, vectors, settings.uploads_dir)
+            removed = remove_document(opened.store, doc, opened.vectors, settings.uploads_dir)
         except StoreError as error:
             st.sidebar.error(plain(chinese_error(error)))
             return
@@ -457,7 +362,6 @@ def remove(settings, names) -> None:
 # ---- browsing ------------------------------------------------------------------------------
 
 DOCUMENTS_PER_PAGE = 20
-ALL = '（全部）'
 
 
 def documents_tab(store, names) -> None:
@@ -472,19 +376,19 @@ def documents_tab(store, names) -> None:
                         key='docs_year')
     kind = c4.selectbox('类型', [ALL] + sorted({d.summary.get('kind') for d in documents if d.summary.get('kind')}),
                         key='docs_kind')
-    query = DocumentQuery(text, None if org == ALL else org, None if year == ALL else int(year),
-                          None if kind == ALL else kind)
+    query = DocumentQuery(text, chosen(org), None if year == ALL else int(year), chosen(kind))
     found = find_documents(documents, names['labels'], query)
     pages = max(1, -(-len(found) // DOCUMENTS_PER_PAGE))
     page = st.number_input(f'页（共 {pages} 页）', min_value=1, max_value=pages, value=1, step=1,
                            key=f'docs_page-{hash(query)}')          # a new filter starts on its first page
     shown, _ = page_of(found, int(page), DOCUMENTS_PER_PAGE)
     first = (int(page) - 1) * DOCUMENTS_PER_PAGE
-    st.caption(f'找到 {len(found)} 份文件（共 {len(documents)} 份），显示第 {first + 1 if shown else 0}–{first + len(shown)} 份。')
+    st.caption(shown_range(len(found), len(documents), first, len(shown)))
     counts = st.session_state.setdefault('doc_counts', {})
     if st.button('统计本页文件的矛盾和可疑处', key='docs_count', disabled=not shown):
         counts.update(audit_counts(store, [d.doc for d in shown]))
-    st.dataframe(document_table(shown, names['labels'], counts), hide_index=True, width='stretch', key='documents_list')
+    st.dataframe(document_table(shown, names['labels'], counts), hide_index=True, width='stretch',
+                 key='documents_list')
     st.caption('“矛盾”“可疑”与“核对”视图列出的相同；空白表示还没有统计。')
 
 
@@ -496,12 +400,12 @@ def facts_tab(store, names) -> None:
         return
     c1, c2, c3 = st.columns(3)
     org = c1.selectbox('单位', orgs, key='facts_org', format_func=lambda o: names['short'].get(o, o))
-    year = c2.selectbox('年度', ['（全部）'] + sorted({str(d.year) for d in documents if d.org_key == org}),
+    year = c2.selectbox('年度', [ALL] + sorted({str(d.year) for d in documents if d.org_key == org}),
                         key='facts_year')
-    table = c3.selectbox('表', ['（全部）'] + [str(n) for n in range(1, 12)], key='facts_table')
-    frame = facts_frame(store, org, None if year == '（全部）' else int(year), None if table == '（全部）' else int(table))
+    table = c3.selectbox('表', [ALL] + [str(n) for n in range(1, 12)], key='facts_table')
+    frame = facts_frame(context(), org, None if year == ALL else int(year), None if table == ALL else int(table))
     st.caption(f'{org}：{len(frame)} 条数字')
-    st.dataframe(blank_missing(frame), hide_index=True, width='stretch')
+    st.dataframe(with_check_colours(blank_missing(frame)), hide_index=True, width='stretch')
     d1, d2 = st.columns(2)
     d1.download_button('下载 CSV', frame.to_csv(index=False).encode('utf-8-sig'), 'facts.csv', 'text/csv')
     d2.download_button('下载 XLSX', to_xlsx(frame), 'facts.xlsx',
@@ -527,16 +431,12 @@ def chart_tab(store, names) -> None:
 def audit_tab(store, names) -> None:
     docs = [d.doc for d in names['documents']]
     doc = st.selectbox('文件', docs, key='audit_doc', format_func=lambda d: names['labels'].get(d, d))
-    levels = st.multiselect('类别', ['suspicious', 'contradiction', 'rounding', 'completeness'],
-                            default=['suspicious', 'contradiction'], key='audit_levels',
-                            format_func={'suspicious': '可疑文字', 'contradiction': '前后不一致', 'rounding': '尾数差异',
-                                         'completeness': '完整性'}.get)
+    levels = st.multiselect('类别', list(FINDING_LEVELS), default=['suspicious', 'contradiction'], key='audit_levels',
+                            format_func=FINDING_LEVELS.get)
     found = [f for f in audit(store, [doc]) if f.severity in levels]
     st.caption(f'{len(found)} 条发现')
     for f in found:
-        where = '；'.join(f'第{c.line_start}' + (f'-{c.line_end}' if c.line_end != c.line_start else '') + '行'
-                         for c in f.citations)
-        st.markdown(f'- **{KIND_TITLES[f.kind]}** ' + plain(f'{f.title}：{f.figures}（{where}）'))
+        st.markdown(f'- **{KIND_TITLES[f.kind]}** ' + plain(f'{f.title}：{f.figures}（{finding_where(f)}）'))
 
 
 def main() -> None:

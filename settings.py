@@ -4,10 +4,12 @@
     settings.data_dir          # Path('.data') unless BUDGETQA_DATA_DIR is set
     settings.facts_db          # data_dir / 'facts.db'
     settings.api_db            # data_dir / 'api.db': the API's sessions, recent answers, rate-limit counters
+    settings.parse_seconds     # 120 unless BUDGETQA_PARSE_SECONDS is set: the most one document's parsing may take
 
-Everything the product stores lives under `data_dir`, so two data
-directories never interfere.  Secrets (the LLM API key) never appear in a
-repr.
+This is the one module that reads the environment: the product's modules get
+a Settings (or the values they need from it) passed in.  Everything the
+product stores lives under `data_dir`, so two data directories never
+interfere.  Secrets (the LLM API key) never appear in a repr.
 """
 from __future__ import annotations
 
@@ -15,10 +17,14 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from errors import BadApiRate, BadChromaPort
+
 REPO = Path(__file__).resolve().parent
 DEFAULT_DATA_DIR = REPO / '.data'
 SAMPLES_DIR = REPO / 'data' / 'samples'
 ALIAS_FILE = REPO / 'data' / 'aliases.tsv'
+# characters: the longest question the page and the API take (the longest upload: ingest/reader.py MAX_BYTES)
+MAX_QUESTION = 500
 
 
 @dataclass(frozen=True)
@@ -35,17 +41,22 @@ class Settings:
     llm_timeout: float = 15.0                      # seconds for the whole model call; then the checked answer alone
     admin_password_hash: str | None = field(default=None, repr=False)   # 'scrypt$…' (qa admin password --hash)
     api_rate: int = 30                             # API requests per second per client address, over all workers
+    parse_seconds: int = 120                       # the most one document's parsing may take, in a worker
+    parse_memory_mb: int = 2048                    # the most a parse worker may grow while parsing one document
+    # TESTS ONLY, never set in production (BUDGETQA_FAULT): a named point where an ingest fails on purpose, to
+    # prove a crash loses nothing: 'in_fact_write' / 'after_facts' kill the process (index/pipeline.py),
+    # 'parse_hangs' makes a parse worker sleep instead of parsing (index/parse_worker.py).
+    fault_point: str | None = None
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None) -> 'Settings':
         env = os.environ if environ is None else environ
         port = env.get('BUDGETQA_CHROMA_PORT')
         if port is not None and not port.isdigit():
-            raise ValueError(f"BUDGETQA_CHROMA_PORT must be a port number, got {port!r}")
+            raise BadChromaPort(value=repr(port))
         rate = env.get('BUDGETQA_API_RATE') or '30'
         if not rate.isdigit() or int(rate) < 1:
-            raise ValueError(f"BUDGETQA_API_RATE must be a whole number of requests per second (1 or more), "
-                             f"got {rate!r}")
+            raise BadApiRate(value=repr(rate))
         return cls(
             data_dir=Path(env.get('BUDGETQA_DATA_DIR') or DEFAULT_DATA_DIR).expanduser().resolve(),
             samples_dir=Path(env.get('BUDGETQA_SAMPLES_DIR') or SAMPLES_DIR),
@@ -59,6 +70,9 @@ class Settings:
             llm_timeout=float(env.get('BUDGETQA_LLM_TIMEOUT') or 15),
             admin_password_hash=env.get('BUDGETQA_ADMIN_PASSWORD_HASH') or None,
             api_rate=int(rate),
+            parse_seconds=int(env.get('BUDGETQA_PARSE_SECONDS') or cls.parse_seconds),
+            parse_memory_mb=int(env.get('BUDGETQA_PARSE_MEMORY_MB') or cls.parse_memory_mb),
+            fault_point=env.get('BUDGETQA_FAULT') or None,
         )
 
     @property

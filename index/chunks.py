@@ -23,7 +23,7 @@ from ingest.models import Block, ParsedDocument, Table
 _DERIVED_BY = sorted((Path(__file__).resolve().parents[1] / 'ingest').glob('*.py')) + \
     [Path(__file__), Path(__file__).with_name('bm25.py')] + \
     [Path(__file__).resolve().parents[1] / 'data' / 'vocabulary' / f'{name}.tsv'
-     for name in ('places', 'bodies', 'synonyms', 'scopes')]
+     for name in ('places', 'bodies', 'synonyms', 'scopes', 'index_terms')]
 CHUNKER_VERSION = hashlib.sha256(b''.join(p.read_bytes() for p in _DERIVED_BY)).hexdigest()[:12]
 TOKEN_SEPARATOR = '\u3000'    # an ideographic space: a separator to FTS5, never inside a word
 ROWS_PER_CHUNK = 1            # one row per chunk: the cited lines are exactly the row's

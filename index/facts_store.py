@@ -18,18 +18,20 @@ store's connection, transactions and queries.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import threading
 from contextlib import contextmanager
 from pathlib import Path
 
+from errors import StoreError  # noqa: F401  (callers catch it from here, as before errors.py)
+from errors import DiskFull, ReadOnly
 from ingest.models import BudgetFact, ParsedDocument
 from ingest.orgs import org_key
+from ingest.text import strip_markup
 
 from .store_rows import (SOURCES, ChunkRow, DocumentInfo, PreparedDocument, chunk_from_row, delete_document,
                          document_from_row, fact_from_row, insert_document, label_hash, prepare_document)
-from .store_schema import LINES_PER_ROW, StoreError, connect, disk_full, migrate, writable
+from .store_schema import LINES_PER_ROW, connect, disk_full, migrate, writable
 
 
 class FactStore:
@@ -61,8 +63,7 @@ class FactStore:
     @contextmanager
     def transaction(self):
         if self.read_only:
-            raise StoreError(f'the data directory {self.path.parent} is read-only: answers and browsing work, '
-                             'changes do not; make it writable (or use another BUDGETQA_DATA_DIR) to ingest or remove')
+            raise ReadOnly(folder=str(self.path.parent))
         self.db.execute('BEGIN IMMEDIATE')
         try:
             yield self.db
@@ -74,8 +75,7 @@ class FactStore:
                 except sqlite3.Error:          # SQLite may have rolled back already (disk full)
                     pass
             if disk_full(error):
-                raise StoreError(f'the disk holding {self.path.parent} is full: nothing was changed; free some space '
-                                 'there (or set BUDGETQA_DATA_DIR to a larger disk) and run again') from None
+                raise DiskFull(folder=str(self.path.parent)) from None
             raise
 
     @contextmanager
@@ -265,7 +265,7 @@ class FactStore:
                 texts[block['doc']] = dict(self.line_text(block['doc'], 1, 10 ** 9))
             lines = texts[block['doc']]
             joined = ''.join(lines.get(n, '').strip() for n in range(block['line_start'], block['line_end'] + 1))
-            block['text'] = MARKUP.sub('', joined) if block['kind'] != 'table' else ''
+            block['text'] = strip_markup(joined, line_marks=True) if block['kind'] != 'table' else ''
             out.append(block)
         return out
 
@@ -385,4 +385,3 @@ CHUNKS_SELECT = ('SELECT c.key, d.doc, d.year, lk.text AS kind, c.table_no, ls.t
                  'JOIN documents d ON d.id = c.doc_id AND c.id BETWEEN d.chunks_from AND d.chunks_to '
                  'LEFT JOIN labels ls ON ls.id = c.section JOIN labels lw ON lw.id = c.tokens '
                  'LEFT JOIN labels lk ON lk.id = c.kind')
-MARKUP = re.compile(r'</?b>|\*\*|^[#\s-]+')

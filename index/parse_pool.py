@@ -14,17 +14,21 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from errors import ParseTimeout, ReaderStopped
 from ingest.models import Declared
+from settings import Settings
 
-from .parse_worker import PARSE_MEMORY, PARSE_SECONDS, ParseResult, failed, parse_one, start_worker
+from .parse_worker import ParseResult, failed, parse_one, start_worker
 
 
-def parse_limited(paths: list[Path], aliases, workers: int,
-                  declared: Declared | None = None) -> Iterator[ParseResult]:
+def parse_limited(paths: list[Path], aliases, workers: int, declared: Declared | None = None,
+                  settings: Settings | None = None) -> Iterator[ParseResult]:
     """A ParseResult per path, in order. Untrusted files are parsed in fresh worker
     processes (forked from a small server process, so the limits cover only the parsing) with an address-space
-    limit; a document that takes longer than PARSE_SECONDS, or whose worker dies (twice), is an IngestError and
-    its worker is replaced."""
+    limit (Settings.parse_memory_mb); a document that takes longer than Settings.parse_seconds, or whose worker
+    dies (twice), is an IngestError and its worker is replaced."""
+    settings = settings or Settings()
+    seconds, memory_mb = settings.parse_seconds, settings.parse_memory_mb
     import multiprocessing
     from concurrent.futures import TimeoutError as Timeout
     from concurrent.futures.process import BrokenProcessPool
@@ -41,24 +45,23 @@ def parse_limited(paths: list[Path], aliases, workers: int,
         batch = pending[:1] if alone else pending
         context = multiprocessing.get_context('spawn') if use_spawn else forkserver
         pool = ProcessPoolExecutor(max_workers=1 if alone else workers, mp_context=context,
-                                   initializer=start_worker, initargs=(PARSE_MEMORY,))
+                                   initializer=start_worker, initargs=(memory_mb * 2 ** 20,))
         try:
             with _plain_main():
-                futures = [(i, pool.submit(parse_one, paths[i], aliases, declared)) for i in batch]
+                futures = [(i, pool.submit(parse_one, paths[i], aliases, declared, memory_mb=memory_mb,
+                                           fault_point=settings.fault_point)) for i in batch]
             for i, future in futures:
                 try:
-                    results[i] = future.result(timeout=PARSE_SECONDS)
+                    results[i] = future.result(timeout=seconds)
                 except Timeout:
-                    results[i] = failed(paths[i], f'reading it took longer than {PARSE_SECONDS} s (the limit per '
-                                                   'document); it is not a usable disclosure, or export it again')
+                    results[i] = failed(ParseTimeout(paths[i], seconds=seconds))
                     break
                 except BrokenProcessPool:
                     if alone and i not in spawned:
                         spawned.add(i)         # once more, in a spawned worker, before the file is blamed
                         use_spawn = True
                     elif alone:
-                        results[i] = failed(paths[i], 'the reader stopped on this file (it needs more memory or '
-                                                       'time than a document may use); export it again')
+                        results[i] = failed(ReaderStopped(paths[i]))
                     else:       # the worker that died was on one of the first unfinished documents
                         suspects.update([j for j, _ in futures if j not in results][:workers])
                     break

@@ -1,11 +1,16 @@
 """Parsing one untrusted file in a worker process, under limits (used by index/parse_pool.py parse_limited).
 
+    result = parse_one(Path('data/samples/002_220f206dadf5e393.txt'), {}, memory_mb=2048)
+    result.prepared.name, result.summary['facts'], result.error     # '002_….txt', 368, None (a ParseResult)
+
+The limits come from the settings (Settings.parse_seconds, parse_memory_mb), passed in by the pool
+(index/parse_pool.py).
+
 Imports only what parsing needs (no vector store): index/parse_preload.py loads it, with the word segmenter,
 into the forkserver that workers fork from, so a worker costs a fork, not a start-up.
 """
 from __future__ import annotations
 
-import os
 import signal
 import time
 from dataclasses import dataclass, replace
@@ -14,14 +19,12 @@ from pathlib import Path
 from ingest.document import parse_source
 from ingest.models import Declared, ParsedDocument
 from ingest.orgs import org_key
-from ingest.reader import IngestError, read_source
+from errors import IngestError, TooMuchMemory
+from ingest.reader import read_source
 
 from .bm25 import BudgetTokenizer
 from .chunks import CHUNKER_VERSION, chunks_for
 from .store_rows import PreparedDocument, prepare_document
-
-PARSE_SECONDS = int(os.environ.get('BUDGETQA_PARSE_SECONDS', 120))      # per document, in a worker
-PARSE_MEMORY = int(os.environ.get('BUDGETQA_PARSE_MEMORY_MB', 2048)) * 2 ** 20   # a worker's growth while parsing
 
 
 @dataclass(frozen=True)
@@ -33,8 +36,8 @@ class ParseResult:
     error: IngestError | None = None
 
 
-def failed(path: Path, message: str) -> ParseResult:
-    return ParseResult(None, None, 0.0, IngestError(path, message))
+def failed(error: IngestError) -> ParseResult:
+    return ParseResult(None, None, 0.0, error)
 
 
 _TOKENIZER = None
@@ -65,9 +68,12 @@ def _tokenizer() -> BudgetTokenizer:
     return _TOKENIZER
 
 
-def parse_one(path: Path, aliases, declared: Declared | None = None) -> ParseResult:
+def parse_one(path: Path, aliases, declared: Declared | None = None, *, memory_mb: int,
+              fault_point: str | None = None) -> ParseResult:
+    """`memory_mb`: the worker's limit, named when a document needs more; `fault_point` is for tests only
+    (Settings.fault_point): 'parse_hangs' is a file the parser never finishes."""
     started = time.perf_counter()
-    if os.environ.get('BUDGETQA_FAULT') == 'parse_hangs':     # tests: a file the parser never finishes
+    if fault_point == 'parse_hangs':
         time.sleep(3600)
     try:
         source = read_source(path)
@@ -75,10 +81,9 @@ def parse_one(path: Path, aliases, declared: Declared | None = None) -> ParseRes
         document = parse_source(source, aliases, declared)
         chunks = chunks_for(document, _tokenizer())
     except IngestError as error:
-        return ParseResult(None, None, 0.0, error)
+        return failed(error)
     except MemoryError:
-        return failed(path, f'reading it needs more than {PARSE_MEMORY // 2 ** 20} MiB of memory (the limit per '
-                             'document); it is not a usable disclosure, or save the budget part alone')
+        return failed(TooMuchMemory(path))
     seconds = time.perf_counter() - started
     summary = summarise(document, seconds)
     summary.update(chunks=len(chunks), bytes=path.stat().st_size, org_key=org_key(document.org))

@@ -21,9 +21,12 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
+from errors import (EmptyFolder, IngestError, NameTwiceInBatch, NoSuchFile, SameContent, SameName, SecondVersion,
+                    VersionsInBatch)
 from ingest.models import Declared
 from ingest.orgs import load_alias_file
-from ingest.reader import SUPPORTED_SUFFIXES, IngestError, read_source
+from ingest.reader import SUPPORTED_SUFFIXES, read_source
+from settings import Settings
 
 from .chunks import CHUNKER_VERSION
 from .claims import changes, claims_of, stored_claims
@@ -60,6 +63,12 @@ class IngestOptions:
     all_or_nothing: bool = False          # one refused file: nothing is written
     added_by: str = ''                    # kept with each document's provenance
     workers: int | None = None            # parse processes; one per core when None
+    settings: Settings | None = None      # the parsing limits and the tests' fault point; Settings() when None
+
+    @property
+    def resolved_settings(self) -> Settings:
+        """The settings this ingest runs under (parse_seconds, parse_memory_mb, fault_point)."""
+        return self.settings or Settings()
 
 
 def _quiet(*_) -> None:
@@ -97,13 +106,12 @@ def collect_files(paths: list[Path]) -> tuple[list[Path], list[IngestError]]:
         if path.is_dir():
             found = sorted(p for p in path.rglob('*') if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
             if not found:
-                errors.append(IngestError(path, f"folder has no documents ({', '.join(SUPPORTED_SUFFIXES)}); "
-                                                'point at the folder that holds the exported disclosures'))
+                errors.append(EmptyFolder(path, expected=', '.join(SUPPORTED_SUFFIXES)))
             files.extend(found)
         elif path.exists():
             files.append(path)
         else:
-            errors.append(IngestError(path, 'no such file or folder; check the path'))
+            errors.append(NoSuchFile(path))
     return _unique_names(files, errors), errors
 
 
@@ -113,7 +121,8 @@ def ingest_paths(paths: list[Path], store: FactStore, vectors=None, options: Ing
     own transaction, then the vectors of those written (when a vector store is given). Files of one
     organisation and year are parts of one disclosure when they print different tables and no figure of one
     contradicts the other; a file that does is a second version, refused unless `options.replace` (then the
-    stored files it conflicts with are removed once it is stored)."""
+    stored files it conflicts with are removed once it is stored). The parsing limits and the tests' fault
+    point come from `options.settings`."""
     files, errors = collect_files(paths)
     aliases = _aliases(options.alias_files, errors)
     sources, unchanged = _new_sources(store, files, errors, options.replace)
@@ -146,14 +155,9 @@ def _new_sources(store: FactStore, files: list[Path], errors: list,
         if store.is_current(source.name, content_hash):
             unchanged.append(path)
         elif stored.get(content_hash, source.name) != source.name:
-            errors.append(IngestError(path, f'already loaded as {stored[content_hash]} (the same content); nothing '
-                                            'to add. To rename it, remove that document first'))
+            errors.append(SameContent(path, doc=stored[content_hash]))
         elif not replace and _other_content(by_name.get(source.name), source.content_hash, path):
-            errors.append(IngestError(path, f'a document named {source.name} is already loaded (from '
-                                            f'{by_name[source.name].path}) with other content: a file of the same '
-                                            'name does not replace it. If this file is a new version of that '
-                                            'disclosure, ingest again with --replace (on the page: tick 替换); '
-                                            'otherwise rename it'))
+            errors.append(SameName(path, name=source.name, stored_path=by_name[source.name].path))
         else:
             stored[content_hash] = f'{source.name} in this batch'
             sources.append(path)          # read again by the worker that parses it: memory stays flat
@@ -182,8 +186,7 @@ def _unique_names(files: list[Path], errors: list) -> list[Path]:
     out = []
     for path in files:
         if path.name in seen and seen[path.name].resolve() != path.resolve():
-            errors.append(IngestError(path, f'another file with the same name is in this batch ({seen[path.name]}); '
-                                            'rename one of them'))
+            errors.append(NameTwiceInBatch(path, other=str(seen[path.name])))
         elif path.name not in seen:
             seen[path.name] = path
             out.append(path)
@@ -211,13 +214,10 @@ def _conflicts(store: FactStore, parsed: list[ParsedFile], replace: bool,
                       if (why := claims.conflict(claims_of(_unspill(theirs).prepared))) is not None), None)
         conflicting = {doc: why for doc in others if (why := claims.conflict(stored_claims(store, doc))) is not None}
         if clash:
-            errors.append(IngestError(path, f'{key} {year}年 is also in {clash[0]} in this batch, and {clash[1]}: '
-                                            'they are two versions of one disclosure, not its parts; give one'))
+            errors.append(VersionsInBatch(path, org=key, year=year, other=clash[0], why=clash[1]))
         elif conflicting and not replace:
             doc, why = next(iter(conflicting.items()))
-            errors.append(IngestError(path, f'{key} {year}年 is already loaded from {", ".join(conflicting)}; {why} '
-                                            f'({doc}): a second version of a disclosure is refused. If this file '
-                                            'replaces it, ingest again with --replace (on the page: tick 替换)'))
+            errors.append(SecondVersion(path, org=key, year=year, docs=', '.join(conflicting), why=why, doc=doc))
         else:
             replaced[path.name] = sorted(conflicting)
             kept.append(item)
@@ -243,8 +243,9 @@ def _write_all(store: FactStore, files: list[Path], unchanged: list[Path], parse
         if older:
             summary['changes'] = {'of': older, **changes(claims_of(prepared), [stored_claims(store, d) for d in older])}
         prepared = _with_summary(prepared, summary)
-        store.write_prepared(prepared, fault=_fault('in_fact_write'))
-        _fault('after_facts')()
+        fault_point = options.resolved_settings.fault_point
+        store.write_prepared(prepared, fault=_fault('in_fact_write', fault_point))
+        _fault('after_facts', fault_point)()
         for old in summary['replaces']:
             store.remove(old)
             removed.append(old)
@@ -268,7 +269,8 @@ def _parse_all(sources: list[Path], aliases, errors: list, options: IngestOption
     workers = options.workers or min(os.cpu_count() or 1, max(1, len(sources)))
     out = []
     started = time.perf_counter()
-    for path, result in zip(sources, parse_limited(sources, aliases, workers, options.declared)):
+    parsing = parse_limited(sources, aliases, workers, options.declared, options.resolved_settings)
+    for path, result in zip(sources, parsing):
         done += 1
         if result.error is not None:
             errors.append(result.error)
@@ -300,10 +302,11 @@ def _unspill(path: Path) -> ParseResult:
         return pickle.load(f)
 
 
-def _fault(point: str):
-    """Tests kill the process at a named point (BUDGETQA_FAULT) to prove a crash loses nothing."""
+def _fault(point: str, fault_point: str | None):
+    """Tests only (Settings.fault_point, never set in production): the process is killed at the named point, to
+    prove a crash loses nothing."""
     def fire():
-        if os.environ.get('BUDGETQA_FAULT') == point:
+        if fault_point == point:
             os._exit(70)
     return fire
 
@@ -328,6 +331,6 @@ def _aliases(alias_files, errors) -> dict[str, list[str]]:
         try:
             for name, names in load_alias_file(path).items():
                 merged.setdefault(name, []).extend(names)
-        except ValueError as error:
-            errors.append(IngestError(path, str(error).split(': ', 1)[-1]))
+        except IngestError as error:          # a line of an alias file that is not 'full name<TAB>aliases'
+            errors.append(error)
     return merged

@@ -29,7 +29,7 @@ from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
-from .bm25 import BUDGET_TERMS, BudgetTokenizer
+from .bm25 import BudgetTokenizer, budget_terms
 
 RRF_K = 60
 # tuned on the dev questions (scripts/bench_index.py reports the hit rates per weighting)
@@ -144,7 +144,7 @@ def _where(docs, table) -> dict | None:
 
 def _rerank_bonus(chunk, query: str, years) -> float:
     bonus = 0.0
-    terms = [t for t in BUDGET_TERMS if len(t) >= 3 and t in query]
+    terms = [t for t in budget_terms() if len(t) >= 3 and t in query]
     text = chunk.embed_text
     bonus += 0.002 * sum(1 for t in terms if t in text)
     if years and chunk.year in years:

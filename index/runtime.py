@@ -5,7 +5,9 @@
 from __future__ import annotations
 
 from .embeddings import make_embeddings
-from .facts_store import FactStore, StoreError
+from errors import ReadOnly
+
+from .facts_store import FactStore
 from .retriever import HybridSearch
 from .vectors import fresh_vector_store, open_vector_store
 
@@ -35,6 +37,5 @@ def writable_store(settings) -> FactStore:
     """The fact store for a command that changes it: a clear refusal on a read-only data directory."""
     store = FactStore(settings.facts_db)
     if store.read_only:
-        raise StoreError(f'the data directory {settings.data_dir} is read-only: answers and browsing work, changes '
-                         'do not; make it writable (or set BUDGETQA_DATA_DIR to a writable folder) and run again')
+        raise ReadOnly(folder=str(settings.data_dir))
     return store

@@ -14,6 +14,9 @@ from __future__ import annotations
 import sqlite3
 from pathlib import Path
 
+from errors import StoreError  # noqa: F401  (the category of the errors below, caught from here as before)
+from errors import StoreMissing, StoreOldReadOnly, StoreTooNew, StoreUnreadable
+
 SCHEMA_VERSION = 12
 LINES_PER_ROW = 64
 SCHEMA = (
@@ -67,10 +70,6 @@ SCHEMA = (
 CHILD_TABLES = ('lines', 'tables', 'checks', 'statements', 'blocks', 'details')   # facts and chunks: by id range
 
 
-class StoreError(Exception):
-    pass
-
-
 def connect(path: Path, read_only: bool) -> sqlite3.Connection:
     """A connection of one thread: rows by name; WAL (readers never see half a document) when writable."""
     connection = _connect_read_only(path) if read_only else \
@@ -86,8 +85,7 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
     """Read-only: as is when SQLite can share the write-ahead log; else the file as it stands (immutable:
     nobody can write in a read-only directory, and ingest folds the log into the file after each batch)."""
     if not path.exists():
-        raise StoreError(f'{path.parent} is read-only and holds no facts.db; ingest into a writable '
-                         'BUDGETQA_DATA_DIR first')
+        raise StoreMissing(folder=str(path.parent))
     for options in ('mode=ro', 'mode=ro&immutable=1'):
         try:
             connection = sqlite3.connect(f'{path.as_uri()}?{options}', uri=True, timeout=30,
@@ -96,20 +94,18 @@ def _connect_read_only(path: Path) -> sqlite3.Connection:
             return connection
         except sqlite3.OperationalError:
             continue
-    raise StoreError(f'{path} cannot be opened read-only; make the data directory writable')
+    raise StoreUnreadable(db=str(path))
 
 
 def migrate(store) -> None:
     """Bring `store` (a FactStore) to SCHEMA_VERSION, or refuse a store written by a newer budget-qa."""
     version = store.db.execute('PRAGMA user_version').fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise StoreError(f'{store.path} was written by a newer budget-qa (schema {version}, this one knows '
-                         f'{SCHEMA_VERSION}); upgrade budget-qa or use another BUDGETQA_DATA_DIR')
+        raise StoreTooNew(db=str(store.path), version=version, known=SCHEMA_VERSION)
     if version == SCHEMA_VERSION:
         return
     if store.read_only:
-        raise StoreError(f'{store.path} was written by an older budget-qa and its directory is read-only; '
-                         'make it writable and ingest again')
+        raise StoreOldReadOnly(db=str(store.path))
     with store.transaction() as db:
         # everything here is derived from the files: an older layout is dropped and re-derived by the next
         # ingest; the paths it was read from are kept so the user is told what to ingest again

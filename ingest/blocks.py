@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from .models import Block
+from .text import halfwidth, strip_markup
 
 LEVELS = (
     (1, re.compile(r'^第[一二三四五六七八九十]+部分')),
@@ -19,15 +20,14 @@ LEVELS = (
     (3, re.compile(r'^[（(][一二三四五六七八九十]+[）)]')),
 )
 SENTENCE_END = ('。', '；', ';', '！', '？', '：', ':')
-LIST_ITEM = re.compile(r'^(\d+[、]|\d+[.．](?!\d)|[（(]\d+[）)]|-\s|\d+\s*[、.]?\s*项目名称|设立的政策依据|预算安排规模|项目承担单位|'
-                       r'资金分配情况|资金执行时间|资金来源|补贴人数|补贴标准|补贴范围|补贴方式|发放程序|受益人群)')
-FULLWIDTH_FIGURES = str.maketrans('０１２３４５６７８９．％', '0123456789.%')
-MARKUP = re.compile(r'^[#\s-]+|</?b>')
+LIST_ITEM = re.compile(r'^(\d+[、]|\d+[.．](?!\d)|[（(]\d+[）)]|-\s|\d+\s*[、.]?\s*项目名称|设立的政策依据|'
+                       r'预算安排规模|项目承担单位|资金分配情况|资金执行时间|资金来源|补贴人数|补贴标准|补贴范围|'
+                       r'补贴方式|发放程序|受益人群)')
 
 
 def clean_line(line: str) -> str:
     """Markup out, full-width figures ('１９１．０６', '５％') as ASCII so every pattern reads them."""
-    return MARKUP.sub('', line.replace('**', '')).translate(FULLWIDTH_FIGURES).strip()
+    return halfwidth(strip_markup(line, line_marks=True)).strip()
 
 
 def heading_level(text: str) -> int | None:

@@ -106,7 +106,8 @@ def _sangong_checks(table: Table) -> list[Check]:
     total, abroad, reception, cars, purchase, running = (by_label.get(l) for l in SANGONG_ROWS)
     out = []
     for column in table.columns:
-        for whole, parts, name in ((total, (abroad, reception, cars), '合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费'),
+        for whole, parts, name in ((total, (abroad, reception, cars),
+                                    '合计 = 因公出国（境）费 + 公务接待费 + 公务用车购置及运行费'),
                                    (cars, (purchase, running), '公务用车购置及运行费 = 购置费 + 运行费')):
             present = [p for p in parts if p is not None and p.value(column) is not None]
             expected = whole.value(column) if whole is not None else None

@@ -13,6 +13,8 @@ import re
 from dataclasses import replace
 from pathlib import Path
 
+from errors import NoBudgetTables, NoOrganisation, NoReadableAmount
+
 from .blocks import split_blocks
 from .glossary import read_glossary
 from .grid_checks import grid_checks
@@ -23,7 +25,7 @@ from .text_checks import text_checks
 from .models import Block, BudgetFact, Check, Declared, ParsedDocument, SourceText, Statement, Table
 from .narrative import TextFact, read_narrative
 from .orgs import derive_aliases, detect_kind, detect_org, detect_year
-from .reader import IngestError, read_source
+from .reader import read_source
 from .suspicious import garbled_amounts, suspicious_lines
 from .tables import read_tables
 from .project_details import read_details
@@ -49,17 +51,14 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     year = declared.year or detect_year(lines)
     kind = declared.kind or detect_kind(lines)
     if not org:
-        raise IngestError(source.name, 'no organisation found (no 编制单位/编制部门 line, title or 概况 heading); '
-                                       'is this a 预算公开 document? Give its name with --org NAME (on the page: '
-                                       'the 单位 field of the upload form)')
+        raise NoOrganisation(source.name)
     tables, warnings = read_tables(lines)
     if not _template_fits(lines, tables):             # not the 表1…表10 template: tables by what they are
         tables = _by_structure(lines, tables)
     elif source.encoding in ('pdf', 'docx', 'xlsx'):  # the template's titles over tables drawn another way
         tables = _better_reading(tables, _by_structure(lines, tables))
     if not any(t.rows for t in tables) and not _has_budget_prose(lines):
-        raise IngestError(source.name, 'no budget tables and no 万元 figures found; '
-                                       'this does not look like a 预算公开 document')
+        raise NoBudgetTables(source.name)
     blocks = split_blocks(lines, [(t.line_start, t.line_end) for t in tables])
     blocks += [Block('table', t.title, t.line_start, t.line_end, (), t.number) for t in tables]
     text_facts, statements = read_narrative(blocks)
@@ -82,14 +81,14 @@ def parse_source(source: SourceText, extra_aliases: dict[str, list[str]] | None 
     garbled = garbled_amounts(lines)
     if not facts:
         example = f'; line {garbled[0][0]} has "{garbled[0][1]}"' if garbled else ''
-        raise IngestError(source.name, 'no readable amount: the tables hold no number and no sentence gives one'
-                                       f'{example}. This is not a usable disclosure; export it again from the original')
+        raise NoReadableAmount(source.name, example=example)
     warnings += _warnings(tables, statements) + _scanned_pages(source) + _apart_warning(apart, lines)
     warnings += [f'line {n}: "{text}" is not a readable amount; left out' for n, text in garbled]
     warnings += [f'line {s.line_start}: text addressed to a reader or a model ("{s.text[:60]}"); kept as text, '
                  'no figures read from it' for s in flagged]
-    return ParsedDocument(source, org, year, derive_aliases(org, extra_aliases), tuple(sorted(blocks, key=lambda b: b.line_start)),
-                          tuple(tables), tuple(facts), tuple(checks), tuple(statements), tuple(warnings), kind,
+    return ParsedDocument(source, org, year, derive_aliases(org, extra_aliases),
+                          tuple(sorted(blocks, key=lambda b: b.line_start)), tuple(tables), tuple(facts),
+                          tuple(checks), tuple(statements), tuple(warnings), kind,
                           tuple(read_details(lines, tables, blocks)))
 
 
@@ -155,7 +154,8 @@ def _scanned_pages(source: SourceText) -> list[str]:
     if not blank:
         return []
     listed = ', '.join(str(p) for p in blank[:20]) + (' …' if len(blank) > 20 else '')
-    return [f'page {listed}: no text (a scan, or a blank page); not read. If it is a scan, run OCR on the file (e.g. ocrmypdf) to read '
+    return [f'page {listed}: no text (a scan, or a blank page); not read. '
+            f'If it is a scan, run OCR on the file (e.g. ocrmypdf) to read '
             f'{"them" if len(blank) > 1 else "it"}']
 
 
@@ -220,7 +220,8 @@ def _text_facts(doc, org, year, text_facts: list[TextFact], checks=()) -> list[B
 
 
 def _empty_table_statements(tables: list[Table]) -> list[Statement]:
-    return [Statement('empty_table', t.title, t.note or f'{t.title}为空表（无备注）', t.line_start, t.line_end, t.number)
+    return [Statement('empty_table', t.title, t.note or f'{t.title}为空表（无备注）',
+                      t.line_start, t.line_end, t.number)
             for t in tables if t.empty and t.number]
 
 
@@ -235,8 +236,8 @@ def _blank_row_statements(tables: list[Table]) -> list[Statement]:
                     or '小计' in row.label:      # a subtotal left blank is not printed, not 'nothing arranged'
                 continue
             where = f'表{t.number}{t.title}'
-            out.append(Statement('blank_row', row.label, f'{where}：{row.code} {row.label}（该行未列数字）'.replace('  ', ' '),
-                                 row.line_start, row.line_end, t.number))
+            said = f'{where}：{row.code} {row.label}（该行未列数字）'.replace('  ', ' ')
+            out.append(Statement('blank_row', row.label, said, row.line_start, row.line_end, t.number))
     return out
 
 

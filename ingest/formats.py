@@ -6,17 +6,15 @@
 
 A table becomes tab-separated rows, the layout the parser reads best; a
 table that continues on the next PDF page simply continues, its repeated
-header rows being read as header again.  Problems raise FormatError with
-what to do: a scanned PDF needs OCR, a password-protected one its password
-removed, a damaged file to be exported again.
+header rows being read as header again.  Problems raise a FormatError
+(errors.py) whose code says what to do: a scanned PDF needs OCR, a
+password-protected one its password removed, a damaged file to be exported again.
 """
 from __future__ import annotations
 
 from pathlib import Path
 
-
-class FormatError(Exception):
-    """Raised with a message for the user; the reader adds the file name."""
+from errors import PdfNoText, PdfPassword, UnreadableOffice, UnreadablePdf, UnreadablePdfPage
 
 
 def docx_lines(path: Path) -> tuple[list[str], list[int]]:
@@ -24,8 +22,8 @@ def docx_lines(path: Path) -> tuple[list[str], list[int]]:
     try:
         document = docx.Document(str(path))
     except Exception as error:     # PackageNotFoundError, BadZipFile, KeyError, broken XML (lxml)…
-        raise FormatError(f'not a readable Word (.docx) file ({type(error).__name__}); open it in Word or '
-                          'LibreOffice and save it as .docx again') from None
+        raise UnreadableOffice(kind='Word (.docx)', app='Word', suffix='.docx', cause=type(error).__name__) \
+            from None
     lines: list[str] = []
     body = document.element.body
     for child in body.iterchildren():
@@ -54,8 +52,8 @@ def xlsx_lines(path: Path) -> tuple[list[str], list[int]]:
     try:
         workbook = openpyxl.load_workbook(str(path), data_only=True, read_only=False)
     except Exception as error:     # BadZipFile, KeyError, broken XML…
-        raise FormatError(f'not a readable Excel (.xlsx) file ({type(error).__name__}); open it in Excel or '
-                          'LibreOffice and save it as .xlsx again') from None
+        raise UnreadableOffice(kind='Excel (.xlsx)', app='Excel', suffix='.xlsx', cause=type(error).__name__) \
+            from None
     lines: list[str] = []
     for sheet in workbook.worksheets:
         values = [[cell.value for cell in row] for row in sheet.iter_rows()]
@@ -89,14 +87,12 @@ def pdf_lines(path: Path) -> tuple[list[str], list[int]]:
     try:
         pdf = pdfplumber.open(str(path))
     except PDFPasswordIncorrect:
-        raise FormatError('the PDF is password-protected; remove the password (print to PDF) and try again') from None
+        raise PdfPassword() from None
     except (PDFSyntaxError, Exception) as error:  # pdfminer raises many kinds for damaged files
         if 'password' in str(error).lower() or type(error).__name__ == 'PdfminerException' and \
                 'Password' in repr(error):
-            raise FormatError('the PDF is password-protected; remove the password (print to PDF) and try again') \
-                from None
-        raise FormatError(f'not a readable PDF ({type(error).__name__}); download it again or print it to PDF') \
-            from None
+            raise PdfPassword() from None
+        raise UnreadablePdf(cause=type(error).__name__) from None
     lines: list[str] = []
     pages: list[int] = []
     characters = 0
@@ -110,11 +106,10 @@ def pdf_lines(path: Path) -> tuple[list[str], list[int]]:
                     characters += len(text.strip())
     except Exception as error:  # a page that cannot be read is a damaged file
         if 'password' in repr(error).lower():
-            raise FormatError('the PDF is password-protected; remove the password and try again') from None
-        raise FormatError(f'a page of the PDF cannot be read ({type(error).__name__}); download it again') from None
+            raise PdfPassword() from None
+        raise UnreadablePdfPage(cause=type(error).__name__) from None
     if characters < 20:
-        raise FormatError('the PDF has no text layer (a scan); run OCR on it first (e.g. ocrmypdf) and upload '
-                          'the result')
+        raise PdfNoText()
     return lines, pages
 
 

@@ -13,12 +13,14 @@ import re
 
 from .blocks import clean_line
 from .models import Statement
+from .vocabulary import name_ending
 
 HEADING = re.compile(r'^第[一二三四五六七八九十]+部分\s*名词解释\s*$')
 ENTRY = re.compile(r'(?:^|(?<=[。；]))\s*([一二三四五六七八九十]+)\s*[、.．]\s*(?P<term>[^:：。；]{2,24}?)\s*[:：]')
 PART = re.compile(r'(?:^|(?<=[。；，,:：]))\s*(?:其中\s*[:：，,]?\s*)?(?P<term>[\u4e00-\u9fff“”（）()]{2,20}?)'
                   r'(?P<verb>反映|是指|指|包括)')
-SIGNATURE = re.compile(r'^(\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|[\u4e00-\u9fff（）()]{4,40}(局|室|会|委|中心|院|所))(\s+\S.*)?$')
+SIGNATURE = re.compile(r'^(\d{4}\s*年\s*\d{1,2}\s*月(\s*\d{1,2}\s*日)?|[\u4e00-\u9fff（）()]{4,40}'
+                       + name_ending('落款') + r')(\s+\S.*)?$')
 
 
 def read_glossary(lines: list[str]) -> list[Statement]:

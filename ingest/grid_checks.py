@@ -80,7 +80,8 @@ def _column_checks(table: Table) -> list[Check]:
     out = []
     columns = table.columns
     for head in _heads(columns):
-        total_column = head if head in columns else next((c for c in columns if c.startswith(head + '/') and _is_total(c[len(head) + 1:])), None)
+        total_column = head if head in columns else next(
+            (c for c in columns if c.startswith(head + '/') and _is_total(c[len(head) + 1:])), None)
         if total_column is None:
             continue
         for row in table.rows:

@@ -16,6 +16,7 @@ from decimal import Decimal
 
 from .models import Block, Statement
 from .numbers import read_number
+from .vocabulary import name_ending
 
 # bounded digit runs that start where a run of digits starts: a long run of digits stays linear to scan
 NUM = r'((?<![\d.])(?:\d{1,3}(?:[,，]\d{3}){1,5}(?:\.\d{1,6})?|\d{1,15}(?:\s?\.\s?\d{1,6})?))'
@@ -91,8 +92,8 @@ def read_narrative(blocks: list[Block]) -> tuple[list[TextFact], list[Statement]
             project = name.group(1).strip()
         if block.kind == 'heading':
             continue
-        elif not re.search(r'(设立的政策依据|预算安排规模|项目承担单位|资金分配情况|资金执行时间|资金来源|补贴|发放|受益)',
-                           block.text[:12]):
+        elif not re.search(r'(设立的政策依据|预算安排规模|项目承担单位|资金分配情况|资金执行时间'
+                           r'|资金来源|补贴|发放|受益)', block.text[:12]):
             project = '' if block.heading_path and '项目支出情况说明' not in block.heading_path[-1] else project
         for extractor in EXTRACTORS:
             extractor(reader, project)
@@ -145,21 +146,22 @@ def _sangong(r: _Reader, project: str) -> None:
             pm = re.search(re.escape(part) + rf'{SP}{NUM}{SP}万元', tail)
             if pm:
                 r.add(part, '数额', pm.group(1), '万元', (m.end() + pm.start(1), m.end() + pm.end(1)))
-    m = re.search(rf'“?三公”?经费(?:预算)?比上年(?:预算)?(增加|减少){SP}{NUM}{SP}万元(?:{SP}[，,]{SP}(增长|下降){SP}{NUM}{SP}%)?',
-                  r.text)
+    m = re.search(rf'“?三公”?经费(?:预算)?比上年(?:预算)?(增加|减少){SP}{NUM}{SP}万元'
+                  rf'(?:{SP}[，,]{SP}(增长|下降){SP}{NUM}{SP}%)?', r.text)
     if m:
         r.add('三公经费', f'比上年{m.group(1)}', m.group(2), '万元', m.span(2))
         if m.group(4):
             r.add('三公经费', f'{m.group(3)}率', m.group(4), '%', m.span(4))
         tail_start = m.end()
         for part in SANGONG_PARTS:
-            pm = re.search(re.escape(part) + rf'(增加|减少){SP}{NUM}{SP}万元(?:{SP}[，,]{SP}(增长|下降){SP}{NUM}{SP}%)?',
-                           r.text[tail_start:])
+            pm = re.search(re.escape(part) + rf'(增加|减少){SP}{NUM}{SP}万元'
+                                             rf'(?:{SP}[，,]{SP}(增长|下降){SP}{NUM}{SP}%)?', r.text[tail_start:])
             if pm:
                 r.add(part, f'比上年{pm.group(1)}', pm.group(2), '万元',
                       (tail_start + pm.start(2), tail_start + pm.end(2)))
                 if pm.group(4):
-                    r.add(part, f'{pm.group(3)}率', pm.group(4), '%', (tail_start + pm.start(4), tail_start + pm.end(4)))
+                    r.add(part, f'{pm.group(3)}率', pm.group(4), '%',
+                          (tail_start + pm.start(4), tail_start + pm.end(4)))
 
 
 def _running_costs(r: _Reader, project: str) -> None:
@@ -186,7 +188,8 @@ def _assets(r: _Reader, project: str) -> None:
     for m in re.finditer(rf'房屋{SP}{NUM}{SP}平方米{SP}[，,]{SP}价值{SP}{NUM}{SP}万元', r.text):
         r.add('房屋面积', '数额' + column_suffix, m.group(1), '平方米', m.span(1))
         r.add('房屋价值', '数额' + column_suffix, m.group(2), '万元', m.span(2))
-    for m in re.finditer(rf'(车辆|一般公务用车|执法执勤用车|其他车辆){SP}{NUM}{SP}辆{SP}[，,]{SP}价值{SP}{NUM}{SP}万元', r.text):
+    for m in re.finditer(rf'(车辆|一般公务用车|执法执勤用车|其他车辆){SP}{NUM}{SP}辆{SP}[，,]{SP}价值{SP}{NUM}{SP}万元',
+                         r.text):
         r.add(f'{m.group(1)}数量', '数额' + column_suffix, m.group(2), '辆', m.span(2))
         r.add(f'{m.group(1)}价值', '数额' + column_suffix, m.group(3), '万元', m.span(3))
     for m in re.finditer(rf'(办公家具|其他资产)价值{SP}{NUM}{SP}万元', r.text):
@@ -202,8 +205,10 @@ def _assets(r: _Reader, project: str) -> None:
 def _subjects(r: _Reader, project: str) -> None:
     """'…（类）…（款）…（项）：2024 年预算数为 388.43 万元，比上年预算减少 170.13 万元，下降 30.46%'."""
     # bounded runs: an unbounded run before a literal backtracks over a long line (time grows with its square)
-    pattern = (rf'(?P<cls>[\u4e00-\u9fff]{{1,30}})(?:支出)?[（(]类[）)](?P<kuan>[\u4e00-\u9fff（）()室]{{1,40}}?)[（(]款[）)]'
-               rf'(?P<xiang>[\u4e00-\u9fff（）()室]{{1,40}}?)[（(]项[）)][:：]{SP}20\d\d{SP}年{SP}预算{SP}数为{SP}(?P<val>{NUM}){SP}万元'
+    pattern = (rf'(?P<cls>[\u4e00-\u9fff]{{1,30}})(?:支出)?[（(]类[）)]'
+               rf'(?P<kuan>[\u4e00-\u9fff（）()室]{{1,40}}?)[（(]款[）)]'
+               rf'(?P<xiang>[\u4e00-\u9fff（）()室]{{1,40}}?)[（(]项[）)]'
+               rf'[:：]{SP}20\d\d{SP}年{SP}预算{SP}数为{SP}(?P<val>{NUM}){SP}万元'
                rf'(?:{CHANGE})?')
     for m in re.finditer(pattern, r.text.replace(' ', '').replace(',比上年', '，比上年')):
         item = f"{m.group('cls')}（类）{m.group('kuan')}（款）{m.group('xiang')}（项）"
@@ -305,8 +310,8 @@ COUNTED_BEFORE = re.compile(r'([\u4e00-\u9fff]{2,16})\s*\d+\s*个\s*[，,]\s*$')
 
 
 def _of_counted(before: str, item: str) -> str:
-    """'非财政拨款项目 1 个，涉及预算金额 4.08 万元': the amount involved is the counted things' — '非财政拨款项目涉及预算金额'
-    (beside '财政拨款项目 4 个，涉及预算金额 209.00 万元' in the same sentence)."""
+    """'非财政拨款项目 1 个，涉及预算金额 4.08 万元': the amount involved is the counted things' —
+    '非财政拨款项目涉及预算金额' (beside '财政拨款项目 4 个，涉及预算金额 209.00 万元' in the same sentence)."""
     counted = COUNTED_BEFORE.search(before)
     if not item.startswith('涉及') or counted is None:
         return item
@@ -333,11 +338,12 @@ ABSENCE = (re.compile(r'没有(?:使用)?(?P<s>[^，。；]{2,30}?)(?:预算)?�
            re.compile(r'(?P<s>[^，。；：:]{2,30}?)(?:均)?未安排'),
            re.compile(r'未安排(?P<s>[^，。；\d]{2,20})'),
            re.compile(r'(?<![\u4e00-\u9fff]{2}[的有])无(?P<s>下属[^，。；\d]{2,10}|[^，。；\d]{2,10}?预算[^，。；\d]{0,6})(?=[，。；,]|$)'))
-SUBJECT_NOISE = re.compile(r'^.*?(?:20\d\d\s*年(?:与\s*20\d\d\s*年)?(?:部门预算|单位预算|预算)?|主要原因是|其中[:：]?|备注[:：]?)')
+SUBJECT_NOISE = re.compile(r'^.*?(?:20\d\d\s*年(?:与\s*20\d\d\s*年)?(?:部门预算|单位预算|预算)?'
+                           r'|主要原因是|其中[:：]?|备注[:：]?)')
 # the official template's own instructions to the writer ('情况一：在预算中未安排…的部门，必须公开空表'): not findings
 INSTRUCTION = re.compile(r'(情况[一二三]\s*[:：]|注意事项|按以下内容|必须公开|若本年度|如本年度)')
 TIME_WORDS = re.compile(r'^(上下年度|本年度|上年度|当年|上年|今年|两年|此项.*|在预算中)$')
-OWN_BUDGET = re.compile(r'(局|室|会|委|中心|院|所|队|校)(部门|单位)?预算$')
+OWN_BUDGET = re.compile(name_ending('本单位预算') + r'(部门|单位)?预算$')
 
 
 def _statements(block: Block) -> list[Statement]:

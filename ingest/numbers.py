@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-FULLWIDTH = str.maketrans('０１２３４５６７８９．，％－＋', '0123456789.,%-+')
-TAG = re.compile(r'</?[a-zA-Z][^>]*>')
+from .text import halfwidth, strip_markup
+
 PLAIN_NUMBER = re.compile(r'^[-+]?\d+(?:\.\d+)?$')
 GROUPED_NUMBER = re.compile(r'^[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?$')
 # '432. 18' or '432 .18': a decimal point with a space on one side.
@@ -32,7 +32,7 @@ class Reading:
 
 def clean_cell(text: str) -> str:
     """Strip HTML tags, full-width forms and surrounding space."""
-    return TAG.sub('', text).translate(FULLWIDTH).replace('\u3000', ' ').strip()
+    return halfwidth(strip_markup(text), comma=True).replace('\u3000', ' ').strip()
 
 
 def read_number(text: str) -> Reading | None:

@@ -1,13 +1,15 @@
 """Which organisation, year and kind (预算/决算) a disclosure is about, and the names people use for it.
 
-    lines = ['2026 年度', '泉州市市场监管综合监测', '与技术保障中心', '单位预算', '目 录']
-    detect_org(lines)    # '泉州市市场监管综合监测与技术保障中心'
-    detect_year(lines)   # 2026
-    detect_kind(lines)   # '预算'
-    detect_org(['收支预算总表部门：中共江苏省委办公厅 单位：万元'])   # '中共江苏省委办公厅'
-    org_key('中国共产党江苏省委员会办公厅')                          # '江苏省委办公厅'
-    derive_aliases('克孜勒苏柯尔克孜自治州人民政府办公室')
-    # ('克孜勒苏柯尔克孜自治州人民政府办公厅', …, '克州政府办公室', …, '州政府办', '政府办')
+    >>> lines = ['2026 年度', '泉州市市场监管综合监测', '与技术保障中心', '单位预算', '目 录']
+    >>> detect_org(lines), detect_year(lines), detect_kind(lines)
+    ('泉州市市场监管综合监测与技术保障中心', 2026, '预算')
+    >>> detect_org(['收支预算总表部门：中共江苏省委办公厅 单位：万元'])
+    '中共江苏省委办公厅'
+    >>> org_key('中国共产党江苏省委员会办公厅')
+    '江苏省委办公厅'
+    >>> aliases = derive_aliases('克孜勒苏柯尔克孜自治州人民政府办公室')   # … '克州政府办公室', … '州政府办', '政府办'
+    >>> '克州政府办公室' in aliases and '州政府办' in aliases and '政府办' in aliases
+    True
 
 Everything is read from what the document prints, in this order: a label before
 the name (部门：, 预算单位：, 部门名称<TAB>…), the cover title (also split over
@@ -21,12 +23,16 @@ from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 
-from .vocabulary import vocabulary_table
+from errors import BadAliasLine
 
-ORG_SUFFIX = r'(局|办公室|委员会|管理委员会|中心|院|所|厅|部|处|站|队|学校|中学|小学|馆|会|室|委|府|校|社|园|团|联|协|台|场)'
-NAME = r'[\u4e00-\u9fff（）()]{2,40}?' + ORG_SUFFIX + r'(?:[（(][\u4e00-\u9fff、]{1,20}[）)])?'   # '(本级)' and the like
+from .text import squash
+from .vocabulary import name_ending, vocabulary_table
+
+ORG_SUFFIX = name_ending('机构')
+# '(本级)' and the like after the name
+NAME = r'[\u4e00-\u9fff（）()]{2,40}?' + ORG_SUFFIX + r'(?:[（(][\u4e00-\u9fff、]{1,20}[）)])?'
 SCOPE = re.compile(r'[（(]本级[）)]$')
-LEVEL = re.compile(r'(?:省|市|自治区|区|县|自治州|州|地区|盟|旗)$')
+LEVEL = re.compile(name_ending('行政区划') + '$')
 PAGE_NUMBER = re.compile(r'[-—－]*第?\d{1,3}页?(?:共\d{1,3}页)?[-—－]*')
 COVER_LINES = 15
 TITLE_WINDOW = 4
@@ -147,7 +153,7 @@ def named_line_org(lines: list[str]) -> str:
     for line in lines[:12]:
         if '\t' in line.strip():
             continue
-        text = re.sub(r'[#*\s]', '', line)
+        text = squash(line, drop='#*')
         if text and re.fullmatch(r'[\u4e00-\u9fff（）()]{4,40}' + ORG_SUFFIX, text):
             return text
     return ''
@@ -156,8 +162,8 @@ def named_line_org(lines: list[str]) -> str:
 def overview_org(lines: list[str]) -> str:
     """'第一部分 X局概况'."""
     for line in lines[:40]:
-        m = re.search(r'第一部分\s*(?:20\d\d\s*年)?\s*([\u4e00-\u9fff（）()]{4,40}?' + ORG_SUFFIX + r')\s*(?:单位|部门)?概况',
-                      line)
+        m = re.search(r'第一部分\s*(?:20\d\d\s*年)?\s*([\u4e00-\u9fff（）()]{4,40}?'
+                      + ORG_SUFFIX + r')\s*(?:单位|部门)?概况', line)
         if m:
             return m.group(1)
     return ''
@@ -277,8 +283,8 @@ def place_body_names(place: str, body: str) -> set[str]:
 
 def level_word(place: str) -> tuple[str, ...]:
     """'省' for 江苏省, '市' for 苏州市: how a place names itself in its own documents (省委办公厅, 市审计局)."""
-    m = re.search(r'(省|市|区|县)$', place)
-    return (m.group(1),) if m and not place.endswith('自治区') else ()
+    m = re.search(name_ending('自称') + '$', place)
+    return (m.group(1),) if m and not re.search(name_ending('不自称') + '$', place) else ()
 
 
 def split_org(name: str) -> tuple[str, str]:
@@ -313,7 +319,7 @@ def load_alias_file(path: Path) -> dict[str, list[str]]:
         if not line:
             continue
         if '\t' not in line:
-            raise ValueError(f'{path}:{number}: expected "full name<TAB>alias1,alias2", got {line!r}')
+            raise BadAliasLine(path, number, got=repr(line))
         name, aliases = line.split('\t', 1)
         out.setdefault(name.strip(), []).extend(a.strip() for a in re.split(r'[,，]', aliases) if a.strip())
     return out

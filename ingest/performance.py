@@ -1,6 +1,6 @@
 """项目支出绩效目标表 / 部门整体绩效目标表: project, budget and indicators.
 
-    indicators = read_performance(lines, first_line)
+    indicators = read_performance(performance_groups(lines, first_line))   # ingest.tables: (cells, lines) per row
     indicators.project, indicators.budget, indicators.items[0]
     # '机场设施租赁费', Decimal('60.00'), Indicator('全年贵宾厅使用人数（人）', '≥', 2000, '人', ...)
 

@@ -26,7 +26,8 @@ SOURCES = {'performance': '项目支出绩效目标表', 'overall_performance': 
 FORM_END = re.compile(r'^(一级(指标)?|二级指标|三级指标)$')      # the indicators' header: the form is over
 FORM_STOP = re.compile(r'^(项目资金|年度预算安排|[（(]20\d\d)')    # a heading cell with no value of its own
 ASIDE = re.compile(r'^其中[:：]?')
-PROJECT_NAME = re.compile(r'^(?:\d{1,3}\s*[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）]|[一二三四五六七八九十]{1,3}、)?'
+PROJECT_NAME = re.compile(r'^(?:\d{1,3}\s*[.、．]|[（(][一二三四五六七八九十\d]{1,3}[)）]'
+                          r'|[一二三四五六七八九十]{1,3}、)?'
                           r'\s*项目名称\s*[:：]\s*(?P<name>.+)$')
 DESCRIPTION_FIELD = re.compile(r'^(?P<label>[\u4e00-\u9fff]{2,12})\s*[:：]\s*(?P<value>.*)$')
 LONGEST_VALUE = 600
@@ -70,7 +71,8 @@ def read_form(body: list[str], first_line: int) -> list[tuple[str, str, int, int
 
     def close():
         if current and current['parts']:
-            found.append((current['label'], ''.join(current['parts'])[:LONGEST_VALUE], current['start'], current['end']))
+            value = ''.join(current['parts'])[:LONGEST_VALUE]
+            found.append((current['label'], value, current['start'], current['end']))
 
     for offset, raw in enumerate(body):
         number = first_line + offset

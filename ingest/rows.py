@@ -1,7 +1,7 @@
 """Rows of a table region, for the three layouts the disclosures come in.
 
     layout = detect_layout(lines)                  # 'tsv' | 'cell_per_line' | 'text'
-    rows = extract_rows(lines, first_line, schema)  # [RawRow, ...]
+    rows = extract_rows(lines, first_line, schema, layout)  # [RawRow, ...]
 
 A RawRow holds its code cells, its text cells and its printed values in order.
 Where the layout keeps column positions (tab-separated rows, one cell per
@@ -68,7 +68,7 @@ def extract_rows(lines: list[str], first_line: int, schema: Schema, layout: str)
     """Rows of one table region; `first_line` is the file line number of lines[0]."""
     if layout == 'text':
         return _text_rows(lines, first_line, schema)
-    groups = _tsv_groups(lines, first_line) if layout == 'tsv' else _cell_groups(lines, first_line)
+    groups = tsv_groups(lines, first_line) if layout == 'tsv' else cell_groups(lines, first_line)
     rows: list[RawRow] = []
     for cells, cell_lines in groups:
         _add_positional_row(rows, cells, cell_lines, schema)
@@ -77,14 +77,14 @@ def extract_rows(lines: list[str], first_line: int, schema: Schema, layout: str)
 
 # ---- grouping lines into cells -------------------------------------------------
 
-def _tsv_groups(lines, first_line):
+def tsv_groups(lines, first_line):
     for offset, line in enumerate(lines):
         cells = [clean_cell(c) for c in line.split('\t')]
         if any(cells):
             yield cells, [first_line + offset] * len(cells)
 
 
-def _cell_groups(lines, first_line):
+def cell_groups(lines, first_line):
     """One cell per line ('\\tcell'), rows separated by blank lines."""
     cells, cell_lines = [], []
     for offset, line in enumerate(lines):
@@ -342,7 +342,8 @@ def _text_value(token: str, number: int) -> RawValue:
 def _text_two_sided(tokens: list[str], number: int) -> list[RawRow]:
     split = len(tokens)
     for i, token in enumerate(tokens):
-        if i and TOKEN_CODE.match(token) and token.startswith('2') and i + 1 < len(tokens) and HAN.search(tokens[i + 1]):
+        if (i and TOKEN_CODE.match(token) and token.startswith('2')
+                and i + 1 < len(tokens) and HAN.search(tokens[i + 1])):
             split = i
             break
         if i and ''.join(tokens[i:i + 4]).startswith('支出总计'):

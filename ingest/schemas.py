@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from .text import squash as text_squash, strip_markup
+
 
 @dataclass(frozen=True)
 class Identity:
@@ -61,9 +63,11 @@ _FUND_OPTIONAL = {'基本支出/人员经费': '人员经费', '基本支出/公
 SCHEMAS: dict[str, Schema] = {s.key: s for s in (
     Schema('t1', 1, '收支总体情况表', ('预算数',), two_sided=True),
     Schema('t2', 2, '收入总体情况表', T2_COLUMNS, (
-        Identity('总计', ('财政拨款（补助）小计', '财政专户（教育收费）', '单位资金', '财政拨款结转', '非财政拨款结转结余')),
+        Identity('总计', ('财政拨款（补助）小计', '财政专户（教育收费）', '单位资金', '财政拨款结转',
+                        '非财政拨款结转结余')),
         Identity('财政拨款（补助）小计', ('一般公共预算', '上级一般公共预算安排的转移支付', '政府性基金预算',
-                                  '上级政府性基金安排的转移支付', '国有资本经营预算', '上级国有资本经营预算安排的转移支付')),
+                                  '上级政府性基金安排的转移支付', '国有资本经营预算',
+                                  '上级国有资本经营预算安排的转移支付')),
     ), optional={'上级国有资本经营预算安排的转移支付': '上级国有'}),
     Schema('t3', 3, '支出总体情况表', ('合计', '基本支出', '项目支出'), _BASIC_PROJECT),
     Schema('t4', 4, '财政拨款收支预算总体情况表', ('合计', '一般公共预算', '政府性基金预算', '国有资本经营预算'),
@@ -106,16 +110,14 @@ _TITLE_PATTERNS = (
 _TITLE_PREFIX = r'^(?:中共)?[\u4e00-\u9fff（）()“”"]{0,40}?(?:部门|单位|部门（单位）|部门\(单位\))?'
 
 
-_TAG = re.compile(r'</?[a-zA-Z][^>]*>')
-_SPACE_AND_MARKS = re.compile(r'[\s#*|]+')
 _NUMBERED = re.compile(r'^[-一二三四五六七八九十\d]+[、.]')
 _COMPILED_TITLES = tuple((key, re.compile(_TITLE_PREFIX + pattern + r'[）)]?'), re.compile(pattern))
                          for key, pattern in _TITLE_PATTERNS)
 
 
 def squash(text: str) -> str:
-    """Text without whitespace, markdown marks or HTML tags: for matching titles."""
-    return _SPACE_AND_MARKS.sub('', _TAG.sub('', text))
+    """Text without whitespace, markdown marks (# * |) or HTML tags: for matching titles."""
+    return text_squash(strip_markup(text), drop='#*|')
 
 
 def schema_for_title(line: str) -> Schema | None:

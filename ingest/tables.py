@@ -17,7 +17,7 @@ from decimal import Decimal
 from .columns import assign_columns
 from .models import Cell, Table, TableRow
 from .performance import read_performance, text_groups
-from .rows import CODE_CELL, HAN, RawRow, _cell_groups, _tsv_groups, detect_layout, extract_rows
+from .rows import CODE_CELL, HAN, RawRow, cell_groups, detect_layout, extract_rows, tsv_groups
 from .schemas import (SANGONG_ROWS, SCHEMAS, Schema, columns_for_header, identities_for,
                       schema_for_number, schema_for_title, squash)
 
@@ -220,8 +220,8 @@ def performance_groups(body: list[str], first_line: int) -> list[tuple[list[str]
     if layout == 'text':
         return text_groups(body, first_line)
     if layout == 'tsv':
-        return list(_tsv_groups(body, first_line))
-    return list(_cell_groups(body, first_line))
+        return list(tsv_groups(body, first_line))
+    return list(cell_groups(body, first_line))
 
 
 def _performance_table(region: Region, body: list[str], first_line: int) -> Table:

@@ -117,5 +117,5 @@ def _check(name: str, subject: str, expected: Decimal, actual: Decimal, ok: bool
            rounding: Decimal = Decimal('0.05')) -> Check:
     lines = sorted({m.line_start for m in members})
     return Check(None, name, subject, expected, actual, ok, min(m.line_start for m in members),
-                 max(m.line_end for m in members), 'text', tuple(lines), tuple(dict.fromkeys(m.column for m in members)),
-                 rounding)
+                 max(m.line_end for m in members), 'text', tuple(lines),
+                 tuple(dict.fromkeys(m.column for m in members)), rounding)

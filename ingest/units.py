@@ -12,13 +12,14 @@ import re
 
 from .blocks import clean_line
 from .models import Statement
+from .vocabulary import name_ending
 
 SECTION = re.compile(r'机构设置')
 SECTION_END = re.compile(r'(编制数|^第[一二三四五六七八九十]+部分|^[三四五六七八九十]+、)')
 LISTED = re.compile(r'(?:分别是|分别为|包括)\s*[:：]?\s*(?P<names>[^。]+)')
 NUMBERED = re.compile(r'^\d{1,2}\s*[.、．]\s*(?P<name>[\u4e00-\u9fff（）()]{3,40})$')
 OWNER = re.compile(r'^项目承担单位\s*[:：]\s*(?P<name>[\u4e00-\u9fff（）()、，,]{2,60})')
-UNIT_END = re.compile(r'(局|室|科|办|处|队|中心|中学|小学|学校|一中|二中|委|会|站|所|院|馆|部|组|厅|分局)([（(][^）)]*[）)])?$')
+UNIT_END = re.compile(name_ending('下属单位') + r'([（(][^）)]*[）)])?$')
 
 
 def read_units(lines: list[str]) -> list[Statement]:

@@ -1,6 +1,9 @@
 """Word lists kept as data (data/vocabulary/*.tsv), read once.
 
-    places = vocabulary_table('places')   # [('昌吉回族自治州', ('昌吉州', '昌吉')), ...]
+    >>> dict(vocabulary_table('places'))['昌吉回族自治州']
+    ('昌吉州', '昌吉')
+    >>> name_ending('本单位预算')           # a regex group of those words, in their order
+    '(局|室|会|委|中心|院|所|队|校)'
 
 Each line: a name, a tab, then other names for it separated by commas; '#'
 starts a comment. Code holds no organisation, place or budget-item names: a
@@ -33,3 +36,13 @@ def vocabulary_table(name: str, folder: Path = VOCABULARY_DIR) -> tuple[tuple[st
 
 def vocabulary_files() -> list[Path]:
     return sorted(VOCABULARY_DIR.glob('*.tsv'))
+
+
+@lru_cache(maxsize=None)
+def name_ending(kind: str) -> str:
+    """The words ending a name of this kind (data/vocabulary/name_endings.tsv) as one regex group, in their order."""
+    words = dict(vocabulary_table('name_endings')).get(kind)
+    if not words:
+        raise ValueError(f"data/vocabulary/name_endings.tsv: unknown kind '{kind}'; expected "
+                         f"{', '.join(head for head, _ in vocabulary_table('name_endings'))}")
+    return '(' + '|'.join(map(re.escape, words)) + ')'

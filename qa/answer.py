@@ -6,7 +6,7 @@
     a.plan['describe']                                         # '查数 | 单位：… | 年份：2024 | 事项：三公经费'
 
     text ─► normalise ─► resolve ─► plan ─► execute ─► compose ─► gate ─► Answer
-             (qa.normalize, qa.orgs, qa.years, qa.catalogue, qa.plan, qa.plans.*, qa.compose, qa.gate)
+             (qa.normalize, qa.orgs, qa.years, qa.label_match, qa.catalogue, qa.plan, qa.plans.*, qa.compose, qa.gate)
 
 Every figure comes from a stored fact or a cited line; an organisation, year
 or item the documents do not hold is 文件中没有, with what they do hold.
@@ -18,7 +18,7 @@ from dataclasses import replace
 
 from index.retriever import HybridRetriever
 
-from .catalogue import canonical, exact_spans, names_for, synonym_classes
+from .label_match import canonical, exact_spans, names_for, synonym_classes
 from .normalize import name_key
 from .compose import Draft, clarify, refusal
 from .context import Context
@@ -27,14 +27,13 @@ from .followup import FollowUp, follow_up
 from .gate import gate, verified
 from .llm import with_language_model
 from .models import Answer
-from .plan import Plan, parts_of, understand
-from .plans import EXECUTORS, FALLBACKS
+from .plan import Plan, parts_of
+from .plans import kind
 from .plans.detail import about_unit, from_record
 from .select import candidates
+from .understand import understand
 
 __all__ = ['Context', 'answer', 'retrieve', 'explain']
-FIGURE_KINDS = ('lookup', 'exists', 'sum', 'diff', 'share', 'compare', 'rank', 'count', 'explain', 'detail',
-                'per_person')
 
 
 def answer(text: str, ctx: Context, question_id: str | None = None, orgs: tuple[str, ...] = (),
@@ -79,7 +78,7 @@ def execute(plan: Plan, ctx: Context) -> Answer:
     missing = _missing_items(plan, ctx)
     if missing is not None:
         return verified(missing)
-    if plan.subunit and plan.kind in FIGURE_KINDS and not _about_projects(plan):
+    if plan.subunit and kind(plan.kind).gives_figure and not _about_projects(plan):
         carried = about_unit(plan, ctx)          # the unit's own projects, never its parent's totals
         return gate(carried, plan) if carried is not None else verified(_not_separately(plan, ctx))
     whole = from_record(plan, ctx) if plan.kind == 'detail' else None
@@ -92,8 +91,8 @@ def execute(plan: Plan, ctx: Context) -> Answer:
 
 
 def _run(plan: Plan, ctx: Context) -> Answer:
-    for kind in (plan.kind,) + FALLBACKS.get(plan.kind, ()):
-        result = EXECUTORS[kind](replace(plan, kind=kind) if kind != plan.kind else plan, ctx)
+    for name in (plan.kind,) + kind(plan.kind).fallbacks:
+        result = kind(name).run(replace(plan, kind=name) if name != plan.kind else plan, ctx)
         if result is not None:
             return gate(result, plan)
     return verified(_nothing(plan, ctx))
@@ -129,14 +128,11 @@ def _joined(plan: Plan, answers: list[Answer]) -> Answer:
                    quoted=tuple(x for a in answers for x in a.quoted))
 
 
-SINGLE_ITEM_KINDS = ('lookup', 'exists', 'diff', 'share', 'explain', 'detail', 'count')
-
-
 def by_item(plan: Plan) -> list[Plan]:
     """'编制多少、实有多少人': one plan per item, when the best figure for the question leaves a named item out.
     A whole named with its part ('三公经费中公务接待费') is the part's context, not a second item."""
     reading = plan.reading
-    if plan.kind not in SINGLE_ITEM_KINDS or reading is None or len(reading.subject_spans) < 2:
+    if not kind(plan.kind).single_item or reading is None or len(reading.subject_spans) < 2:
         return [plan]
     ranked = candidates(reading, lambda e: e.kind in ('fact', 'absent', 'definition'))
     if not ranked:
@@ -149,8 +145,10 @@ def by_item(plan: Plan) -> list[Plan]:
     if not leftovers or not best.used or len(leftovers) == len(reading.subject_spans):
         return [plan]
     context = [s for s in reading.spans if s not in reading.subject_spans]
-    first = replace(plan, reading=replace(reading, spans=sorted(context + best.used, key=lambda s: s.start), excluded=[]))
-    rest = replace(plan, reading=replace(reading, spans=sorted(context + leftovers, key=lambda s: s.start), excluded=[]))
+    first = replace(plan, reading=replace(reading, spans=sorted(context + best.used, key=lambda s: s.start),
+                                          excluded=[]))
+    rest = replace(plan, reading=replace(reading, spans=sorted(context + leftovers, key=lambda s: s.start),
+                                         excluded=[]))
     if not candidates(rest.reading, lambda e: e.kind in ('fact', 'absent')):
         return [plan]
     return [first] + by_item(rest)
@@ -160,13 +158,14 @@ def by_item(plan: Plan) -> list[Plan]:
 
 def _missing_items(plan: Plan, ctx: Context) -> Answer | None:
     """A budget item the question names (a word of data/vocabulary/synonyms.tsv) that no document in scope holds."""
-    if plan.kind not in FIGURE_KINDS or plan.reading is None:
+    if not kind(plan.kind).gives_figure or plan.reading is None:
         return None
     reading = plan.reading
     held = {n for e in reading.catalogue.entries if e.kind in ('fact', 'absent') for n in e.names}
     held |= {name_key(e.project) for e in reading.catalogue.entries if e.project}
     covered = tuple((s.start, s.end) for s in reading.spans if (s.name in held if s.exact else s.weight >= 5))
-    vocabulary = [s for s in exact_spans(reading.text, synonym_classes().keys(), reading.taken + covered + reading.quoted)
+    outside = reading.taken + covered + reading.quoted
+    vocabulary = [s for s in exact_spans(reading.text, synonym_classes().keys(), outside)
                   if len(s.name) >= 2 and s.name not in held]
     if not vocabulary:
         return None
@@ -258,7 +257,8 @@ def explain(text: str, ctx: Context, limit: int = 8) -> str:
         reading = part.reading
         lines.append(f'[{part.kind}] {part.question}')
         lines.append('  documents: ' + ', '.join(f'{d.doc} ({d.year})' for d in reading.docs))
-        lines.append('  words matched: ' + ('、'.join(f'{s.name}{"~" if s.entry_ids else ""}' for s in reading.spans) or '-'))
+        matched = '、'.join(f'{s.name}{"~" if s.entry_ids else ""}' for s in reading.spans)
+        lines.append('  words matched: ' + (matched or '-'))
         ranked = candidates(reading)
         for i, c in enumerate(ranked[:limit]):
             e = c.entry

@@ -20,6 +20,7 @@ from decimal import Decimal
 from index.facts_store import FactStore
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
+from ingest.text import squash
 from ingest.text_checks import TWICE
 
 from .models import Citation
@@ -100,7 +101,8 @@ def audit(store: FactStore, docs: list[str] | None = None) -> list[Finding]:
         findings += _projects(doc)
         findings += _completeness(store, doc)
     order = {'suspicious': 0, 'contradiction': 1, 'rounding': 2, 'completeness': 3}
-    return sorted(findings, key=lambda f: (f.doc, order[f.severity], f.kind, f.citations[0].line_start if f.citations else 0))
+    return sorted(findings, key=lambda f: (f.doc, order[f.severity], f.kind,
+                                           f.citations[0].line_start if f.citations else 0))
 
 
 def audit_counts(store: FactStore, docs: list[str] | None = None) -> dict[str, dict[str, int]]:
@@ -148,14 +150,16 @@ def _table_arithmetic(store: FactStore, doc: _Doc) -> list[Finding]:
         if c['kind'] == 'text':       # the prose's own checks: _stated_twice; rates and allocations have their kinds
             continue
         expected, actual = Decimal(c['expected']), Decimal(c['actual'])
-        figures = f'表中印的是 {format_amount(expected)}，各部分相加为 {format_amount(actual)}，相差 {format_amount(actual - expected)}'
+        figures = (f'表中印的是 {format_amount(expected)}，各部分相加为 {format_amount(actual)}，'
+                   f'相差 {format_amount(actual - expected)}')
         if c['kind'] == 'incomplete':
             figures = f'一侧没有填写：印出的合计 {format_amount(expected)}，各部分 {format_amount(actual)}'
         if c['kind'] == 'unsure':
             figures = (f'可能是读取错位，不一定是文件的矛盾：这份PDF把数字印在文字之外的位置，一行的数字可能落到别处。'
                        f'印出的合计 {format_amount(expected)}，读到的各部分 {format_amount(actual)}，请核对原文')
-        out.append(Finding(doc.info.doc, 'table_arithmetic', c['severity'], f'{_table_name(c["table_no"])}{c["subject"]}：{c["name"]}',
-                           figures, (doc.cite_lines(c['line_start'], c['line_end'], c['table_no']),)))
+        title = f'{_table_name(c["table_no"])}{c["subject"]}：{c["name"]}'
+        out.append(Finding(doc.info.doc, 'table_arithmetic', c['severity'], title, figures,
+                           (doc.cite_lines(c['line_start'], c['line_end'], c['table_no']),)))
     return out
 
 
@@ -171,7 +175,8 @@ def _pair(doc: _Doc, kind: str, title: str, a: BudgetFact | None, b: BudgetFact 
     level = severity(a.value, b.value)
     if level is None:
         return []
-    figures = f'{a_name} {format_amount(a.value)}，{b_name} {format_amount(b.value)}，相差 {format_amount(a.value - b.value)}'
+    figures = (f'{a_name} {format_amount(a.value)}，{b_name} {format_amount(b.value)}，'
+               f'相差 {format_amount(a.value - b.value)}')
     return [Finding(doc.info.doc, kind, level, title, figures, (doc.cite(a), doc.cite(b)))]
 
 
@@ -197,9 +202,11 @@ def _between_tables(doc: _Doc) -> list[Finding]:
     for right in [f for f in doc.facts if f.table_no == 4 and f.section == '支出' and len(f.row_code) == 3
                   and f.column == '一般公共预算']:
         t5 = _first([f for f in doc.table(5, column='合计') if f.row_code == right.row_code])
-        out += _pair(doc, 'cross_table', f'{right.row_code} {right.row}：表4 一般公共预算 与 表5', right, t5, '表4', '表5')
+        out += _pair(doc, 'cross_table', f'{right.row_code} {right.row}：表4 一般公共预算 与 表5', right, t5,
+                     '表4', '表5')
     t10 = _first(doc.table(10, '合计', '合计'))
-    out += _pair(doc, 'cross_table', '三公经费：表10 与 情况说明', t10, _first(doc.text_item('三公经费')), '表10', '情况说明')
+    out += _pair(doc, 'cross_table', '三公经费：表10 与 情况说明', t10, _first(doc.text_item('三公经费')),
+                 '表10', '情况说明')
     for part in ('因公出国（境）费', '公务接待费', '公务用车购置费', '公务用车运行费'):
         out += _pair(doc, 'cross_table', f'{part}：表10 与 情况说明', _first(doc.table(10, part, '合计')),
                      _first(doc.text_item(part)), '表10', '情况说明')
@@ -229,7 +236,8 @@ def _text_vs_tables(doc: _Doc) -> list[Finding]:
             else [c for c in [_total(doc, table, column)] if c]
         if text is not None and cells and not any(c.value == text.value for c in cells) and \
                 not reconciling(doc.facts, cells[0], text.value):
-            out += _pair(doc, 'text_vs_table', f'{item}：情况说明 与 表{table}', text, cells[0], '情况说明', f'表{table}')
+            out += _pair(doc, 'text_vs_table', f'{item}：情况说明 与 表{table}', text, cells[0],
+                         '情况说明', f'表{table}')
     for text in [f for f in doc.facts if f.source == 'text' and f.column == '数额' and f.row.endswith('（项）')]:
         label = re.findall(r'([^（）]+)（项）$', text.row)
         kuan = re.findall(r'（类）([^（）]+)（款）', text.row)
@@ -272,8 +280,10 @@ def _stated_changes(doc: _Doc, previous: list[_Doc]) -> list[Finding]:
             if published is not None and severity(published.value, prior):
                 out.append(Finding(doc.info.doc, 'stated_change', severity(published.value, prior),
                                    f'{amount.item}：按今年文件推算的上年数与上年文件不符',
-                                   f'今年 {format_amount(amount.value)}，{change.column} {format_amount(change.value)}，'
-                                   f'推算上年 {format_amount(prior)}；{last.info.year}年文件写 {format_amount(published.value)}',
+                                   f'今年 {format_amount(amount.value)}，'
+                                   f'{change.column} {format_amount(change.value)}，'
+                                   f'推算上年 {format_amount(prior)}；'
+                                   f'{last.info.year}年文件写 {format_amount(published.value)}',
                                    (doc.cite(amount), last.cite(published))))
     return out
 
@@ -289,12 +299,14 @@ def _stated_twice(store: FactStore, doc: _Doc) -> list[Finding]:
                            '（负数为减少）',
                            f'第{c["line_start"]}行 {format_amount(Decimal(c["expected"]))}，'
                            f'第{c["line_end"]}行 {format_amount(Decimal(c["actual"]))}',
-                           (doc.cite_lines(c['line_start'], c['line_start']), doc.cite_lines(c['line_end'], c['line_end']))))
+                           (doc.cite_lines(c['line_start'], c['line_start']),
+                            doc.cite_lines(c['line_end'], c['line_end']))))
     return out
 
 
 def _projects(doc: _Doc) -> list[Finding]:
-    """Each project's 预算安排规模 against its 资金分配情况, its 绩效目标表 and 表7 — where the name is unique."""
+    """Each project's 预算安排规模 against its 资金分配情况, its 绩效目标表 and 表7 — where the name is unique and
+    no cell of the table's row reconciles the two (qa/reconcile.py: a column of the row is another scope)."""
     out = []
     sizes = [f for f in doc.facts if f.item == '预算安排规模' and f.project]
     budgets = [f for f in doc.facts if f.item == '项目预算' and f.project]
@@ -303,11 +315,11 @@ def _projects(doc: _Doc) -> list[Finding]:
         if sum(_squash(s.project) == key for s in sizes) > 1:
             continue   # several sub-units run projects of the same name: no safe pairing
         match = [b for b in budgets if _squash(b.project) == key]
-        if len(match) == 1:
+        if len(match) == 1 and not reconciling(doc.facts, match[0], size.value):
             out += _pair(doc, 'project', f'“{size.project}”：预算安排规模 与 绩效目标表年度预算总额', size, match[0],
                          '项目说明', '绩效目标表')
         t7 = [f for f in doc.facts if f.table_no == 7 and f.column == '项目支出合计' and _squash(f.project) == key]
-        if len(t7) == 1:
+        if len(t7) == 1 and not reconciling(doc.facts, t7[0], size.value):
             out += _pair(doc, 'project', f'“{size.project}”：预算安排规模 与 表7', size, t7[0], '项目说明', '表7')
         out += _allocation(doc, size)
     return out
@@ -320,8 +332,8 @@ def _allocation(doc: _Doc, size: BudgetFact) -> list[Finding]:
     if start is None:
         return []
     end = start
-    while end + 1 in doc.lines and not re.match(r'^\s*(资金执行时间|资金来源|项目名称|[（(]?[一二三四五六七八九十\d]+[)）、.])',
-                                                doc.lines[end + 1]):
+    while end + 1 in doc.lines and not re.match(r'^\s*(资金执行时间|资金来源|项目名称|'
+                                                r'[（(]?[一二三四五六七八九十\d]+[)）、.])', doc.lines[end + 1]):
         end += 1
     parts = [f for f in doc.facts if f.source == 'text' and start <= f.line_start <= end and f.unit == '万元']
     if parts and parts[0].row in ('项目资金', '资金') or (parts and parts[0].value == size.value and len(parts) > 2):
@@ -357,21 +369,14 @@ def _completeness(store: FactStore, doc: _Doc) -> list[Finding]:
     for warning in summary.get('warnings', []):
         m = re.match(r'line (\d+): 表(\d+) (.+?): "(.+)" is not one readable number', warning)
         if m:
-            out.append(Finding(doc.info.doc, 'completeness', 'completeness', f'表{m.group(2)} {m.group(3)}：数字无法识读',
-                               f'“{m.group(4)}”', (doc.cite_lines(int(m.group(1)), int(m.group(1)), int(m.group(2))),)))
+            out.append(Finding(doc.info.doc, 'completeness', 'completeness',
+                               f'表{m.group(2)} {m.group(3)}：数字无法识读', f'“{m.group(4)}”',
+                               (doc.cite_lines(int(m.group(1)), int(m.group(1)), int(m.group(2))),)))
     return out
 
 
 def _squash(text: str) -> str:
-    return re.sub(r'[\s“”"（）()]', '', text or '')
-
-
-def _overlap(a: str, b: str) -> float:
-    if not a or not b:
-        return 0.0
-    grams = lambda t: {t[i:i + 2] for i in range(len(t) - 1)}  # noqa: E731
-    x, y = grams(a), grams(b)
-    return len(x & y) / max(1, min(len(x), len(y)))
+    return squash(text or '', drop='“”"（）()')
 
 
 # ---- output ----------------------------------------------------------------------
@@ -386,9 +391,11 @@ def to_markdown(findings: list[Finding]) -> str:
         lines.append(f'{suspicious}{counts["contradiction"]} 处矛盾，{counts["rounding"]} 处尾差，'
                      f'{counts["completeness"]} 处不完整\n')
         for f in own:
-            where = '；'.join(f'{c.doc} 第{c.line_start}' + (f'-{c.line_end}' if c.line_end != c.line_start else '') + '行'
+            where = '；'.join(f'{c.doc} 第{c.line_start}'
+                             + (f'-{c.line_end}' if c.line_end != c.line_start else '') + '行'
                              for c in f.citations)
-            lines.append(f'- **[{f.severity}] {KIND_TITLES[f.kind]}** {f.title}：{f.figures}' + (f'（{where}）' if where else ''))
+            lines.append(f'- **[{f.severity}] {KIND_TITLES[f.kind]}** {f.title}：{f.figures}'
+                         + (f'（{where}）' if where else ''))
         lines.append('')
     return '\n'.join(lines)
 

@@ -1,8 +1,8 @@
-"""The catalogue of what the documents in a question's scope hold, and how a question's words match it.
+"""The catalogue of what the documents in a question's scope hold, and how well each entry explains a question.
 
-    catalogue = Catalogue.build(facts, statements)          # of the documents the question is about
+    catalogue = Catalogue.build(facts, statements, docs)     # of the documents the question is about
     spans = catalogue.spans('克州工信局2024年一般公共预算基本支出中的办公费是多少')
-    ranked = catalogue.rank(spans, aspects={''})             # [(score, entry), ...] best first
+    score, used, core = catalogue.explain(0, spans)          # how much of the question entries[0] explains
 
 Every stored fact and statement is an `Entry`: what it is about (its subject,
 named by its row label, text item or 名词解释 term, plus the other names
@@ -12,6 +12,10 @@ table or section), its project and its table. A question is matched by the
 names it contains: the longest names win, and an entry scores by how much of
 the question it explains. Nothing here knows any particular item: a row label
 no list mentions is matched by its own words.
+
+How a phrase finds a label (exactly, nearly, one character off, by meaning) is qa/label_match.py. This
+module stays one (about 450 lines): an entry's names, scope and context words are made here for the
+scoring here, and splitting entries from the catalogue would only pass their private helpers across.
 """
 from __future__ import annotations
 
@@ -19,12 +23,12 @@ import re
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
-from rapidfuzz import fuzz
-from rapidfuzz.distance import LCSseq
-
 from ingest.models import BudgetFact
+from ingest.text import bigrams
 from ingest.vocabulary import vocabulary_table
 
+from .label_match import (Span, after_filler, canonical, exact_spans, generic_words, item_phrase, meaning_match,
+                          names_for, near_matches, one_off, only_weak, synonym_classes, unwrapped_names, weak_words)
 from .normalize import name_key
 
 WHOLE_COLUMNS = {'合计', '总计', '预算数', '数额', '指标值', '项目资金', '项目支出合计', '财政拨款/合计'}
@@ -65,53 +69,7 @@ class Entry:
         return self.fact.line_end if self.fact else self.statement['line_end']
 
 
-@dataclass(frozen=True)
-class Span:
-    start: int
-    end: int
-    name: str
-    weight: float
-    entry_ids: frozenset = frozenset()   # fuzzy spans belong to the entries whose subject they match …
-    project_ids: frozenset = frozenset() # … or whose project they match
-    meant: str = ''                      # a near name: the label a phrase means ('基本薪酬' ≈ '基本工资') …
-    typo: bool = False                   # … or one a phrase misspells by one character ('三工经费')
-
-    @property
-    def exact(self) -> bool:
-        return not (self.entry_ids or self.project_ids)
-
-
 # ---- vocabulary -----------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def synonym_classes() -> dict[str, str]:
-    """name -> the canonical name of its class."""
-    out = {}
-    for head, others in vocabulary_table('synonyms'):
-        for name in (head,) + others:
-            out.setdefault(name_key(name), name_key(head))
-    return out
-
-
-@lru_cache(maxsize=1)
-def class_members() -> dict[str, frozenset]:
-    members: dict[str, set] = {}
-    for name, head in synonym_classes().items():
-        members.setdefault(head, {head}).add(name)
-    return {k: frozenset(v) for k, v in members.items()}
-
-
-@lru_cache(maxsize=100_000)
-def canonical(name: str) -> str:
-    key = name_key(name)
-    return synonym_classes().get(key, key)
-
-
-@lru_cache(maxsize=100_000)
-def names_for(name: str) -> frozenset:
-    key = name_key(name)
-    head = synonym_classes().get(key)
-    return class_members()[head] | {key} if head else frozenset({key})
 
 
 @lru_cache(maxsize=1)
@@ -134,11 +92,6 @@ def table_names() -> dict[str, tuple[str, ...]]:
     return {head: tuple(name_key(o) for o in others) for head, others in vocabulary_table('table_names')}
 
 
-@lru_cache(maxsize=1)
-def weak_words() -> frozenset:
-    return frozenset(name for head, others in vocabulary_table('weak') for name in (head,) + others)
-
-
 @lru_cache(maxsize=20_000)
 def scope_of(text: str) -> str:
     """The money a title, column or heading counts: the first scope word in it."""
@@ -158,10 +111,6 @@ def scope_names(scope: str) -> tuple[str, ...]:
 
 
 # ---- entries ------------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def generic_words() -> frozenset:
-    return frozenset(name_key(n) for head, others in vocabulary_table('generic_columns') for n in (head,) + others)
 
 
 def _leaf(path: str, generic: frozenset | None = None) -> str:
@@ -236,7 +185,7 @@ def statement_entry(s: dict, org: str, year: int | None) -> Entry | None:
     table = s.get('table_no')
     title = subject if s['kind'] == 'empty_table' else ''
     if title:
-        subject = _table_stem(title)
+        subject = table_stem(title)
     scope = scope_of(title or subject) if kind == 'absent' else ALL_FUNDS
     if kind == 'absent':
         subject, scope = _unscoped(subject, scope, frozenset())
@@ -279,7 +228,7 @@ def _subject(f: BudgetFact, aspect: str) -> str:
     if FUNCTION_ITEM.search(label):                          # '…（类）…（款）行政运行（项）' is 行政运行
         label = re.findall(r'([^（）]+)（项）$', label)[0].split('（款）')[-1]
     if f.source == 'table' and TOTAL_ROW.match(name_key(label)) and not aspect:
-        return _table_stem(f.table_title) if name_key(label) in ('合计', '总计', '小计') else label
+        return table_stem(f.table_title) if name_key(label) in ('合计', '总计', '小计') else label
     return label
 
 
@@ -307,7 +256,7 @@ def _unscoped(subject: str, scope: str, known: frozenset) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=20_000)
-def _table_stem(title: str) -> str:
+def table_stem(title: str) -> str:
     """'部门（单位）一般公共预算支出情况表' -> '一般公共预算支出'."""
     key = name_key(title)
     key = re.sub(r'^(部门（单位）|部门|单位)', '', key)
@@ -327,8 +276,8 @@ def _context_names(scope: str, part: str, table: int | None, title: str) -> froz
         names.update(table_names().get(f'表{table}', ()))
     if title:
         names.add(name_key(title))
-        names.add(_table_stem(title))
-        unscoped, _ = _unscoped(_table_stem(title), scope, frozenset())
+        names.add(table_stem(title))
+        unscoped, _ = _unscoped(table_stem(title), scope, frozenset())
         names.update(names_for(unscoped))             # 表10 is the table of 三公经费
         if table is None and '绩效目标表' in title:
             names.update(table_names().get('绩效目标表', ()))
@@ -396,7 +345,7 @@ class Catalogue:
                  if not any(x.start <= f.start and f.end <= x.end for x in spans)]   # an exact name reads those words
         named = [s for s in spans if names.get(s.name, set()) & {'subject', 'project'} and start <= s.start < end]
         if fuzzy or (named and not all(s.name in weak_words() for s in named)):
-            wrapped = [s for s in named if s.name in weak_words() and _after_filler(text, s.start)]
+            wrapped = [s for s in named if s.name in weak_words() and after_filler(text, s.start)]
             return [s for s in spans if s not in wrapped] + fuzzy   # '工资福利方面的支出预算' is one item
         near = self._near_span(masked, start, end, spans)
         overlaps = lambda s: s.start < near.end and near.start < s.end      # noqa: E731
@@ -421,7 +370,7 @@ class Catalogue:
     def _near_span(self, masked: str, start: int, end: int, spans: list[Span]) -> Span | None:
         """Where no name of an item stands in the clause: the words left (organisation, year and asking words
         taken out) read as a label one character off ('三工经费'), else as the label nearest in meaning."""
-        phrase, at = _item_phrase(masked, start, end)
+        phrase, at = item_phrase(masked, start, end)
         if len(phrase) < 2:
             return None
         labels = self.labels()
@@ -429,9 +378,9 @@ class Catalogue:
         if typo:
             (a, b), label = typo
             return Span(at + a, at + b, phrase[a:b], float(b - a), labels[label], meant=label, typo=True)
-        if len(phrase) < 3 or _only_weak(phrase) or phrase in labels:
+        if len(phrase) < 3 or only_weak(phrase) or phrase in labels:
             return None                            # '有哪些项目' asks for a list; '项目' names no item
-        unwrapped = next((u for u in _unwrapped(phrase) if u in labels), None)
+        unwrapped = next((u for u in unwrapped_names(phrase) if u in labels), None)
         best = unwrapped or meaning_match(phrase, sorted(labels))
         if best is None:
             return None
@@ -440,12 +389,12 @@ class Catalogue:
     def _fuzzy_spans(self, text: str, start: int, end: int) -> list[Span]:
         """'专项检查费用' for '开展专项检查相关费用', '克州一建退休人员医保项目' for '克州一建退休人员2人医保项目'."""
         window = text[start:end]
-        grams = _bigrams(window)
+        grams = bigrams(window)
         by_run: dict[tuple[int, int], tuple[set, set, float]] = {}
         for i, e in enumerate(self.entries):
             names = [(n, 0) for n in e.base_names if len(n) >= 4] + ([(name_key(e.project), 1)] if e.project else [])
             for name, is_project in names:
-                if len(_bigrams(name) & grams) < 2:
+                if len(bigrams(name) & grams) < 2:
                     continue
                 for (a, b), weight in near_matches(name, window):
                     key = (start + a, start + b, round(weight, 2))
@@ -494,167 +443,3 @@ def _role(s: Span, index: int, e: Entry, project: str) -> str | None:
     if s.name in e.aspect_names or s.name in e.context_names:
         return 'context'
     return None
-
-
-def exact_spans(text: str, names, taken=()) -> list[Span]:
-    found = []
-    for name in names:
-        if len(name) < 2 and name not in ('车',):
-            continue
-        start = text.find(name)
-        while start >= 0:
-            found.append((start, start + len(name), name))
-            start = text.find(name, start + 1)
-    found.sort(key=lambda t: (-(t[1] - t[0]), t[0]))
-    spans, occupied = [], [list(t) for t in taken]
-    for start, end, name in found:
-        if any(start < e and s < end for s, e in occupied):
-            continue
-        occupied.append([start, end])
-        spans.append(Span(start, end, name, float(end - start)))
-    return sorted(spans, key=lambda s: s.start)
-
-
-def near_matches(name: str, text: str) -> list[tuple[tuple[int, int], float]]:
-    """Where in `text` a long name stands, shortened or reworded: [((start, end), weight)].
-    Either a run of three or more of its characters that is not a common word, or a stretch of
-    the text most of whose characters are the name's, in order, covering half the name or more."""
-    out = []
-    run, where = longest_common_run(text, name)
-    if len(run) >= 3 and run not in weak_words() and len(_strong_part(run)) >= (2 if len(run) == 3 else 1):
-        out.append(((where, where + len(run)), len(run) * 0.9))
-    if len(name) > len(text):
-        return out
-    alignment = fuzz.partial_ratio_alignment(name, text)
-    if alignment is None or alignment.score < 60:
-        return out
-    a, b = alignment.dest_start, alignment.dest_end
-    while a < b and text[a] not in name:
-        a += 1
-    while b > a and text[b - 1] not in name:
-        b -= 1
-    piece = text[a:b]
-    shared = LCSseq.similarity(name, piece)
-    inner, _ = longest_common_run(piece, name)
-    if shared >= max(4, 0.6 * len(name)) and shared >= 0.75 * len(piece) and shared > len(run) and \
-            len(inner) >= 3 and not _only_weak(inner):
-        out.append(((a, b), shared * 0.9))
-    return out
-
-
-def longest_common_run(a: str, b: str) -> tuple[str, int]:
-    """The longest run of characters both texts share, and where it starts in `a`."""
-    best, where = '', -1
-    for i in range(len(a)):
-        if a[i] == '\0':
-            continue
-        for j in range(i + len(best) + 1, len(a) + 1):
-            piece = a[i:j]
-            if '\0' in piece or piece not in b:
-                break
-            best, where = piece, i
-    return best, where
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1) if '\0' not in text[i:i + 2]}
-
-
-def _strong_part(run: str) -> str:
-    """What is left of a run without its common words: '工作餐标准' -> '餐'."""
-    rest = run
-    for w in sorted(weak_words(), key=len, reverse=True):
-        rest = rest.replace(w, '')
-    return rest
-
-
-def _only_weak(run: str) -> bool:
-    return len(_strong_part(run)) <= 1
-
-
-# ---- near names -------------------------------------------------------------------------------
-
-MEANING_THRESHOLD = 0.90     # cosine (e5 query side) a phrase must reach to mean a label: measured on the question sets
-MEANING_MARGIN = 0.03       # over the nearest label of another item: measured likewise
-FILLER = '的之在了是和与及其中里方面关于有关上'
-
-
-def _item_phrase(masked: str, start: int, end: int) -> tuple[str, int]:
-    """The longest run of words of the clause left unmasked, without filler at either end."""
-    best, at = '', start
-    for m in re.finditer(r'[^\0\s？?，,。；;！!、：:（）()“”"]+', masked[start:end]):
-        run, where = m.group(), start + m.start()
-        stripped = run.lstrip(FILLER)
-        where += len(run) - len(stripped)
-        stripped = stripped.rstrip(FILLER + '吗呢啊')
-        if len(stripped) > len(best):
-            best, at = stripped, where
-    return best, at
-
-
-@lru_cache(maxsize=1)
-def _phrase_fillers() -> tuple[str, ...]:
-    words = {w for head, others in vocabulary_table('phrase_fillers') for w in (head,) + others}
-    return tuple(sorted(words, key=len, reverse=True))
-
-
-def _after_filler(text: str, at: int) -> bool:
-    """A word that wraps an item's name ('方面的') stands right before `at`: what follows is that item's noun."""
-    return any(text[:at].endswith(w) for w in _phrase_fillers())
-
-
-def _unwrapped(phrase: str) -> list[str]:
-    """'教育方面的支出' -> ['教育支出']: the words that wrap an item's name taken out (phrase_fillers.tsv), then
-    also without a generic word after it ('工资福利方面的支出预算' -> '工资福利支出')."""
-    for word in _phrase_fillers():
-        phrase = phrase.replace(word, '')
-    phrase = phrase.strip(FILLER)
-    return [phrase] + [phrase[:-len(w)] for w in sorted(generic_words(), key=len, reverse=True)
-                       if phrase.endswith(w) and len(phrase) > len(w) + 1]
-
-
-def one_off(phrase: str, labels) -> tuple[tuple[int, int], str] | None:
-    """A stretch of the phrase that a label of three or more characters misspells by one character, and that
-    label: '三工经费' -> ((0, 4), '三公经费'). The first and last characters must agree; longest first."""
-    found = all_one_off(phrase, labels)
-    return found[0] if found else None
-
-
-def all_one_off(phrase: str, labels) -> list[tuple[tuple[int, int], str]]:
-    found = []
-    for label in labels:
-        n = len(label)
-        if n < 3 or n > len(phrase):
-            continue
-        for a in range(len(phrase) - n + 1):
-            piece = phrase[a:a + n]
-            if piece[0] != label[0] or piece[-1] != label[-1] or piece in labels:
-                continue
-            if sum(x != y for x, y in zip(piece, label)) == 1:
-                found.append((-n, a, label))
-    return [((a, a - n), label) for n, a, label in sorted(found)]
-
-
-_LABEL_VECTORS = None
-
-
-def label_vectors():
-    """The bundled model's vectors of labels, cached in the data directory's embedding cache."""
-    global _LABEL_VECTORS
-    if _LABEL_VECTORS is None:
-        from index.embeddings import LabelVectors
-        from settings import Settings
-        _LABEL_VECTORS = LabelVectors.default(Settings.from_env().embedding_cache_path)
-    return _LABEL_VECTORS
-
-
-def meaning_match(phrase: str, labels: list[str], threshold: float | None = None) -> str | None:
-    """The label nearest in meaning to a phrase, if near enough."""
-    ranked = label_vectors().nearest(phrase, labels, k=12)
-    if not ranked:
-        return None
-    threshold = MEANING_THRESHOLD if threshold is None else threshold
-    best = ranked[0]
-    second = next((sim for sim, label in ranked[1:]            # '其他教育支出' is a narrower row of '教育支出'
-                   if canonical(label) != canonical(best[1]) and best[1] not in label), 0.0)
-    return best[1] if best[0] >= threshold and best[0] - second >= MEANING_MARGIN else None

@@ -82,7 +82,8 @@ def _members(check: dict, facts: list[BudgetFact], passed: bool = False) -> tupl
                  and (check['kind'] != 'text' or check['subject'] in (f.row, f.project)))
 
 
-def failed_checks(draft: Draft, facts: list[BudgetFact], limit: int = 3, kinds: tuple[str, ...] = ()) -> list[StoredCheck]:
+def failed_checks(draft: Draft, facts: list[BudgetFact], limit: int = 3,
+                  kinds: tuple[str, ...] = ()) -> list[StoredCheck]:
     """Write a note for each failed check (of `kinds`, or any) that read one of `facts`; returns the checks."""
     found = [c for c in _merged(checks_of(draft.ctx, facts)) if not kinds or c.check['kind'] in kinds][:limit]
     for failed in found:
@@ -140,7 +141,8 @@ def total_and_parts(failed: StoredCheck) -> tuple[BudgetFact, list[BudgetFact]] 
 
 
 def _unlike_a_total(f: BudgetFact) -> tuple:
-    """A figure equal to the total may be a part that holds all of it: the 合计 row or column, the shorter code, first."""
+    """A figure equal to the total may be a part that holds all of it: the 合计 row or column, the shorter code,
+    first."""
     whole = ('合计', '总计', '小计')
     return (not f.row.startswith(whole) and not any(w in f.column for w in whole), len(f.row_code or ''))
 
@@ -158,7 +160,8 @@ def agreement(draft: Draft, held: StoredCheck) -> str:
     total, parts = split
     formula = ' + '.join(format_amount(p.value) for p in parts)
     if len(parts) == 1:
-        said = f'{where(total)}中{_parts_named(total, parts)}为{format_amount(held.actual)}{total.unit}（只有这一项有数）'
+        said = (f'{where(total)}中{_parts_named(total, parts)}为{format_amount(held.actual)}{total.unit}'
+                '（只有这一项有数）')
     else:
         said = (f'{where(total)}中{_parts_named(total, parts)}加起来为{format_amount(held.actual)}{total.unit}'
                 f'（计算：{formula} = {format_amount(held.actual)}）')
@@ -188,14 +191,16 @@ def _sum_sentence(draft: Draft, failed: StoredCheck, total: BudgetFact, parts: l
         said, formula = said.replace('加起来为', '为'), ''
     else:
         formula = f'（计算：{formula} = {format_amount(failed.actual)}）'
-    return (f'注意：文件前后不一致，{said}{format_amount(failed.actual)}{unit}{formula}，与{whole}对不上，{"多" if diff > 0 else "少"}'
+    return (f'注意：文件前后不一致，{said}{format_amount(failed.actual)}{unit}{formula}，与{whole}对不上，'
+            f'{"多" if diff > 0 else "少"}'
             f'{format_amount(abs(diff))}{unit}（计算：{format_amount(failed.actual)} − {format_amount(failed.expected)}'
             f' = {format_amount(diff)}）。')
 
 
 def _parts_named(total: BudgetFact, parts: list[BudgetFact]) -> str:
     if all(_same_row(p, total) for p in parts):          # one row: its columns
-        return f'“{total.row_code + " " if total.row_code else ""}{total.row}”一行的' + '、'.join(p.column for p in parts)
+        return (f'“{total.row_code + " " if total.row_code else ""}{total.row}”一行的'
+                + '、'.join(p.column for p in parts))
     labels = [p.row for p in parts]
     column = total.column if all(p.column == total.column for p in parts) else ''
     named = '、'.join(labels) if len(labels) <= 4 else f'{labels[0]}、{labels[1]}等{len(labels)}行'
@@ -224,7 +229,8 @@ def _rate(draft: Draft, failed: StoredCheck) -> str:
     return (f'注意：文件前后不一致，第{amount.line_start}行写{amount.row}{format_amount(amount.value)}{amount.unit}，'
             f'比上年{change.column[3:]}{format_amount(change.value)}{change.unit}，{said}{draft.cite_fact(amount)}；'
             f'按这两个数，上年为{format_amount(prior)}{amount.unit}（计算：{format_amount(amount.value)} {sign} '
-            f'{format_amount(change.value)} = {format_amount(prior)}），应为{should}（计算：{format_amount(change.value)} ÷ '
+            f'{format_amount(change.value)} = {format_amount(prior)}），'
+            f'应为{should}（计算：{format_amount(change.value)} ÷ '
             f'{format_amount(prior)} × 100% = {format_amount(abs(computed))}%），与所写的{said}不符。')
 
 

@@ -2,7 +2,7 @@
 
     draft = Draft(ctx)
     draft.add(f'{org}2024年三公经费为{amount(fact)}{draft.cite_fact(fact)}。')
-    answer = draft.finish(question, plan, value='0.00', unit='万元', method='facts')
+    answer = draft.finish(question, value='0.00', unit='万元', method='facts')
 
 Every figure written comes from a stored fact or a cited line; the gate checks
 that before the answer leaves.

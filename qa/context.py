@@ -11,12 +11,12 @@ documents' catalogues are kept.
 """
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from index.facts_store import DocumentInfo, FactStore
 from ingest.models import BudgetFact
+from ingest.text import squash_spaces, strip_markup
 
 from .catalogue import Catalogue
 from .disclosure import choose
@@ -71,7 +71,8 @@ class Context:
     def documents_of(self, keys: tuple[str, ...] = (), years: tuple[int, ...] = ()) -> list[DocumentInfo]:
         return [d for d in self.documents if (not keys or d.org_key in keys) and (not years or d.year in years)]
 
-    def disclosures(self, keys: tuple[str, ...] = (), years: tuple[int, ...] = (), kind: str = '') -> list[DocumentInfo]:
+    def disclosures(self, keys: tuple[str, ...] = (), years: tuple[int, ...] = (),
+                    kind: str = '') -> list[DocumentInfo]:
         """The documents a question reads: of `kind` ('决算', '预算'), or per organisation-year the 预算 when one is
         loaded, else the 决算 (qa/disclosure.py)."""
         return choose(self.documents_of(keys, years), kind).docs
@@ -143,7 +144,7 @@ class Context:
 
     def lines(self, doc: str, start: int, end: int) -> str:
         text = ' '.join(self.line(doc, n).strip() for n in range(start, end + 1))
-        return re.sub(r'\s+', ' ', re.sub(r'</?b>|\*\*', '', text.replace('\t', ' '))).strip()
+        return squash_spaces(strip_markup(text))
 
     def page(self, doc: str, number: int) -> int | None:
         return self.store.page_of(doc, number)
@@ -172,7 +173,7 @@ def remember_labels(store: FactStore, docs: list[str]) -> int:
     """Embed the item labels of newly stored documents now, at ingest, into the embedding cache: the first
     question matched by meaning ('基本薪酬' ≈ '基本工资') then does not wait for them. Labels shared by many
     documents are embedded once. Returns how many labels the documents have."""
-    from .catalogue import label_vectors
+    from .label_match import label_vectors
     ctx = Context.from_store(store)
     labels: set[str] = set()
     for d in ctx.documents:

@@ -1,6 +1,8 @@
 """Which disclosure a question reads: the 预算 (what a year was to spend) or the 决算 (what it spent).
 
-    asked = kind_asked('克州工信局2024年实际花了多少钱')     # '决算' (words: data/vocabulary/disclosure_kinds.tsv)
+    >>> kind_asked('克州工信局2024年实际花了多少钱')     # words: data/vocabulary/disclosure_kinds.tsv
+    '决算'
+
     choice = choose(ctx.documents_of(keys, years), asked)
     choice.docs, choice.kind, choice.also, choice.lacking(keys)
 
@@ -27,7 +29,8 @@ def kind_words() -> tuple[tuple[str, tuple[str, ...]], ...]:
     table = vocabulary_table('disclosure_kinds')
     for kind, _ in table:
         if kind not in KINDS:
-            raise ValueError(f"data/vocabulary/disclosure_kinds.tsv: unknown kind '{kind}'; expected {', '.join(KINDS)}")
+            raise ValueError(f"data/vocabulary/disclosure_kinds.tsv: unknown kind '{kind}'; "
+                             f"expected {', '.join(KINDS)}")
     return tuple((kind, tuple(normalise(w) for w in words)) for kind, words in table)
 
 

@@ -100,6 +100,6 @@ def _previous(plan: dict) -> tuple[tuple[str, ...], tuple[int, ...], tuple[str, 
 
 def _names_an_item(norm: str, orgs: tuple[str, ...], ctx) -> bool:
     """Does the question name something the documents hold (read in the previous organisations' documents)?"""
-    from .plan import understand
+    from .understand import understand
     plan = understand(norm, ctx, orgs)
     return plan.kind in ('refuse', 'clarify', 'define') or any(p.items for p in plan.parts or (plan,))

@@ -1,6 +1,6 @@
 """The answerability gate every answer passes, whichever way it was found.
 
-    result = gate(result, plan, ctx)
+    result = gate(result, plan)   # the same answer, or 文件中没有 with what is stated; numbers checked
 
 - What the question qualifies (人均, 执行率, 团组, 局长 …: data/vocabulary/qualifiers.tsv)
   must stand in a cited line, or the answer is 文件中没有 with what is stated.

@@ -34,7 +34,8 @@ from .verify import unverified_numbers
 
 PROMPTS = Path(__file__).resolve().parents[1] / 'prompts'
 ABSENCE_WORDS = tuple(w for head, others in vocabulary_table('absence') for w in (head, *others))
-ABSENT_THING = re.compile(f"(?:{'|'.join(map(re.escape, ABSENCE_WORDS))})([\u4e00-\u9fff“”\"]{{2,16}}?)(?=[：:，,。；;、]|$)")
+ABSENT_THING = re.compile(f"(?:{'|'.join(map(re.escape, ABSENCE_WORDS))})"
+                          f"([\u4e00-\u9fff“”\"]{{2,16}}?)(?=[：:，,。；;、]|$)")
 
 
 def chat_model(settings) -> BaseChatModel | None:

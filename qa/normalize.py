@@ -16,19 +16,17 @@ from functools import lru_cache
 
 import opencc
 
+from ingest.text import halfwidth, squash
 from ingest.vocabulary import vocabulary_table
 
-FULLWIDTH = str.maketrans({**{chr(0xFF10 + i): str(i) for i in range(10)},
-                           **{chr(0xFF21 + i): chr(0x41 + i) for i in range(26)},
-                           **{chr(0xFF41 + i): chr(0x61 + i) for i in range(26)},
-                           '．': '.', '％': '%', '，': '，', '(': '（', ')': '）', '﹪': '%', '＝': '=',
-                           '＜': '<', '＞': '>', '－': '-', '—': '-', '–': '-', '　': ' '})
-QUOTES = re.compile(r'[“”"‘’\'「」『』《》〈〉*#`]')
+QUOTES = '“”"‘’\'「」『』《》〈〉*#`'     # and markdown marks: a name is the same quoted or not
 CHINESE_DIGITS = {'〇': '0', '零': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7',
                   '八': '8', '九': '9'}
 CHINESE_YEAR = re.compile(r'([二两][〇零一二三四五六七八九]{3})(?=年)')
-NUMBERING = re.compile(r'^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|（[一二三四五六七八九十\d]+）|其中[:：]?|[:：])+')
-TRAILING_UNIT = re.compile(r'（[^（）]{0,6}(元|%|人|个|家|次|台|辆|米|项|户|天|月|小时|套|册|件|份|篇|本|场|期)[^（）]{0,4}）$')
+NUMBERING = re.compile(r'^(?:[一二三四五六七八九十]+[、.．]|\d+[、.．](?!\d)|（[一二三四五六七八九十\d]+）'
+                       r'|其中[:：]?|[:：])+')
+TRAILING_UNIT = re.compile(r'（[^（）]{0,6}(元|%|人|个|家|次|台|辆|米|项|户|天|月|小时|套|册|件|份|篇|本|场|期)'
+                           r'[^（）]{0,4}）$')
 
 
 @lru_cache(maxsize=1)
@@ -38,18 +36,15 @@ def _converter():
 
 def normalise(text: str) -> str:
     """The question as budget-qa reads it."""
-    text = _converter().convert(text or '').translate(FULLWIDTH)
+    text = halfwidth(_converter().convert(text or ''), matching=True)
     text = CHINESE_YEAR.sub(lambda m: ''.join(CHINESE_DIGITS.get(c, c) for c in m.group(1)).replace('两', '2'), text)
-    text = _english(text)
-    text = QUOTES.sub('', text)
-    return re.sub(r'\s+', '', text)
+    return squash(_english(text), drop=QUOTES)
 
 
 @lru_cache(maxsize=200_000)
 def name_key(name: str) -> str:
     """A stored label or name as questions spell it: no numbering, quotes, spaces or trailing unit."""
-    text = _converter().convert(name or '').translate(FULLWIDTH)
-    text = re.sub(r'\s+', '', QUOTES.sub('', text))
+    text = squash(halfwidth(_converter().convert(name or ''), matching=True), drop=QUOTES)
     text = NUMBERING.sub('', text)
     return TRAILING_UNIT.sub('', text) if len(text) > 4 else text
 

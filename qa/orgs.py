@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
+from errors import AmbiguousOrg, UnknownOrg
 from ingest.orgs import LEVEL, bodies, place_aliases, places, split_org
 from ingest.vocabulary import vocabulary_table
 
@@ -116,7 +117,8 @@ class OrgDirectory:
         if len(records) > limit:
             near = self._like(mention)
             shown = '；'.join(self._listed(r) for r in near[:limit])
-            return (f'{len(records)}个单位的预算公开' + (f'，其中与“{mention}”同地方或同类的有：{shown}' if shown else '')
+            return (f'{len(records)}个单位的预算公开'
+                    + (f'，其中与“{mention}”同地方或同类的有：{shown}' if shown else '')
                     + '（用 `python -m qa documents` 或页面的文件列表查看全部）')
         return '；'.join(self._listed(r) for r in records)
 
@@ -251,7 +253,7 @@ class OrgDirectory:
         """place + body (or a body) that no document is about: a unit named inside one, or nothing loaded."""
         parents = tuple(r.key for r in self.records if not m.place or _same_place(m.place, r.place))
         asked = _without_place(m)
-        named = [(key, name) for key, name in (self.units_of(parents) if parents else []) if _same_unit(asked, name)]
+        named = [(key, name) for key, name in (self.units_of(parents) if parents else []) if same_unit(asked, name)]
         owners = {key for key, _ in named}
         if len(owners) == 1:
             result.subunits += (Subunit(owners.pop(), m.text, named[0][1]),)
@@ -259,7 +261,7 @@ class OrgDirectory:
             result.unknown += (m.text,)
 
     def _subunit(self, m: Mention, parent: str, result: OrgResolution) -> None:
-        match = next((name for key, name in self.units_of((parent,)) if _same_unit(m.sub, name)), None)
+        match = next((name for key, name in self.units_of((parent,)) if same_unit(m.sub, name)), None)
         if match is None:
             result.unknown += (m.text,)
         else:
@@ -293,18 +295,19 @@ def _by_first_char(names: list[tuple[str, str]]) -> dict[str, list[tuple[str, st
 
 def _sub_body(text: str, i: int) -> str:
     m = SUB_BODY.match(text, i)
-    if not m or len(m.group('name')) < 2 or text[m.end():m.end() + 1] in NOT_AFTER_UNIT or _budget_words(m.group('name')):
+    if (not m or len(m.group('name')) < 2 or text[m.end():m.end() + 1] in NOT_AFTER_UNIT
+            or _budget_words(m.group('name'))):
         return ''
     return m.group('name') + ('学' if text[m.end():m.end() + 1] == '学' else '')   # '第一中' + '学'
 
 
 def _budget_words(name: str) -> bool:
     """'政府性基金预算所(占)': budget words are not a unit's name."""
-    from .catalogue import synonym_classes
+    from .label_match import synonym_classes
     return any(len(w) >= 3 and w in name for w in synonym_classes())
 
 
-def _same_unit(asked: str, named: str) -> bool:
+def same_unit(asked: str, named: str) -> bool:
     """'消防大队' ~ '库尔勒经济技术开发区消防救援大队'; '第二中学' is not '第一中学'."""
     named = normalise(named)
     if asked in named:
@@ -317,11 +320,17 @@ def _same_unit(asked: str, named: str) -> bool:
     return named.endswith(tail) and len(common) >= max(2, int(0.6 * len(set(asked))))
 
 
-def _place_names(records: list[OrgRecord]) -> list[tuple[str, str]]:
+def _full_names(table: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    """Each name in a vocabulary table (a row's full name and its short ones) -> the full name; the first row wins."""
     names = {}
-    for full, short in places().items():
+    for full, short in table.items():
         for name in (full,) + short:
             names.setdefault(name, full)
+    return names
+
+
+def _place_names(records: list[OrgRecord]) -> list[tuple[str, str]]:
+    names = _full_names(places())
     for r in records:
         if r.place:
             for name in place_aliases(r.place):
@@ -331,10 +340,7 @@ def _place_names(records: list[OrgRecord]) -> list[tuple[str, str]]:
 
 
 def _body_names(records: list[OrgRecord]) -> list[tuple[str, str]]:
-    names = {}
-    for full, short in bodies().items():
-        for name in (full,) + short:
-            names.setdefault(name, full)
+    names = _full_names(bodies())
     for r in records:
         names.setdefault(r.body, r.body)
     return sorted(names.items(), key=lambda p: -len(p[0]))
@@ -389,3 +395,17 @@ def _parent_end() -> re.Pattern:
     words = sorted({w for head, others in vocabulary_table('unit_parents') for w in (head,) + others}, key=len,
                    reverse=True)
     return re.compile('^.*?(?:' + '|'.join(map(re.escape, words)) + ')')
+
+
+def resolve_org(store, name: str | None) -> str | None:
+    """The key of the one stored organisation a filter names ('--org 工信局', GET /facts?org=…): its full name, an
+    alias or a part of them; None for no filter; UnknownOrg or AmbiguousOrg (errors.py) naming the stored ones."""
+    if name is None:
+        return None
+    matches = store.orgs_matching(name)
+    if not matches:
+        known = ', '.join(sorted({d.org for d in store.documents()})) or '(nothing ingested yet)'
+        raise UnknownOrg(name=name, known=known)
+    if len(matches) > 1:
+        raise AmbiguousOrg(name=name, count=len(matches), matches='; '.join(matches))
+    return matches[0]

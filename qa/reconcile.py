@@ -1,6 +1,7 @@
 """Two figures that differ may be two scopes of one table, not a contradiction.
 
     cells = reconciling(facts, fact, other)    # cells of fact's table that make `other`, or []
+    cells = reconciled(facts, one, other)      # the same, tried from either figure (a prose one by its cells)
 
 A table that prints 685.20 一般公共预算 beside 16.00 上级转移支付 in the row whose
 合计 is 701.20 reconciles 685.20 with a 701.20 stated elsewhere: the two figures
@@ -31,6 +32,24 @@ def reconciling(facts, fact, other: Decimal) -> list:
                 if fact.value + sum(c.value for c in combo) == other:
                     return [fact, *combo]
     return [c for c in row if c.value == other][:1]
+
+
+def reconciled(facts, one, other) -> list:
+    """Cells that reconcile two figures of one document (reconciling), tried from either side; a figure the prose
+    states stands on the table cells that print its value. [] when none do: the two figures contradict."""
+    for start, target in ((one, other), (other, one)):
+        for cell in _printed(facts, start):
+            cells = reconciling(facts, cell, target.value)
+            if cells:
+                return cells
+    return []
+
+
+def _printed(facts, fact) -> list:
+    if fact.source == 'table':
+        return [fact]
+    return [f for f in facts if f.source == 'table' and f.doc == fact.doc and f.value == fact.value
+            and f.unit == fact.unit]
 
 
 def scope_names(cells) -> str:

@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .catalogue import longest_common_run
+from .label_match import longest_common_run
 from .normalize import name_key
 from .orgs import unit_without_parent
 

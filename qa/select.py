@@ -14,7 +14,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .catalogue import ALL_FUNDS, Entry, Span, canonical, scope_names
+from ingest.text import bigrams
+
+from .catalogue import ALL_FUNDS, Entry, scope_names
+from .label_match import Span, canonical
 from .normalize import name_key
 
 TABLE_ORDER = {3: 0, 1: 1, 2: 2, 5: 3, 6: 4, 7: 5, 4: 6, 10: 7, 8: 8, 9: 9, 11: 10}
@@ -51,7 +54,8 @@ class Reading:
     @property
     def subject_spans(self) -> list[Span]:
         roles = self.catalogue.names()
-        return [s for s in self.spans if not s.exact or roles.get(s.name, set()) & {'subject', 'weak_subject', 'project'}]
+        return [s for s in self.spans
+                if not s.exact or roles.get(s.name, set()) & {'subject', 'weak_subject', 'project'}]
 
 
 def candidates(reading: Reading, accept: Callable[[Entry], bool] = lambda e: True,
@@ -99,7 +103,8 @@ def _near(reading: Reading, accept, ranked: list[Candidate]) -> list[Candidate]:
 
 def _names_rate(c: Candidate) -> bool:
     """A rate the question names ('及时率'), or a growth rate asked as growth ('增加值要增长多少')."""
-    return any('率' in s.name or '比' in s.name for s in c.used) or ('率' in c.entry.subject and '增长' in c.entry.subject)
+    return (any('率' in s.name or '比' in s.name for s in c.used)
+            or ('率' in c.entry.subject and '增长' in c.entry.subject))
 
 
 def _stated_beside(reading: Reading, accept) -> list[Candidate]:
@@ -131,7 +136,8 @@ def _prefer(c: Candidate, reading: Reading) -> None:
     elif e.scope == ALL_FUNDS:
         c.score += 0.2
     loose = e.fact is not None and 'general_pattern' in e.fact.flags
-    if e.fact is not None and e.fact.source == 'table' and any(s.exact and s.name == name_key(e.fact.row) for s in c.used):
+    if (e.fact is not None and e.fact.source == 'table'
+            and any(s.exact and s.name == name_key(e.fact.row) for s in c.used)):
         c.score += 0.3                           # the document's own word for it, not a synonym
     if e.kind == 'fact':
         c.score += 0.3
@@ -144,7 +150,7 @@ def _prefer(c: Candidate, reading: Reading) -> None:
         c.score += 0.1 + 0.01 * (10 - TABLE_ORDER.get(e.table_no, 10))
     if e.fact is not None and e.fact.source == 'table' and e.table_no and \
             any(s.exact and name_key(s.name) == _stem_of(e) for s in c.used):
-        c.score += 0.3                           # the total of the table that is about the item (表9 for 国有资本经营预算支出)
+        c.score += 0.3                           # the total of the table about the item (表9 for 国有资本经营预算支出)
     if e.project_total and _names_project(c):
         c.score += 0.2 + (0.3 if e.table_no else 0)   # a project's own budget line; as the budget table prints it first
     if loose:
@@ -176,15 +182,12 @@ def _names_project(c: Candidate) -> bool:
     project, row = name_key(c.entry.project), name_key(c.entry.fact.row if c.entry.fact is not None else '')
     if not any(name_key(s.name) == row for s in c.used):
         return True
-
-    def grams(text: str) -> set[str]:
-        return {text[i:i + 2] for i in range(len(text) - 1)}
-    return any(len(grams(name_key(s.name)) & grams(project)) >= 2 for s in c.used if name_key(s.name) != row)
+    return any(len(bigrams(name_key(s.name)) & bigrams(project)) >= 2 for s in c.used if name_key(s.name) != row)
 
 
 def _stem_of(e: Entry) -> str:
-    from .catalogue import TOTAL_ROW, _table_stem
-    return _table_stem(e.fact.table_title) if TOTAL_ROW.match(name_key(e.fact.row)) else ''
+    from .catalogue import TOTAL_ROW, table_stem
+    return table_stem(e.fact.table_title) if TOTAL_ROW.match(name_key(e.fact.row)) else ''
 
 
 def top(ranked: list[Candidate], margin: float = 0.35) -> list[Candidate]:
@@ -215,25 +218,27 @@ def same_subject(a: Entry, b: Entry) -> bool:
     """Two entries about one figure of one document (a table and the sentence that repeats it, or two tables)."""
     if a.doc != b.doc or a.part != b.part or (a.aspect != b.aspect):
         return False
-    if name_key(a.project) != name_key(b.project) and not (a.project_total and b.project_total and _close(a.project, b.project)):
+    if name_key(a.project) != name_key(b.project) and not (
+            a.project_total and b.project_total and names_close(a.project, b.project)):
         return False
     if a.project and a.project_total and b.project_total:
         return True
     if a.fact is not None and b.fact is not None and a.fact.row_code and b.fact.row_code and \
             a.fact.row_code != b.fact.row_code:
         return False                             # two rows of the classification, whatever their labels
-    if a.parent and b.parent and a.parent != b.parent and not _close(a.parent, b.parent):
+    if a.parent and b.parent and a.parent != b.parent and not names_close(a.parent, b.parent):
         return False                             # 行政运行 of 财政事务 is not 行政运行 of 纪检监察事务
-    return a.subject == b.subject or canonical(a.subject) == canonical(b.subject) or _close(a.subject, b.subject)
+    return a.subject == b.subject or canonical(a.subject) == canonical(b.subject) or names_close(a.subject, b.subject)
 
 
-def _close(a: str, b: str) -> bool:
+def names_close(a: str, b: str) -> bool:
+    """Two names for one thing: equal keys, or a long common run ('车辆数量' and '其他车辆数量' are two things)."""
     a, b = name_key(a), name_key(b)
     if a == b:
         return True
     shorter, longer = sorted((a, b), key=len)
     if len(shorter) < 6:
         return False                             # '车辆数量' and '其他车辆数量' are two things
-    from .catalogue import longest_common_run
+    from .label_match import longest_common_run
     run, _ = longest_common_run(shorter, longer)
     return len(run) >= 0.8 * len(longer)

@@ -11,16 +11,15 @@ from __future__ import annotations
 import re
 from decimal import Decimal, InvalidOperation
 
+from ingest.text import halfwidth
+
 NUMBER = re.compile(r'(?<![\d.])(\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)\s*(亿元|万元|元|%|％)?')
 SCALES = {'元': Decimal(1), '万元': Decimal(10000), '亿元': Decimal(100000000)}
 
 
-FULLWIDTH = str.maketrans('０１２３４５６７８９．，％', '0123456789.,%')
-
-
 def numbers_in(text: str) -> list[tuple[str, Decimal, str, int, int]]:
     """(printed, value, unit, start, end) for each number in the text."""
-    text = text.translate(FULLWIDTH)
+    text = halfwidth(text, comma=True)      # one character for one: offsets hold in the text as printed
     out = []
     for m in NUMBER.finditer(text):
         try:

@@ -1,9 +1,11 @@
 """The years a question asks about: written out, or relative to an organisation's own documents.
 
-    y = find_years('克州工信局2024和2025年三公经费')
-    y.explicit                                  # (2024, 2025)
-    find_years('去年的三公经费').relative        # ('-1',)
-    resolve(find_years('近两年'), available=(2023, 2024, 2025))   # (2024, 2025)
+    >>> find_years('克州工信局2024和2025年三公经费').explicit
+    (2024, 2025)
+    >>> find_years('去年的三公经费').relative
+    ('-1',)
+    >>> resolve(find_years('近两年'), available=(2023, 2024, 2025))
+    (2024, 2025)
 
 '比上年' and '比去年' ask for a change, not a year; '1995年前退休人员' and
 '2000年7月' are not disclosure years. Relative words are data

@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from qa.answer import answer  # noqa: E402
-from service.cli import open_context  # noqa: E402
+from service.cli import ready_context  # noqa: E402
 from service.evaluation import load_gold  # noqa: E402
 from settings import Settings  # noqa: E402
 
@@ -33,7 +33,7 @@ def main() -> None:
     parser.add_argument('--gold', type=Path, default=REPO.parent / 'shared' / 'eval' / 'dev_questions.jsonl')
     args = parser.parse_args()
     started = time.perf_counter()
-    ctx = open_context(Settings.from_env())
+    ctx = ready_context(Settings.from_env())
     print(f'open stores, model and BM25   {time.perf_counter() - started:.2f}s')
     questions = [g['question'] for g in load_gold(args.gold)]
     for q in questions:            # warm caches

@@ -20,12 +20,12 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from index.facts_store import FactStore  # noqa: E402
-from index.pipeline import ingest_paths  # noqa: E402
+from index.pipeline import IngestOptions, ingest_paths  # noqa: E402
 from index.retriever import HybridSearch  # noqa: E402
 from index.runtime import open_vectors  # noqa: E402
 from qa.answer import Context, retrieve  # noqa: E402
 from service.evaluation import evidence_hit_rates, load_gold  # noqa: E402
-from qa.plan import understand  # noqa: E402
+from qa.understand import understand  # noqa: E402
 from qa.plans.verify import search_text  # noqa: E402
 from settings import Settings  # noqa: E402
 
@@ -43,7 +43,7 @@ def main() -> None:
         store = FactStore(settings.facts_db)
         vectors = open_vectors(settings)
         started = time.perf_counter()
-        assert not ingest_paths([REPO / 'data' / 'samples'], store, vectors=vectors).refused
+        assert not ingest_paths([REPO / 'data' / 'samples'], store, vectors, IngestOptions(settings=settings)).refused
         build = time.perf_counter() - started
         chunks = store.chunks()
         texts = [c.embed_text for c in chunks]
@@ -61,7 +61,7 @@ def main() -> None:
         print(f'raw model throughput   {raw:.1f} texts/s on 200 chunk texts; '
               f'pipeline {embedder.embedded / build:.1f} texts/s over the build')
         started = time.perf_counter()
-        assert not ingest_paths([REPO / 'data' / 'samples'], store, vectors=vectors).refused
+        assert not ingest_paths([REPO / 'data' / 'samples'], store, vectors, IngestOptions(settings=settings)).refused
         print(f're-ingest, unchanged   {time.perf_counter() - started:.2f}s')
         engine = HybridSearch.open(store, vectors)
         ctx = Context.from_store(store, search=engine.search)

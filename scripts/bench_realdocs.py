@@ -69,7 +69,8 @@ def main() -> None:
     total = sum(r['keyfacts'][1] for r in good)
     print(f'\n{len(good)} documents read, {len(results) - len(good)} refused; {pages} pages')
     print(f'read + parse: {seconds:.1f} s of one core = {seconds / pages:.3f} s per page, '
-          f'{seconds / len(good):.2f} s per document (median {statistics.median(r["read"] + r["parse"] for r in good):.2f} s; '
+          f'{seconds / len(good):.2f} s per document '
+          f'(median {statistics.median(r["read"] + r["parse"] for r in good):.2f} s; '
           f'reading the PDF is {sum(r["read"] for r in good) / seconds:.0%} of it)')
     print(f'wall time with {args.workers} workers: {wall:.1f} s; 1,000 such disclosures: '
           f'~{1000 * wall / len(results) / 60:.0f} min')

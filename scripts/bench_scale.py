@@ -27,7 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from index.facts_store import FactStore  # noqa: E402
-from index.pipeline import ingest_paths  # noqa: E402
+from index.pipeline import IngestOptions, ingest_paths  # noqa: E402
 from index.runtime import open_vectors  # noqa: E402
 from settings import Settings  # noqa: E402
 
@@ -72,7 +72,8 @@ def ingest(folder: Path, data_dir: Path, vectors: bool) -> float:
                                   'BUDGETQA_EMBEDDING_CACHE': str(data_dir.parent / 'embeddings.db')})
     store = FactStore(settings.facts_db)
     started = time.perf_counter()
-    refused = ingest_paths([folder], store, vectors=open_vectors(settings) if vectors else None).refused
+    refused = ingest_paths([folder], store, open_vectors(settings) if vectors else None,
+                           IngestOptions(settings=settings)).refused
     assert not refused, refused
     return time.perf_counter() - started
 
@@ -99,10 +100,10 @@ def warm(data_dir: Path, made, rounds: int = 30) -> dict[str, list[float]]:
     """Milliseconds per answer in one warm process, for each kind of question: the first question about a
     document (its catalogue is read from the store then) and a second question about the same document."""
     from qa.answer import answer
-    from service.cli import open_context
+    from service.cli import ready_context
     settings = Settings.from_env({'BUDGETQA_DATA_DIR': str(data_dir),
                                   'BUDGETQA_EMBEDDING_CACHE': str(data_dir.parent / 'embeddings.db')})
-    ctx = open_context(settings)
+    ctx = ready_context(settings)
     orgs = {d.doc: (d.org_key, d.year) for d in ctx.documents}
     rng = random.Random(3)
     unseen = [doc for doc, _ in made]
@@ -154,13 +155,15 @@ def main() -> None:
         print(f'         one cold `qa ask` {cold:.2f}s, peak memory {peak:.0f} MB')
         timings = warm(data_dir, made)
         for kind, values in timings.items():
-            print(f'         warm {kind:17s} p50 {statistics.median(values):6.1f} ms  p95 {percentile(values, 0.95):6.1f} ms')
+            print(f'         warm {kind:17s} p50 {statistics.median(values):6.1f} ms  '
+                  f'p95 {percentile(values, 0.95):6.1f} ms')
     if not args.keep:
         shutil.rmtree(root, ignore_errors=True)
 
 
 def _body(name: str) -> str:
-    return {'000': '工信局', '001': '工信局', '002': '政府办', '003': '工信局', '004': '开发区'}[re.sub(r'^\d+_', '', name)[:3]]
+    kinds = {'000': '工信局', '001': '工信局', '002': '政府办', '003': '工信局', '004': '开发区'}
+    return kinds[re.sub(r'^\d+_', '', name)[:3]]
 
 
 if __name__ == '__main__':

@@ -40,7 +40,8 @@ def main() -> None:
                 ask(page, question, figure)
             page.locator('[data-testid="stExpander"] summary').filter(has_text='克州工信局 2025年').first.click()
             page.wait_for_timeout(3500)                  # after the page has opened the answer on its headline
-            page.evaluate("document.querySelectorAll('section, div').forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
+            page.evaluate("document.querySelectorAll('section, div')"
+                          ".forEach(e => { if (e.scrollTop) e.scrollTop = 0; })")
             page.wait_for_timeout(500)
             save(page, REPO / 'docs' / 'screenshot.png', full_page=True)
             phone = browser.new_page(viewport={'width': 390, 'height': 844}, device_scale_factor=2)

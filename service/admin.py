@@ -15,17 +15,15 @@ import json
 import os
 from pathlib import Path
 
+from errors import PasswordTooShort
+
 SCRYPT = {'n': 2 ** 14, 'r': 8, 'p': 1}
 MIN_LENGTH = 8
 
 
-class AdminError(ValueError):
-    pass
-
-
 def hash_password(password: str, salt: bytes | None = None) -> str:
     if len(password) < MIN_LENGTH:
-        raise AdminError(f'密码至少需要{MIN_LENGTH}个字符')
+        raise PasswordTooShort(min=MIN_LENGTH)
     salt = salt or os.urandom(16)
     digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **SCRYPT)
     return 'scrypt$' + base64.b64encode(salt).decode() + '$' + base64.b64encode(digest).decode()

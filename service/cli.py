@@ -8,29 +8,30 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import errno
 import json
 import os
 import sys
 import time
-from decimal import Decimal
 from pathlib import Path
 
-from tqdm import tqdm
-
-from index.facts_store import FactStore, StoreError
-from index.runtime import open_index, open_vectors, writable_store
+from errors import (BadBatchLine, BadSessionFile, BudgetQAError, DiskFull, NoSuchFile, NothingIngested,
+                    PasswordsDiffer, QuestionOrBatch, StoreCleared, UnknownDocument, coded, render)
+from index.facts_store import FactStore
+from index.runtime import open_vectors, writable_store
 from index.pipeline import IngestOptions, IngestProgress, ingest_paths, remove_document
-from ingest.models import BudgetFact, Declared
-from ingest.numbers import format_amount
+from ingest.models import Declared
 from qa.answer import Context, answer, explain, retrieve
 from qa.audit import audit, to_jsonl, to_markdown
-from service.export import FORMATS, compare, compare_row, export, fact_json, resolve_org
-from qa.llm import chat_model
+from qa.orgs import resolve_org
+from service.cli_output import (document_line, fact_line, format_answer, format_summary, hit_line, ingest_total, note,
+                                print_comparison, print_refused, print_rows, progress_bar)
+from service.documents import document_row
+from service.export import FORMATS, compare, compare_row, export, fact_json
+from service.stores import open_context
 from settings import Settings
 
-EXIT_BAD_INPUT = 2
+EXIT_BAD_INPUT = 2        # an error whose status is below 500: the input, the command or the request
+EXIT_UNAVAILABLE = 3      # 500 and up: the stores cannot do it now (read-only, disk full, another version)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -42,15 +43,23 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:            # `| head` ends output quietly (SIGPIPE stays ignored: a killed parser
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())    # worker must not end this process)
         return 0
-    except (StoreError, ValueError) as error:
-        print(f'error: {error}', file=sys.stderr)
-        return EXIT_BAD_INPUT
+    except BudgetQAError as error:
+        return report_error(error)
     except OSError as error:
-        if error.errno != errno.ENOSPC:
+        if not isinstance(coded(error), DiskFull):
             raise
-        print(f'error: the disk is full ({error.filename or "writing"}); nothing was changed: free some space and '
-              'run again', file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return report_error(coded(error))
+
+
+def report_error(error: BudgetQAError) -> int:
+    """The error on stderr, as `path:line: English [CODE]` and the Chinese the page and the API show; the exit
+    status its HTTP status says."""
+    print(f'error: {error} [{error.code}]\n  {render(error, "zh")}', file=sys.stderr)
+    return exit_status(error)
+
+
+def exit_status(error: BudgetQAError) -> int:
+    return EXIT_BAD_INPUT if error.status < 500 else EXIT_UNAVAILABLE
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,7 +135,8 @@ def build_parser() -> argparse.ArgumentParser:
     export_cmd.add_argument('out', type=Path)
     export_cmd.set_defaults(handler=cmd_export)
 
-    documents = commands.add_parser('documents', help='the stored documents: organisation, year, file, hash, when added')
+    documents = commands.add_parser('documents',
+                                    help='the stored documents: organisation, year, file, hash, when added')
     documents.add_argument('--format', choices=('table', 'json'), default='table')
     documents.set_defaults(handler=cmd_documents)
 
@@ -149,7 +159,8 @@ def build_parser() -> argparse.ArgumentParser:
                             'and rate limits through <data dir>/api.db')
     serve.set_defaults(handler=cmd_serve)
 
-    token = commands.add_parser('token', help='API tokens: `token create --admin` prints one once (only its hash is kept)')
+    token = commands.add_parser('token',
+                                help='API tokens: `token create --admin` prints one once (only its hash is kept)')
     token.add_argument('action', choices=('create',))
     token.add_argument('--admin', action='store_true', required=True,
                        help='may upload and remove documents through the API')
@@ -177,14 +188,10 @@ def cmd_ingest(args, settings: Settings) -> int:
     store = writable_store(settings)
     started = time.perf_counter()
     vectors = None if args.no_vectors else open_vectors(settings)
-    documents = tqdm(total=0, unit='doc', desc='reading', file=sys.stderr, disable=None, leave=False)
-    embedded = tqdm(total=0, unit='doc', desc='embedding', file=sys.stderr, disable=None, leave=False)
     options = IngestOptions(settings.alias_files, Declared(args.org.strip(), args.year, args.kind),
                             replace=args.replace, all_or_nothing=args.all_or_nothing,
-                            added_by=f'{_user()}（命令行）')
-    progress = IngestProgress(message=lambda message: tqdm.write(message, file=sys.stderr),
-                              documents=lambda done, total: _advance(documents, done, total),
-                              vectors=lambda done, total: _advance(embedded, done, total))
+                            added_by=f'{_user()}（命令行）', settings=settings)
+    progress = IngestProgress(message=note, documents=progress_bar('reading'), vectors=progress_bar('embedding'))
     report = ingest_paths(args.paths, store, vectors, options, progress)
     outcomes = report.outcomes
     for outcome in outcomes:
@@ -196,29 +203,10 @@ def cmd_ingest(args, settings: Settings) -> int:
         if vectors is not None:   # the item labels' vectors too, so a first meaning match does not wait for them
             from qa.context import remember_labels
             remember_labels(store, ingested)
-    total = time.perf_counter() - started
-    parse = sum(o.summary.get('parse_seconds', 0) for o in outcomes if o.status == 'ingested')
-    refused = f', {len(report.refused)} refused' if report.refused else ''
-    print(f'{len(outcomes)} documents ({len(ingested)} ingested, '
-          f'{sum(o.status == "unchanged" for o in outcomes)} unchanged{refused}) in {total:.2f}s '
-          f'(parsing {parse:.2f}s) -> {settings.facts_db}', flush=True)
+    print(ingest_total(report, time.perf_counter() - started, settings.facts_db), flush=True)
     if report.refused:
-        _print_refused(report, args.all_or_nothing)
-        return EXIT_BAD_INPUT
+        return print_refused(report, args.all_or_nothing, report_error)
     return 0
-
-
-def _print_refused(report, all_or_nothing: bool) -> None:
-    """The end of an ingest that refused files: what was stored, then each refused file with why and what to do."""
-    if outcomes := report.outcomes:
-        print(f"stored: {', '.join(o.doc for o in outcomes)}", file=sys.stderr)
-    print(f'refused {len(report.refused)} file(s):', file=sys.stderr)
-    for error in report.refused:
-        print(f'error: {error}', file=sys.stderr)
-    if all_or_nothing:
-        print('nothing was stored (--all-or-nothing); fix the files above and run ingest again', file=sys.stderr)
-    else:
-        print('the other files were stored; fix the refused ones and ingest just those again', file=sys.stderr)
 
 
 def _user() -> str:
@@ -229,71 +217,11 @@ def _user() -> str:
         return 'unknown'
 
 
-def _advance(bar, done: int, total: int) -> None:
-    """A progress bar with documents per second and the time left (tqdm; off when stderr is not a terminal)."""
-    if bar.total != total:
-        bar.total = total
-        bar.refresh()
-    bar.update(done - bar.n)
-
-
-def format_summary(doc: str, status: str, s: dict) -> str:
-    failed = s.get('checks_failed', {})
-    lines = [f"{doc}  [{status}]",
-             f"  {s.get('org')}  {s.get('year')}  {s.get('kind', '预算')}  ({s.get('encoding')})",
-             _tables_line(s),
-             f"  facts {s.get('facts')} ({s.get('table_facts')} from tables, {s.get('text_facts')} from text), "
-             f"chunks {s.get('chunks', '-')}; parse {s.get('parse_seconds', 0)}s, chunk {s.get('chunk_seconds', 0)}s; "
-             f"checks {s.get('checks')}, failed: {failed.get('contradiction', 0)} contradictions, "
-             f"{failed.get('rounding', 0)} rounding, {failed.get('completeness', 0)} gaps"]
-    warnings = s.get('warnings', [])
-    for warning in warnings[:12]:
-        lines.append(f'  warning: {warning}')
-    if len(warnings) > 12:
-        lines.append(f'  … {len(warnings) - 12} more warnings')
-    if status == 'ingested' and s.get('changes'):
-        lines.extend(_changes_lines(s['changes']))
-    return '\n'.join(lines)
-
-
-def _changes_lines(changes: dict) -> list[str]:
-    """What a replacing file changed: how many figures differ from the stored version, and the largest."""
-    lines = [f"  replaces {', '.join(changes['of'])}: {changes['figures_differ']} figures differ "
-             f"({changes['figures_added']} new, {changes['figures_gone']} gone)"]
-    for d in changes['largest']:
-        label = ' '.join(x for x in (d['table'], '/'.join(x for x in (d['row'], d['column']) if x)) if x)
-        lines.append(f"    line {d['line']}: {label}: {d['old']} -> {d['new']} {d['unit']}")
-    return lines
-
-
-def _tables_line(s: dict) -> str:
-    """The standard template's tables by number; any other document's tables by the kind their titles name."""
-    read = s.get('tables_read') or []
-    if read and not s.get('tables_found'):
-        kinds = [k for k, _ in read if k != 'other']
-        others = len(read) - len(kinds)
-        return (f"  tables read {len(read)}: {', '.join(dict.fromkeys(kinds)) or '-'}"
-                f"{f' and {others} of no known kind' if others else ''}")
-    return (f"  tables found {_nums(s.get('tables_found'))}; empty {_nums(s.get('tables_empty'))}; "
-            f"missing {_nums(s.get('tables_missing'))}; 绩效目标表 {s.get('performance_tables', 0)}")
-
-
-def _nums(numbers) -> str:
-    return ','.join(f'表{n}' for n in numbers) if numbers else '-'
-
-
 def cmd_facts(args, settings: Settings) -> int:
     store = FactStore(settings.facts_db)
     facts = store.facts(org=resolve_org(store, args.org), year=args.year, table_no=args.table, source=args.source)
-    if args.format == 'json':
-        for fact in facts:
-            print(json.dumps(fact_json(fact), ensure_ascii=False))
-    elif args.format == 'csv':
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(fact_json(facts[0]).keys()) if facts else ['doc'])
-        writer.writeheader()
-        for fact in facts:
-            row = fact_json(fact)
-            writer.writerow({k: (';'.join(v) if isinstance(v, list) else v) for k, v in row.items()})
+    if args.format in ('json', 'csv'):
+        print_rows([fact_json(f) for f in facts], args.format, empty='doc')
     else:
         for fact in facts:
             print(fact_line(fact))
@@ -301,19 +229,11 @@ def cmd_facts(args, settings: Settings) -> int:
     return 0
 
 
-def fact_line(f: BudgetFact) -> str:
-    where = f'表{f.table_no}' if f.table_no else (f.table_title or 'text')
-    label = ' '.join(x for x in (f.row_code, f.row, f.project and f'[{f.project}]') if x)
-    warn = ' !' + ','.join(f.checks_failed) if f.checks_failed else ''
-    return f'{f.doc}:{f.line_start}\t{where}\t{label}\t{f.column}\t{format_amount(f.value)} {f.unit}{warn}'
-
-
 def cmd_ask(args, settings: Settings) -> int:
     if bool(args.question) == bool(args.batch):
-        print('error: give a question or --batch FILE.jsonl (not both)', file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise QuestionOrBatch(what='question', what_zh='问题')
     questions = _read_batch(args.batch) if args.batch else [(None, args.question)]
-    ctx = open_context(settings)
+    ctx = ready_context(settings)
     previous = _read_session(args.session)
     for question_id, text in questions:
         if args.explain:
@@ -335,7 +255,7 @@ def _read_session(path: Path | None) -> dict | None:
     try:
         return json.loads(path.read_text(encoding='utf-8')).get('plan')
     except (json.JSONDecodeError, AttributeError):
-        raise ValueError(f'{path}: not a session file written by `qa ask --session`; delete it to start again') from None
+        raise BadSessionFile(path) from None
 
 
 def _write_session(path: Path, result) -> None:
@@ -351,7 +271,7 @@ def cmd_admin(args, settings: Settings) -> int:
     else:
         password = getpass.getpass('新的管理员密码：')
         if getpass.getpass('再输入一次：') != password:
-            raise ValueError('两次输入的密码不一致')
+            raise PasswordsDiffer()
     if args.hash:
         print(hash_password(password))
     else:
@@ -361,7 +281,7 @@ def cmd_admin(args, settings: Settings) -> int:
 
 def cmd_serve(args, settings: Settings) -> int:
     from .api import serve
-    open_context(settings)             # refuse to start on an empty or outdated store, with the reason
+    ready_context(settings)            # refuse to start on an empty or outdated store, with the reason
     print(f'budget-qa API on http://{args.host}:{args.port} (docs: /docs)', file=sys.stderr, flush=True)
     serve(settings, args.host, args.port, workers=args.workers)
     return 0
@@ -382,7 +302,7 @@ def cmd_feedback(args, settings: Settings) -> int:
 
 def _read_batch(path: Path) -> list[tuple[str, str]]:
     if not path.exists():
-        raise ValueError(f'{path}: no such file')
+        raise NoSuchFile(path)
     out = []
     for number, line in enumerate(path.read_text(encoding='utf-8').splitlines(), 1):
         if not line.strip():
@@ -391,50 +311,32 @@ def _read_batch(path: Path) -> list[tuple[str, str]]:
             item = json.loads(line)
             out.append((item.get('id'), item['question']))
         except (json.JSONDecodeError, KeyError, AttributeError):
-            raise ValueError(f'{path}:{number}: expected a JSON object with "id" and "question"') from None
+            raise BadBatchLine(path, number) from None
     return out
 
 
-def format_answer(result) -> str:
-    lines = [f'（理解为：{result.plan["describe"]}）'] if result.plan else []
-    lines.append(result.answer)
-    if result.status == 'answered' and not result.verified:
-        lines.append(f'（未能核实的数字：{"、".join(result.unverified_numbers)}）')
-    if result.model_reply:
-        lines.append(f'（语言模型的改写不只是复述核对过的答案，未采用，未核对：{result.model_reply}）')
-    for warning in result.warnings:
-        if warning.startswith('language model unavailable'):
-            lines.append(f'（语言模型没有回答（{warning.split(": ", 1)[-1]}），以上是直接根据文件数据生成的答案）')
-    for i, c in enumerate(result.citations, 1):
-        where = f'表{c.table} ' if c.table else ''
-        cell = f' {c.row}/{c.column}' if c.row else ''
-        page = f'第{c.page}页 ' if c.page else ''
-        lines.append(f'  [{i}] {c.doc} {page}第{c.line_start}' + (f'-{c.line_end}' if c.line_end != c.line_start else '')
-                     + f'行 {where}{cell}: {c.text[:120]}')
-    return '\n'.join(lines)
-
-
-def open_context(settings: Settings) -> Context:
-    store, vectors, engine = open_index(settings)
+def ready_context(settings: Settings) -> Context:
+    """The answering context (service/stores.py), refused on an empty or outdated store; a warning when an ingest
+    stopped before its vectors."""
+    opened = open_context(settings)
+    store = opened.store
     if not store.document_count():
         previous = store.previous_paths()
         if previous:
-            raise ValueError(f'{settings.data_dir} was written by an older budget-qa and has been cleared; ingest its '
-                             f'{len(previous)} files again: python -m qa ingest ' + ' '.join(sorted(previous)[:5])
-                             + (' …' if len(previous) > 5 else ''))
-        raise ValueError(f'nothing ingested in {settings.data_dir}; run `python -m qa ingest data/samples` first')
-    missing = store.without_vectors() if vectors is not None else []
+            raise StoreCleared(folder=str(settings.data_dir), count=len(previous),
+                               paths=' '.join(sorted(previous)[:5]) + (' …' if len(previous) > 5 else ''))
+        raise NothingIngested(folder=str(settings.data_dir))
+    missing = store.without_vectors() if opened.vectors is not None else []
     if missing:   # an ingest stopped before its vectors: answers still work, from keywords for those chunks
-        print(f'warning: {len(missing)} documents without vectors in {settings.data_dir} ({", ".join(missing[:3])}); '
-              f'run `python -m qa ingest` again to repair', file=sys.stderr)
-    return Context.from_store(store, search=engine.search, llm=chat_model(settings))
+        print(f'warning: {len(missing)} documents without vectors in {settings.data_dir} '
+              f'({", ".join(missing[:3])}); run `python -m qa ingest` again to repair', file=sys.stderr)
+    return opened.ctx
 
 
 def cmd_search(args, settings: Settings) -> int:
     if bool(args.query) == bool(args.batch):
-        print('error: give a query or --batch FILE.jsonl (not both)', file=sys.stderr)
-        return EXIT_BAD_INPUT
-    ctx = open_context(settings)
+        raise QuestionOrBatch(what='query', what_zh='查询')
+    ctx = ready_context(settings)
     store = ctx.store
 
     def run(text):
@@ -452,7 +354,7 @@ def cmd_search(args, settings: Settings) -> int:
         if args.json:
             print(json.dumps(hit.to_json(), ensure_ascii=False))
         else:
-            print(f'{hit.doc}:{hit.line_start}-{hit.line_end}  {hit.score:.4f}  {hit.text[:160]}')
+            print(hit_line(hit))
     return 0
 
 
@@ -461,32 +363,21 @@ def cmd_audit(args, settings: Settings) -> int:
     known = {d.doc for d in store.documents()}
     unknown = [d for d in args.docs if d not in known]
     if unknown:
-        raise ValueError(f"no stored document named {', '.join(unknown)}; stored: {', '.join(sorted(known))}")
+        raise UnknownDocument(doc=', '.join(unknown), stored=', '.join(sorted(known)))
     findings = audit(store, args.docs or None)
     print(to_jsonl(findings) if args.format == 'json' else to_markdown(findings))
     return 0
 
 
 def cmd_compare(args, settings: Settings) -> int:
-    ctx = open_context(settings)
+    ctx = ready_context(settings)
     orgs = tuple(resolve_org(ctx.store, o) for o in args.orgs)
     facts = compare(ctx, args.item, orgs, tuple(args.years))
     rows = [compare_row(f) for f in facts]
-    if args.format == 'json':
-        for row in rows:
-            print(json.dumps(row, ensure_ascii=False))
-    elif args.format == 'csv':
-        writer = csv.DictWriter(sys.stdout, fieldnames=list(rows[0]) if rows else ['org'])
-        writer.writeheader()
-        writer.writerows(rows)
+    if args.format in ('json', 'csv'):
+        print_rows(rows, args.format, empty='org')
     else:
-        for row in rows:
-            where = f"表{row['table']}" if row['table'] else '情况说明'
-            print(f"{row['org']}\t{row['year']}\t{format_amount(Decimal(row['value']))} {row['unit']}\t"
-                  f"{row['doc']}:{row['line_start']} {where}")
-        years = {r['year'] for r in rows}
-        if len(years) > 1:
-            print(f'注意：年份不同（{"、".join(str(y) for y in sorted(years))}）', file=sys.stderr)
+        print_comparison(rows)
     return 0
 
 
@@ -499,15 +390,8 @@ def cmd_export(args, settings: Settings) -> int:
 def cmd_documents(args, settings: Settings) -> int:
     store = FactStore(settings.facts_db)
     for d in store.documents():
-        row = {'doc': d.doc, 'org': d.org, 'year': d.year, 'path': d.path, 'hash': d.content_hash.split(':')[0][:16],
-               'bytes': d.summary.get('bytes'), 'ingested_at': d.ingested_at, 'added_by': d.summary.get('added_by', ''),
-               'replaces': d.summary.get('replaces', []), 'facts': d.summary.get('facts'),
-               'contradictions': d.summary.get('checks_failed', {}).get('contradiction', 0)}
-        if args.format == 'json':
-            print(json.dumps(row, ensure_ascii=False))
-        else:
-            print(f"{d.doc}\t{d.org}\t{d.year}\t{row['facts']} facts\t{row['contradictions']} contradictions\t"
-                  f"{row['hash']}\t{row['bytes']} bytes\t{d.ingested_at}\t{row['added_by'] or '-'}")
+        row = {'path': d.path, **document_row(d)}
+        print(json.dumps(row, ensure_ascii=False) if args.format == 'json' else document_line(row))
     print(f'{store.document_count()} documents', file=sys.stderr)
     return 0
 
@@ -516,8 +400,6 @@ def cmd_remove(args, settings: Settings) -> int:
     store = writable_store(settings)
     vectors = open_vectors(settings) if (settings.data_dir / 'chroma').exists() or settings.chroma_host else None
     if not remove_document(store, args.doc, vectors, settings.uploads_dir):
-        stored = ', '.join(d.doc for d in store.documents()) or '(nothing stored)'
-        print(f"error: no stored document named '{args.doc}'; stored: {stored}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        raise UnknownDocument(doc=args.doc, stored=', '.join(d.doc for d in store.documents()) or '(nothing stored)')
     print(f'removed {args.doc}')
     return 0

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from errors import UnknownFormat, UnknownItem
 from index.facts_store import FactStore
 from ingest.models import BudgetFact
 
@@ -34,7 +35,7 @@ def fact_rows(facts: list[BudgetFact]) -> pd.DataFrame:
 
 def export(store: FactStore, fmt: str, out: Path) -> list[Path]:
     if fmt not in FORMATS:
-        raise ValueError(f"unknown export format '{fmt}'; expected one of {', '.join(FORMATS)}")
+        raise UnknownFormat(fmt=fmt, expected=', '.join(FORMATS))
     frame = fact_rows(store.facts())
     if fmt == 'csv':
         frame.to_csv(out, index=False, encoding='utf-8-sig')
@@ -78,7 +79,8 @@ def _datapackage(frame: pd.DataFrame, folder: Path) -> list[Path]:
             'dimensions': {
                 'administrative': {'dimensionType': 'entity', 'primaryKey': ['org'],
                                    'attributes': {'org': {'source': 'org'}}},
-                'date': {'dimensionType': 'datetime', 'primaryKey': ['year'], 'attributes': {'year': {'source': 'year'}}},
+                'date': {'dimensionType': 'datetime', 'primaryKey': ['year'],
+                         'attributes': {'year': {'source': 'year'}}},
                 'functional-classification': {'dimensionType': 'classification', 'classificationType': 'functional',
                                               'primaryKey': ['row_code'],
                                               'attributes': {'row_code': {'source': 'row_code'},
@@ -87,7 +89,8 @@ def _datapackage(frame: pd.DataFrame, folder: Path) -> list[Path]:
                            'attributes': {'column': {'source': 'column'}}},
                 'direction': {'dimensionType': 'other', 'primaryKey': ['direction'],
                               'attributes': {'direction': {'source': 'direction'}}},
-                'phase': {'dimensionType': 'other', 'primaryKey': ['phase'], 'attributes': {'phase': {'source': 'phase'}}},
+                'phase': {'dimensionType': 'other', 'primaryKey': ['phase'],
+                          'attributes': {'phase': {'source': 'phase'}}},
             },
         },
     }
@@ -115,20 +118,8 @@ def compare(ctx: Context, item: str, orgs: tuple[str, ...] = (), years: tuple[in
         if ranked:
             out.append(ranked[0].entry.fact)
     if not out:
-        raise ValueError(f"'{item}' is not an item the stored documents hold; try 三公经费, 人员经费, 公用经费, 基本支出, 项目支出")
+        raise UnknownItem(item=item)
     return out
-
-
-def resolve_org(store: FactStore, name: str | None) -> str | None:
-    if name is None:
-        return None
-    matches = store.orgs_matching(name)
-    if not matches:
-        known = ', '.join(sorted({d.org for d in store.documents()})) or '(nothing ingested yet)'
-        raise ValueError(f"no organisation matches '{name}'; stored: {known}")
-    if len(matches) > 1:
-        raise ValueError(f"'{name}' fits {len(matches)} organisations: {'; '.join(matches)} — give one of them")
-    return matches[0]
 
 
 def fact_json(f: BudgetFact) -> dict:

@@ -13,6 +13,7 @@ import io
 import json
 from datetime import datetime, timezone
 
+from errors import BadRating
 from qa.models import Answer
 
 RATINGS = ('up', 'down')
@@ -26,7 +27,7 @@ def record(settings, answer: Answer, rating: str, comment: str = '') -> dict:
 def record_json(settings, answer: dict, rating: str, comment: str = '') -> dict:
     """The same, for an answer kept as its JSON (`Answer.to_json()`: the API keeps recent answers so)."""
     if rating not in RATINGS:
-        raise ValueError(f'rating must be one of {RATINGS}, got {rating!r}')
+        raise BadRating(rating=rating, expected=', '.join(RATINGS))
     entry = {'at': datetime.now(timezone.utc).isoformat(timespec='seconds'), 'rating': rating,
              'comment': comment.strip()[:MAX_COMMENT], 'question': answer['question'], 'status': answer['status'],
              'answer': answer['answer'], 'value': answer['value'], 'unit': answer['unit'], 'plan': answer['plan'],

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 
 from qa.models import Answer
+from qa.plans import KINDS
 from qa.orgs import short_names  # noqa: F401  (the page and the CLI read it from here)
 
 
@@ -82,7 +83,7 @@ def document_labels(documents) -> dict[str, str]:
     return {doc: label if seen[label] == 1 else f'{label}（{doc}）' for doc, label in labels.items()}
 
 
-HEADLINE_KINDS = ('lookup', 'sum', 'diff', 'share', 'count')
+HEADLINE_KINDS = tuple(k.name for k in KINDS if k.headline)     # declared with each kind (qa/plans)
 
 
 def first_sentence(text: str) -> str:
@@ -133,41 +134,6 @@ def copy_text(a: Answer, short=lambda org: org) -> str:
     return '\n'.join(lines)
 
 
-CHECK_NOTE = re.compile(r'（此数所在表格的核对未通过：[^）]*(?:）[^（）]*)*?。）')
-TOTAL_ROW = re.compile(r'^合计行 = Σ 各行（(?P<column>.+)）$')
-SUBTOTAL = re.compile(r'^(?:\d+ )?(?P<row>.+?) = Σ 下级科目（(?P<column>.+)）$')
-IDENTITY = re.compile(r'^(?P<whole>[^=]+?) = (?P<parts>.+)$')
-
-
-def check_sentence(check: dict) -> str:
-    """A failed arithmetic check in plain words: '表5 “合计”栏的合计 2,414 与各行之和 2,522 不一致'."""
-    table = f'表{check["table_no"]} ' if check.get('table_no') else ''
-    printed, added = _amount(check['expected']), _amount(check['actual'])
-    name = check['name']
-    if m := TOTAL_ROW.match(name):
-        return f'{table}“{m["column"]}”栏的合计 {printed} 与各行之和 {added} 不一致'
-    if m := SUBTOTAL.match(name):
-        return f'{table}{m["row"]}（“{m["column"]}”栏）{printed} 与其下级科目之和 {added} 不一致'
-    if m := IDENTITY.match(name):
-        row = f'“{check["subject"]}”一行的' if check.get('subject') else ''
-        parts = '、'.join(p.strip().removeprefix('Σ ') for p in m['parts'].split(' + '))
-        return f'{table}{row}{m["whole"].strip()} {printed} 与{parts}之和 {added} 不一致'
-    return f'{table}{name}：印的是 {printed}，各项相加是 {added}，不一致'
-
-
-def _amount(text) -> str:
-    from decimal import Decimal, InvalidOperation
-    try:
-        return format(Decimal(str(text)), ',')
-    except InvalidOperation:
-        return str(text)
-
-
-def without_check_notes(text: str) -> str:
-    """The answer without its '（此数所在表格的核对未通过：…。）' notes, for a page that shows them in plain words."""
-    return CHECK_NOTE.sub('', text)
-
-
 MARKDOWN_SPECIAL = re.compile(r'([\\`*_{}\[\]()#+\-.!|<>~$:])')
 
 
@@ -191,7 +157,8 @@ def plain(text: str) -> str:
 
 def _trimmed(address: str) -> str:
     """Without the punctuation that ends the sentence around it, or the bracket that closes around it."""
-    while address and (address[-1] in '.,:;!?\'"*_~' or (address[-1] == ')' and address.count(')') > address.count('('))):
+    while address and (address[-1] in '.,:;!?\'"*_~'
+                       or (address[-1] == ')' and address.count(')') > address.count('('))):
         address = address[:-1]
     return address
 

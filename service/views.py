@@ -8,6 +8,7 @@ app.py only lays these out; nothing here imports streamlit.
 from __future__ import annotations
 
 import io
+import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,9 +17,14 @@ import pandas as pd
 
 from index.facts_store import FactStore
 from ingest.numbers import format_amount
-from ingest.reader import MAX_BYTES, SUPPORTED_SUFFIXES, IngestError
+from errors import BadYear, EmptyFile, IngestError, Internal, UnsupportedType, coded, render
+from ingest.reader import MAX_BYTES, SUPPORTED_SUFFIXES, too_big
+from qa.compose import Draft
+
+from .documents import document_row
 
 SAFE_NAME = re.compile(r'[^\w\u4e00-\u9fff.（）()-]+')
+log = logging.getLogger('budgetqa')
 
 
 @dataclass(frozen=True)
@@ -72,13 +78,66 @@ def corpus_overview(store: FactStore) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def facts_frame(store: FactStore, org_key: str | None = None, year: int | None = None,
+def facts_frame(ctx, org_key: str | None = None, year: int | None = None,
                 table_no: int | None = None) -> pd.DataFrame:
-    facts = store.facts(org=org_key, year=year, table_no=table_no)
-    return pd.DataFrame([{'文件': f.doc, '单位': f.org, '年度': f.year, '来源': '表格' if f.source == 'table' else '文字',
-                          '表': f.table_no, '编码': f.row_code, '行/事项': f.row, '栏目': f.column,
+    """The stored figures of an organisation (a year, a table), each with its checks in plain words (核对)."""
+    facts = ctx.store.facts(org=org_key, year=year, table_no=table_no)
+    checks = check_notes(ctx, facts)
+    return pd.DataFrame([{'文件': f.doc, '单位': f.org, '年度': f.year,
+                          '来源': '表格' if f.source == 'table' else '文字', '表': f.table_no,
+                          '编码': f.row_code, '行/事项': f.row, '栏目': f.column,
                           '数值': float(f.value), '单位名称': f.unit, '项目': f.project, '起始行': f.line_start,
-                          '核对未通过': '；'.join(f.checks_failed), '标记': ','.join(f.flags)} for f in facts])
+                          '核对': check, '标记': ','.join(f.flags)} for f, check in zip(facts, checks)])
+
+
+CHECK_MARKS = {'passed': '✅ 对得上', 'failed': '⚠ 对不上', 'rounding': '≈ 尾差：加总有四舍五入的尾差（不超过0.05）',
+               'incomplete': '… 未填全：合计或各部分有一侧没有填写'}
+CHECK_COLOURS = {'✅': '#e6f4ea', '⚠': '#fde2e1', '≈': '#fff3b0', '…': '#eeeeee'}
+
+
+def check_notes(ctx, facts) -> list[str]:
+    """Each figure's checks as the facts browser shows them: '✅ 对得上' (every sum it is in adds up), '⚠ 对不上：'
+    with the failed check said as answers say it (qa/checknotes.py: the parts, their computed sum, the printed
+    total), '≈ 尾差' (rounding), '… 未填全' (one side of a sum left blank), or blank (no check reads it)."""
+    from qa.checknotes import checks_of, describe
+    out = []
+    for f in facts:
+        if not f.checks_failed:
+            out.append(CHECK_MARKS['passed'] if f.checks_passed else '')
+            continue
+        notes = [_plain_note(describe(_Uncited(ctx), c, [f])) for c in checks_of(ctx, [f])]
+        if notes:
+            out.append(f'{CHECK_MARKS["failed"]}：' + ' '.join(notes))
+            continue
+        severities = {c['severity'] for c in ctx.failed_checks(f.doc)
+                      if c['name'] in f.checks_failed and c.get('table_no') == f.table_no}
+        kind = 'rounding' if 'rounding' in severities else 'incomplete' if 'completeness' in severities else 'failed'
+        out.append(CHECK_MARKS[kind])
+    return out
+
+
+class _Uncited(Draft):
+    """A draft whose notes cite nothing: the browser shows each figure's line beside it."""
+    def cite_fact(self, fact) -> str:
+        return ''
+
+    def cite_lines(self, doc: str, start: int, end: int, table: int | None = None) -> str:
+        return ''
+
+
+def _plain_note(note: str) -> str:
+    """A check note of an answer without its lead-in (the column's mark says it) or its brackets."""
+    note = note.removeprefix('注意：文件前后不一致，')
+    return note[1:-1] if note.startswith('（') and note.endswith('）') else note
+
+
+def with_check_colours(frame: pd.DataFrame):
+    """The frame for the page, its 核对 cells coloured by their mark (green passed, red failed); numbers as stored."""
+    if '核对' not in frame.columns:
+        return frame
+    styled = frame.style.map(lambda v: f'background-color: {CHECK_COLOURS[v[:1]]}'
+                             if isinstance(v, str) and v[:1] in CHECK_COLOURS else '', subset=['核对'])
+    return styled.format({'数值': '{:.10g}'.format} if '数值' in frame.columns else {})
 
 
 def to_xlsx(frame: pd.DataFrame) -> bytes:
@@ -112,60 +171,23 @@ def item_series(store: FactStore, item: str, orgs: list[str] | None = None) -> p
     return pd.DataFrame(out)
 
 
-# what the reader and the parser say, for the page: in Chinese, naming the file, never a server path
-CHINESE_ERRORS = (
-    (r"unsupported file type '([^']*)'", '不支持的文件类型“{0}”，请上传 .txt .md .pdf .docx .xlsx 文件'),
-    (r'file is empty', '文件是空的，请重新导出预算公开的文本'),
-    (r'over the (\d+) MiB limit|over the (\d+) MiB', '文件太大，超过了上传上限'),
-    (r'binary data', '这不是文本文件（含有二进制内容），请导出为文本、PDF 或 Word 后再上传'),
-    (r'neither UTF-8 nor GBK', '文件编码无法识别（既不是 UTF-8 也不是 GBK），请另存为 UTF-8 文本'),
-    (r'invalid bytes', '文件中有无法解码的字节，请另存为 UTF-8 文本'),
-    (r'no organisation found', '文件中找不到单位名称（没有“编制单位”行、标题或“概况”）：如果它是预算公开文件，'
-                               '请在“单位”一栏填写单位全称后再上传'),
-    (r'no budget tables', '文件中找不到预算表格（表1…表10）或“万元”数字，这可能不是预算公开文件'),
-    (r'a document named (\S+) is already loaded', '已经载入了同名文件“{0}”，内容不同：同名文件不会替换已载入的文件。如果这份是它的新版本，'
-                                                  '请勾选“替换同一单位同一年度的已有文件”后再上传；否则请改名后再上传'),
-    (r'same name', '这一批里有两个同名文件，请改名后再上传'),
-    (r'already loaded as (\S+) \(the same content\)', '内容完全相同的文件已经载入（{0}），无需再上传'),
-    (r'is already loaded from ([^;]+);', '同一单位同一年度的预算公开已经载入（{0}），这份文件与它印有同一张表或数字不一致，'
-                                       '是另一个版本；如果这份是替换它的，请勾选“替换同一单位同一年度的已有文件”'),
-    (r'is also in (\S+) in this batch', '这一批里另一个文件（{0}）是同一单位同一年度的预算公开，两份印有同一张表或数字不一致，'
-                                        '是两个版本而不是一份公开的两部分；请只上传其中一份'),
-    (r'line is ([\d,]+) characters long', '有一行长达{0}个字符，超过上限；请按段落或表格行重新导出'),
-    (r'unpacks to|zip bomb', '文件解压后过大（可能是压缩炸弹），请从 Word/Excel 重新保存'),
-    (r'this is (a folder|a FIFO|a device|not a regular file)', '这不是普通文件，请上传导出的文件本身'),
-    (r'took longer than', '读取这个文件超过了时间上限，请重新导出'),
-    (r'more than \d+ MiB of memory|reader stopped', '读取这个文件需要的内存超过了上限，请只保存预算部分后再上传'),
-    (r'is read-only', '数据目录是只读的：可以提问和浏览，不能上传或删除文件；请管理员把数据目录改为可写'),
-    (r'is full', '服务器磁盘已满，没有做任何改动；请管理员清理磁盘空间后再试'),
-    (r'No space left', '服务器磁盘已满，没有做任何改动；请管理员清理磁盘空间后再试'),
-    (r'no readable amount', '文件中没有能识读的金额（数字可能在导出时损坏了），请从原件重新导出'),
-)
-
-
-def chinese_error(error: Exception) -> str:
-    """'文件 X：原因' for the page, without any server path."""
-    message = getattr(error, 'message', str(error))
-    name = Path(getattr(error, 'path', '') or '').name
-    for pattern, text in CHINESE_ERRORS:
-        m = re.search(pattern, message)
-        if m:
-            reason = text.format(*[g for g in m.groups() if g]) if m.groups() else text
-            break
-    else:
-        reason = '无法读取这个文件，请确认它是预算公开的文本、PDF、Word 或 Excel 文件'
-    return f'文件“{name}”：{reason}' if name else reason
+def chinese_error(error: BaseException) -> str:
+    """'文件“X”第N行：原因' for the page, looked up by the error's code (errors.render), without any server path.
+    An error outside the hierarchy is shown as an internal error and logged here with its traceback."""
+    if coded(error).code == Internal.code:
+        log.error('internal error shown on the page', exc_info=error)
+    return render(error, 'zh')
 
 
 def save_upload(name: str, data: bytes, folder: Path) -> Path:
     """Check an upload and keep it under a safe, unique name; raise IngestError naming the file otherwise."""
     suffix = Path(name).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
-        raise IngestError(name, f"unsupported file type '{suffix or '(none)'}'; upload {', '.join(SUPPORTED_SUFFIXES)}")
+        raise UnsupportedType(name, suffix=suffix or '(none)', expected=', '.join(SUPPORTED_SUFFIXES))
     if not data.strip():
-        raise IngestError(name, 'file is empty')
+        raise EmptyFile(name)
     if len(data) > MAX_BYTES:
-        raise IngestError(name, f'file is over the {MAX_BYTES // 1024 // 1024} MiB limit')
+        raise too_big(name, len(data))
     safe = SAFE_NAME.sub('_', Path(name).name).strip('._') or 'upload.txt'
     safe = Path(safe).stem[:80] + suffix          # a file name fits every file system (255 bytes)
     folder.mkdir(parents=True, exist_ok=True)
@@ -211,8 +233,9 @@ def changes_text(changes: dict | None) -> str:
         return ''
     largest = '；'.join(f"{' '.join(x for x in (d['table'], '/'.join(x for x in (d['row'], d['column']) if x)) if x)}"
                        f" {d['old']} → {d['new']} {d['unit']}（第{d['line']}行）" for d in changes['largest'])
-    return (f"替换了 {'、'.join(changes['of'])}：{changes['figures_differ']} 个数字不同，新增 {changes['figures_added']} 个，"
-            f"不再有 {changes['figures_gone']} 个" + (f"；差别最大的：{largest}" if largest else ''))
+    return (f"替换了 {'、'.join(changes['of'])}：{changes['figures_differ']} 个数字不同，"
+            f"新增 {changes['figures_added']} 个，不再有 {changes['figures_gone']} 个"
+            + (f"；差别最大的：{largest}" if largest else ''))
 
 
 def _drop_unstored(saved: list[Path], kept: set[str]) -> None:
@@ -222,12 +245,12 @@ def _drop_unstored(saved: list[Path], kept: set[str]) -> None:
 
 
 def parse_year(text: str) -> int | None:
-    """The year typed in an upload form: empty, or four digits 1990-2100; ValueError naming the allowed ones."""
+    """The year typed in an upload form: empty, or four digits 1990-2100; BadYear naming the allowed ones."""
     text = (text or '').strip().rstrip('年')
     if not text:
         return None
     if not text.isdigit() or not 1990 <= int(text) <= 2100:
-        raise ValueError(f'年度“{text}”不对：请填写四位年份，例如 2026（1990—2100），或留空')
+        raise BadYear(text=text)
     return int(text)
 
 
@@ -330,12 +353,12 @@ def document_table(documents, labels: dict[str, str], counts: dict[str, dict] | 
     counts = counts or {}
     rows = []
     for d in documents:
-        s, counted = d.summary, counts.get(d.doc)
-        rows.append({'文件': labels.get(d.doc, d.doc), '单位全称': d.org, '年度': str(d.year or ''),
-                     '类型': s.get('kind') or '', '表格': len(s.get('tables_found', [])), '数字': s.get('facts') or 0,
+        r, counted = document_row(d), counts.get(d.doc)
+        rows.append({'文件': labels.get(d.doc, d.doc), '单位全称': r['org'], '年度': str(r['year'] or ''),
+                     '类型': r['kind'], '表格': r['tables'], '数字': r['facts'] or 0,
                      '矛盾': '' if counted is None else str(counted.get('contradiction', 0)),
                      '可疑': '' if counted is None else str(counted.get('suspicious', 0)),
-                     '警告': len(s.get('warnings', [])), '加入': f'{d.ingested_at[:10]} {s.get("added_by", "")}'.strip(),
-                     '大小': f'{s.get("bytes", 0) // 1024} KB', '文件名': d.doc, '哈希': d.content_hash[:12]})
-    return pd.DataFrame(rows, columns=['文件', '单位全称', '年度', '类型', '表格', '数字', '矛盾', '可疑', '警告', '加入',
-                                       '大小', '文件名', '哈希'])
+                     '警告': r['warnings'], '加入': f'{r["ingested_at"][:10]} {r["added_by"]}'.strip(),
+                     '大小': f'{(r["bytes"] or 0) // 1024} KB', '文件名': d.doc, '哈希': r['hash'][:12]})
+    return pd.DataFrame(rows, columns=['文件', '单位全称', '年度', '类型', '表格', '数字', '矛盾', '可疑', '警告',
+                                       '加入', '大小', '文件名', '哈希'])

@@ -31,11 +31,13 @@ def data_dir(tmp_path, monkeypatch):
     return path
 
 
-def run_cli(*args: str, data_dir: Path, input_text: str | None = None) -> subprocess.CompletedProcess:
+def run_cli(*args: str, data_dir: Path, input_text: str | None = None,
+            env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`python -m qa …` in a child process; `env`: more BUDGETQA_* settings for it (a test-only fault point)."""
     OUTPUT.mkdir(exist_ok=True)
-    env = dict(os.environ, BUDGETQA_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO),
-               BUDGETQA_EMBEDDING_CACHE=str(OUTPUT / 'embeddings.db'))
-    return subprocess.run([sys.executable, '-m', 'qa', *args], cwd=REPO, env=env, capture_output=True,
+    child = dict(os.environ, BUDGETQA_DATA_DIR=str(data_dir), PYTHONPATH=str(REPO),
+                 BUDGETQA_EMBEDDING_CACHE=str(OUTPUT / 'embeddings.db'), **(env or {}))
+    return subprocess.run([sys.executable, '-m', 'qa', *args], cwd=REPO, env=child, capture_output=True,
                           text=True, input=input_text, timeout=300)
 
 def index_settings(data_dir: Path, **extra):

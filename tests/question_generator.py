@@ -1,7 +1,8 @@
 """Questions generated from the stored facts, with their answers taken from the facts themselves.
 
     cases = generate(sqlite_path, seed=7)
-    cases[0]   # Case(kind='lookup', question='克州工信局2024年的办公费是多少', value=Decimal('3.00'), unit='万元', doc=…, lines=(259,))
+    cases[0]   # Case(kind='lookup', question='克州工信局2024年的办公费是多少', value=Decimal('3.00'), unit='万元',
+               #      doc=…, lines=(259,))
 
 The oracle is the store (SQL over its tables) and the word lists in
 data/vocabulary; nothing here imports qa/. A figure is asked only where the
@@ -25,6 +26,7 @@ FILLERS = ('请问', '麻烦查一下', '我想知道', '帮我看看')
 ENDINGS = ('是多少', '是多少？', '有多少', '多少', '安排了多少', '预算是多少？')
 FULLWIDTH = str.maketrans('0123456789', '０１２３４５６７８９')
 TABLE_WORDS = {3: '支出总表', 6: '一般公共预算基本支出表', 2: '收入总表', 5: '一般公共预算支出表'}
+ADDS_UP_ASKED = ('各行加起来和合计对得上吗', '各明细加起来和合计数对得上吗', '各项相加与合计一致吗')
 WHOLE = ('合计', '预算数', '总计')
 TEXT_ITEMS = ('三公经费', '机关运行经费', '编制数', '实有人数', '政府采购预算', '公务接待费', '公务用车运行费',
               '人员经费', '公用经费', '在职人数', '退休人数')
@@ -147,7 +149,8 @@ def _text_items(db, d, names, rng) -> list[Case]:
                              AND col LIKE '数额%'""", (d['doc'], item)).fetchall()
         values = {r['value'] for r in rows}
         tables = db.execute("""SELECT DISTINCT value FROM facts_v WHERE doc = ? AND source = 'table'
-                               AND (item = ? OR (row IN ('合计', '总计') AND col = ?))""", (d['doc'], item, item)).fetchall()
+                               AND (item = ? OR (row IN ('合计', '总计') AND col = ?))""",
+                            (d['doc'], item, item)).fetchall()
         if len(values) != 1 or any(t['value'] not in values for t in tables):
             continue
         r = rows[0]
@@ -169,7 +172,8 @@ def _stated_changes(db, d, names, rng) -> list[Case]:
                            (d['doc'], r['item'], r['col'])).fetchone()[0]
         if twins != 1:
             continue
-        word = rng.choice(('比上年增加了多少', '比上年多了多少', '较上年增减多少', '比去年变化多少')) if r['col'] == '比上年增加' \
+        word = rng.choice(('比上年增加了多少', '比上年多了多少', '较上年增减多少', '比去年变化多少')) \
+            if r['col'] == '比上年增加' \
             else rng.choice(('比上年减少了多少', '比上年少了多少', '较上年下降多少'))
         question = f'{rng.choice(names)}{_year(d)}{r["item"]}{word}'
         out.append(Case('diff', question, d['doc'], (r['line_start'],), Decimal(r['value']), r['unit']))
@@ -179,9 +183,11 @@ def _stated_changes(db, d, names, rng) -> list[Case]:
 def _adds_up(db, d, names, rng) -> list[Case]:
     """'支出总表里，项目支出各行加起来和合计对得上吗': the stored check of a column's rows against its 合计 row; the
     answer says 对得上/对不上 and its value is the rows' sum (a sum off by rounding only is not asked)."""
-    rows = db.execute("""SELECT c.table_no, ln.text AS name, c.actual, c.ok, c.line_start, c.line_end, lv.text AS severity
+    rows = db.execute("""SELECT c.table_no, ln.text AS name, c.actual, c.ok, c.line_start, c.line_end,
+                                lv.text AS severity
                          FROM checks c JOIN documents doc ON doc.id = c.doc_id JOIN labels ln ON ln.id = c.name
-                         LEFT JOIN labels lv ON lv.id = c.severity WHERE doc.doc = ? AND ln.text LIKE '合计行 = Σ 各行（%'""",
+                         LEFT JOIN labels lv ON lv.id = c.severity
+                         WHERE doc.doc = ? AND ln.text LIKE '合计行 = Σ 各行（%'""",
                       (d['doc'],)).fetchall()
     out = []
     for r in rows:
@@ -189,7 +195,7 @@ def _adds_up(db, d, names, rng) -> list[Case]:
         if r['table_no'] not in TABLE_WORDS or r['severity'] == 'rounding' or column in WHOLE:
             continue
         question = (f'{rng.choice(names)}{_year(d)}{TABLE_WORDS[r["table_no"]]}里，{column}'
-                    f'{rng.choice(("各行加起来和合计对得上吗", "各明细加起来和合计数对得上吗", "各项相加与合计一致吗"))}')
+                    f'{rng.choice(ADDS_UP_ASKED)}')
         out.append(Case('adds_up', question, d['doc'], (r['line_start'], r['line_end']), Decimal(r['actual']), '万元',
                         '对得上' if r['ok'] else '对不上'))
     return out
@@ -213,7 +219,8 @@ def _empty_tables(db, d, names, rng) -> list[Case]:
 def _projects(db, d, names, rng) -> list[Case]:
     """Projects whose every stated budget (表7, 预算安排规模, 年度预算总额) is one figure."""
     rows = db.execute("""SELECT project, value, line_start FROM facts_v WHERE doc = ? AND project != '' AND (
-                             item = '预算安排规模' OR row = '年度预算总额' OR (table_no = 7 AND col = '项目支出合计'))""",
+                             item = '预算安排规模' OR row = '年度预算总额'
+                             OR (table_no = 7 AND col = '项目支出合计'))""",
                       (d['doc'],)).fetchall()
     by_project: dict[str, list] = {}
     for r in rows:
@@ -249,7 +256,8 @@ def _project_fields(db, d, names, rng) -> list[Case]:
     projects = _distinct_projects(db, d['doc'])
     out = []
     for label, endings in FIELD_QUESTIONS.items():
-        rows = db.execute("SELECT project, value, line_start FROM details_v WHERE doc = ? AND field = ? AND indicator = 0",
+        rows = db.execute("SELECT project, value, line_start FROM details_v "
+                          "WHERE doc = ? AND field = ? AND indicator = 0",
                           (d['doc'], label)).fetchall()
         for r in rows:
             values = {x['value'] for x in rows if x['project'] == r['project']}
@@ -281,13 +289,16 @@ def _indicators(db, d, names, rng) -> list[Case]:
 
 
 def _named_tables(db, d, names, rng) -> list[Case]:
-    """A row asked in a table the question names ('支出总表里行政运行'): that table's figure, whatever the others say."""
+    """A row asked in a table the question names ('支出总表里行政运行'): that table's figure, whatever the
+    others say."""
     rows = db.execute("""SELECT table_no, row, value, unit, line_start FROM facts_v WHERE doc = ? AND source = 'table'
-                         AND table_no IN (2, 3, 5, 6) AND col IN ('合计', '总计') AND row_code != '' AND length(row) >= 3""",
+                         AND table_no IN (2, 3, 5, 6) AND col IN ('合计', '总计') AND row_code != ''
+                         AND length(row) >= 3""",
                       (d['doc'],)).fetchall()
     out = []
     for r in rows:
-        once = db.execute("SELECT COUNT(*) FROM facts_v WHERE doc = ? AND table_no = ? AND row = ? AND col IN ('合计', '总计')",
+        once = db.execute("SELECT COUNT(*) FROM facts_v "
+                          "WHERE doc = ? AND table_no = ? AND row = ? AND col IN ('合计', '总计')",
                           (d['doc'], r['table_no'], r['row'])).fetchone()[0]
         if once != 1 or re.search(r'[（(]', r['row']):
             continue
@@ -305,7 +316,8 @@ def _shares(db, d, names, rng) -> list[Case]:
         twins = db.execute("SELECT COUNT(DISTINCT value) FROM facts_v WHERE doc = ? AND item = ? AND col = '占比'",
                            (d['doc'], r['item'])).fetchone()[0]
         if twins == 1:
-            question = f'{rng.choice(names)}{_year(d)}{r["item"]}{rng.choice(("占比多少", "所占比重是多少", "占百分之几"))}'
+            who = rng.choice(names)
+            question = f'{who}{_year(d)}{r["item"]}{rng.choice(("占比多少", "所占比重是多少", "占百分之几"))}'
             out.append(Case('share', question, d['doc'], (r['line_start'],), Decimal(r['value']), '%'))
     return out
 
@@ -351,7 +363,8 @@ def _stated_previous(db, d, names, rng, docs) -> list[Case]:
         if len(now) != 1 or len(_tables_printing(db, d, r['row'])) > 1:
             continue
         change = Decimal(now.pop()) - Decimal(r['value'])
-        word = rng.choice(('多了多少', '增加了多少', '增减多少')) if change >= 0 else rng.choice(('少了多少', '减少了多少', '增减多少'))
+        word = (rng.choice(('多了多少', '增加了多少', '增减多少')) if change >= 0
+                else rng.choice(('少了多少', '减少了多少', '增减多少')))
         question = f'{rng.choice(names)}{d["year"]}年{r["row"]}比{before}年{word}'
         out.append(Case('stated_previous', question, d['doc'], (r['line_start'],), abs(change), r['unit']))
     return out
@@ -367,10 +380,12 @@ def _tables_printing(db, d, row) -> set:
 def _stated_rates(db, d, names, rng) -> list[Case]:
     """'比上年增长了百分之几': the rate the document states for the item."""
     rows = db.execute("""SELECT item, col, value, line_start FROM facts_v WHERE doc = ? AND source = 'text'
-                         AND col IN ('增长率', '下降率') AND item != '' AND item NOT LIKE '%（项）'""", (d['doc'],)).fetchall()
+                         AND col IN ('增长率', '下降率') AND item != '' AND item NOT LIKE '%（项）'""",
+                      (d['doc'],)).fetchall()
     out = []
     for r in rows:
-        twins = db.execute("SELECT COUNT(DISTINCT value) FROM facts_v WHERE doc = ? AND item = ? AND col IN ('增长率', '下降率')",
+        twins = db.execute("SELECT COUNT(DISTINCT value) FROM facts_v "
+                           "WHERE doc = ? AND item = ? AND col IN ('增长率', '下降率')",
                            (d['doc'], r['item'])).fetchone()[0]
         if twins != 1:
             continue
@@ -383,7 +398,8 @@ def _stated_rates(db, d, names, rng) -> list[Case]:
 
 def _named_shares(db, d, names, rng) -> list[Case]:
     """'A占B的比例' where B is named: A ÷ B × 100, rounded to two decimals, both operands cited."""
-    whole = db.execute("""SELECT value, line_start FROM facts_v WHERE doc = ? AND table_no = 3 AND row IN ('合计', '总计')
+    whole = db.execute("""SELECT value, line_start FROM facts_v
+                          WHERE doc = ? AND table_no = 3 AND row IN ('合计', '总计')
                           AND col = '基本支出'""", (d['doc'],)).fetchall()
     if len(whole) != 1:
         return []
@@ -416,7 +432,8 @@ def _org_differences(db, docs, rng) -> list[Case]:
         pairs = [(x, y) for i, x in enumerate(have) for y in have[i + 1:] if x[0]['org_key'] != y[0]['org_key']]
         for (a, va, la), (b, vb, _) in pairs:
             word = rng.choice(('多多少', '差多少', '相差多少'))
-            question = f'{rng.choice(org_names(a["org"]))}{_year(a)}{item}比{rng.choice(org_names(b["org"]))}{_year(b)}{word}'
+            question = (f'{rng.choice(org_names(a["org"]))}{_year(a)}{item}'
+                        f'比{rng.choice(org_names(b["org"]))}{_year(b)}{word}')
             out.append(Case('org_diff', question, a['doc'], la, abs(va - vb), '万元'))
     return out
 
@@ -427,13 +444,15 @@ def _comparisons(db, docs, rng) -> list[Case]:
     for item in ('三公经费', '机关运行经费', '编制数', '实有人数', '政府采购预算'):
         have = []
         for d in docs:
-            values = {r[0] for r in db.execute("""SELECT value FROM facts_v WHERE doc = ? AND item = ? AND source = 'text'
+            values = {r[0] for r in db.execute("""SELECT value FROM facts_v
+                                                 WHERE doc = ? AND item = ? AND source = 'text'
                                                  AND col LIKE '数额%'""", (d['doc'], item))}
             if len(values) == 1:
                 have.append((d, values.pop()))
         one_doc_each = [(d, v) for d, v in have if sum(x['org_key'] == d['org_key'] for x, _ in have) == 1]
         for (a, va), (b, vb) in zip(one_doc_each, one_doc_each[1:]):
-            question = f'{rng.choice(org_names(a["org"]))}和{rng.choice(org_names(b["org"]))}的{item}{rng.choice(("比较", "对比一下", "谁多"))}'
+            question = (f'{rng.choice(org_names(a["org"]))}和{rng.choice(org_names(b["org"]))}的{item}'
+                        f'{rng.choice(("比较", "对比一下", "谁多"))}')
             out.append(Case('compare', question, '', (), contains=_plain(vb)))
             out.append(Case('compare', question, '', (), contains=_plain(va)))
     return out
@@ -491,7 +510,8 @@ def _level_rankings(db, d, names, rng) -> list[Case]:
         rows = _level_rows(db, d['doc'], 3, '合计', length)
         if not _complete(rows, table3, length) and level == '类' and total is not None:
             rows = _level_rows(db, d['doc'], 1, '预算数', length)
-            if abs(sum(Decimal(r['value']) for r in rows) - Decimal(total['value'])) > Decimal('0.01') * max(1, len(rows)):
+            off = abs(sum(Decimal(r['value']) for r in rows) - Decimal(total['value']))
+            if off > Decimal('0.01') * max(1, len(rows)):
                 rows = []
         elif not _complete(rows, table3, length):
             rows = []
@@ -571,12 +591,12 @@ def _definitions(db, docs, rng) -> list[Case]:
         seen.add(term)
         ending = rng.choice(('是什么意思', '指什么', '是指什么？', '的含义是什么'))
         lines = tuple(x['line_start'] for x in rows if re.sub(r'[“”"]', '', x['subject']) == term)
-        body = re.sub(r'^[^：:]*[：:]', '', r['text']).strip()[:8]
         out.append(Case('define', f'{term}{ending}', '', lines, contains=term[:2]))
     return out
 
 
-DEFINITION_ASKED = ('名词解释里{}包含哪些', '预算公开里说的{}具体指什么？', '{}指的是哪些', '什么是{}？', '预算表里的“{}”指的是什么')
+DEFINITION_ASKED = ('名词解释里{}包含哪些', '预算公开里说的{}具体指什么？', '{}指的是哪些', '什么是{}？',
+                    '预算表里的“{}”指的是什么')
 
 
 def _definitions_worded(db, docs, rng) -> list[Case]:
@@ -605,7 +625,8 @@ def _duties(db, d, names, rng) -> list[Case]:
     out = []
     for start, end, text in paragraphs:
         for clause in re.split(r'[；;。]', text):
-            m = re.match(r'^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?负责([\u4e00-\u9fff、]{4,18})$', clause.strip())
+            m = re.match(r'^(?:[（(]?[一二三四五六七八九十\d]+[）)、.．]\s*)?负责([\u4e00-\u9fff、]{4,18})$',
+                         clause.strip())
             if not m or any(w in m.group(1) for w in asking) or re.search(r'(多少|几)', m.group(1)):
                 continue
             thing = m.group(1)
@@ -618,11 +639,14 @@ def _duties(db, d, names, rng) -> list[Case]:
 def _section_paragraphs(db, doc: str, words) -> list[tuple[int, int, str]]:
     """The paragraphs under the first heading carrying one of `words` that has any."""
     lines = {}
-    for r in db.execute('SELECT l.first, l.text FROM lines l JOIN documents d ON d.id = l.doc_id WHERE d.doc = ?', (doc,)):
+    for r in db.execute('SELECT l.first, l.text FROM lines l JOIN documents d ON d.id = l.doc_id '
+                        'WHERE d.doc = ?', (doc,)):
         for i, text in enumerate(r['text'].split('\n')):
             lines[r['first'] + i] = text
-    blocks = db.execute("""SELECT lk.text AS kind, b.line_start, b.line_end FROM blocks b JOIN documents d ON d.id = b.doc_id
-                           LEFT JOIN labels lk ON lk.id = b.kind WHERE d.doc = ? ORDER BY b.line_start, b.n""", (doc,)).fetchall()
+    blocks = db.execute("""SELECT lk.text AS kind, b.line_start, b.line_end
+                           FROM blocks b JOIN documents d ON d.id = b.doc_id
+                           LEFT JOIN labels lk ON lk.id = b.kind WHERE d.doc = ? ORDER BY b.line_start, b.n""",
+                        (doc,)).fetchall()
     for i, b in enumerate(blocks):
         heading = ''.join(lines.get(n, '') for n in range(b['line_start'], b['line_end'] + 1)).replace(' ', '')
         if b['kind'] != 'heading' or not any(w in heading for w in words):

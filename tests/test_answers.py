@@ -49,7 +49,8 @@ def test_answer(ctx, gold):
         return
     assert result.status == 'answered', result.answer
     if gold['answer_value'] is not None:
-        assert result.value is not None and abs(abs(Decimal(result.value)) - abs(Decimal(gold['answer_value']))) < Decimal('0.006'), \
+        assert result.value is not None and \
+            abs(abs(Decimal(result.value)) - abs(Decimal(gold['answer_value']))) < Decimal('0.006'), \
             result.answer
     assert contains(result, gold), result.answer
     assert cites_evidence(result, gold), [(c.doc, c.line_start) for c in result.citations]

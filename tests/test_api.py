@@ -73,7 +73,7 @@ def test_feedback_on_an_answer(api):
         {'stored': True}
     assert '测试' in settings.feedback_file.read_text(encoding='utf-8')
     unknown = client.post('/feedback', json={'answer_id': 'nope', 'rating': 'up'})
-    assert unknown.status_code == 404 and unknown.json()['error']['code'] == 'unknown_answer'
+    assert unknown.status_code == 404 and unknown.json()['error']['code'] == 'E_UNKNOWN_ANSWER'
 
 
 @pytest.mark.parametrize('payload', [{'question': ''}, {'question': '   '}, {'question': '问' * 100_000},
@@ -121,7 +121,8 @@ def test_a_bad_upload_is_refused_and_nothing_is_stored(api):
 
 def test_an_upload_of_several_files_stores_the_good_ones_and_lists_the_refused(api):
     client, token, settings = api
-    anonymous = '\n'.join(line for line in GOOD_TEXT().replace('克孜勒苏柯尔克孜自治州人民政府办公室', '本单位').splitlines()
+    anonymous = '\n'.join(line for line
+                          in GOOD_TEXT().replace('克孜勒苏柯尔克孜自治州人民政府办公室', '本单位').splitlines()
                           if not line.startswith('编制单位'))
     files = [('file', ('noorg.txt', anonymous.encode(), 'text/plain')),
              ('file', ('budget.exe', b'MZ\x90', 'application/octet-stream'))]
@@ -137,7 +138,8 @@ def test_an_upload_of_several_files_stores_the_good_ones_and_lists_the_refused(a
 
 def test_parallel_requests_are_answered_without_errors(api):
     client, _, _ = api
-    questions = ['州政府办2024年三公经费是多少', '克州工信局2025年三公经费是多少', '昌吉州工信局2023年三公经费是多少'] * 4
+    questions = ['州政府办2024年三公经费是多少', '克州工信局2025年三公经费是多少',
+                 '昌吉州工信局2023年三公经费是多少'] * 4
     with ThreadPoolExecutor(max_workers=8) as pool:
         replies = list(pool.map(lambda q: client.post('/ask', json={'question': q}), questions))
     assert all(r.status_code == 200 for r in replies)

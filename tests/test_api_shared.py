@@ -66,7 +66,8 @@ def test_the_rate_limit_counts_every_instance(data_dir):
 
 def test_a_bad_rate_setting_names_the_variable():
     from settings import Settings
-    with pytest.raises(ValueError, match='BUDGETQA_API_RATE must be a whole number'):
+    from errors import BadApiRate
+    with pytest.raises(BadApiRate, match='BUDGETQA_API_RATE must be a whole number'):
         Settings.from_env({'BUDGETQA_API_RATE': 'fast'})
 
 
@@ -95,7 +96,8 @@ def test_an_upload_with_the_name_of_a_stored_document_and_other_figures_needs_re
     headers = {'Authorization': f'Bearer {create_token(index_settings(data_dir))}'}
     client = app_client(data_dir)
     name = '002_220f206dadf5e393.txt'
-    forged = (SAMPLES / name).read_text(encoding='utf-8').replace('“三公”经费数为 0.00 万元', '“三公”经费数为 88.88 万元')
+    forged = (SAMPLES / name).read_text(encoding='utf-8').replace('“三公”经费数为 0.00 万元',
+                                                                  '“三公”经费数为 88.88 万元')
     files = {'file': (name, forged.encode(), 'text/plain')}
     before = client.post('/ask', json={'question': '州政府办2024年三公经费是多少'}).json()['value']
     refused = client.post('/documents', files=files, headers=headers)
@@ -113,7 +115,8 @@ def test_an_upload_with_the_name_of_a_stored_document_and_other_figures_needs_re
 # ---- /docs without the internet ----------------------------------------------------------------
 
 def asset_urls(html: str) -> list[str]:
-    return re.findall(r'''(?:src|href)\s*=\s*["']([^"']+)["']''', html) + re.findall(r'''url:\s*['"]([^'"]+)['"]''', html)
+    return (re.findall(r'''(?:src|href)\s*=\s*["']([^"']+)["']''', html)
+            + re.findall(r'''url:\s*['"]([^'"]+)['"]''', html))
 
 
 @pytest.mark.parametrize('page', ['/docs', '/redoc'])

@@ -18,7 +18,8 @@ def findings(sample_index):
 
 
 def find(findings, doc, kind, words):
-    return [f for f in findings if f.doc.startswith(doc) and f.kind == kind and all(w in f.title + f.figures for w in words)]
+    return [f for f in findings
+            if f.doc.startswith(doc) and f.kind == kind and all(w in f.title + f.figures for w in words)]
 
 
 def test_consistent_documents_have_no_contradictions(findings):

@@ -5,7 +5,8 @@ from decimal import Decimal
 
 def failed(document, table_no=None):
     """Failed table checks (the prose's own checks are tests/test_text_checks.py)."""
-    return [c for c in document.checks if not c.ok and c.kind != 'text' and (table_no is None or c.table_no == table_no)]
+    return [c for c in document.checks
+            if not c.ok and c.kind != 'text' and (table_no is None or c.table_no == table_no)]
 
 
 def test_consistent_documents_have_no_failed_checks(parsed):

@@ -16,7 +16,8 @@ def test_ask_json_contract(data_dir, sample_index):
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert set(payload) >= {'id', 'question', 'status', 'answer', 'value', 'unit', 'verified', 'citations'}
-    assert (payload['status'], payload['value'], payload['unit'], payload['verified']) == ('answered', '0.00', '万元', True)
+    assert (payload['status'], payload['value'], payload['unit'], payload['verified']) == \
+        ('answered', '0.00', '万元', True)
     citation = payload['citations'][0]
     assert set(citation) >= {'doc', 'line_start', 'line_end', 'table', 'row', 'column', 'text'}
 

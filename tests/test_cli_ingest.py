@@ -125,8 +125,8 @@ def test_all_or_nothing_stores_nothing_if_one_file_is_bad(ingested, tmp_path, ma
     before = stored(data_dir)
     bad = make_bad(tmp_path)
     changed = tmp_path / '002_220f206dadf5e393.txt'      # a good file that would otherwise replace its facts
-    changed.write_text((SAMPLES / changed.name).read_text(encoding='utf-8').replace('公用经费 191.06 万元',
-                                                                                    '公用经费 191.07 万元'), encoding='utf-8')
+    original = (SAMPLES / changed.name).read_text(encoding='utf-8')
+    changed.write_text(original.replace('公用经费 191.06 万元', '公用经费 191.07 万元'), encoding='utf-8')
     result = run_cli('ingest', '--no-vectors', '--all-or-nothing', str(changed), str(bad), data_dir=data_dir)
     assert result.returncode == 2
     assert bad.name in result.stderr and message in result.stderr

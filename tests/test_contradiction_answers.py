@@ -72,7 +72,8 @@ def test_a_project_allocation_that_does_not_add_up_says_the_sum_and_the_total(fa
 
 
 def test_a_failed_table_sum_is_said_in_plain_words_with_both_figures(facts_store, facts_ctx):
-    """'表6…公用经费一栏…14行加起来为2,522万元（计算：…），与合计行印的2,414万元对不上' — no '核对未通过：合计行 = Σ 各行'."""
+    """'表6…公用经费一栏…14行加起来为2,522万元（计算：…），与合计行印的2,414万元对不上' —
+    no '核对未通过：合计行 = Σ 各行'."""
     checks = [c for c in facts_store.checks(failed_only=True) if c['name'].startswith('合计行 = Σ 各行（')
               and c['severity'] == 'contradiction' and c['table_no'] == 6 and not c['name'].endswith('（合计）')]
     assert checks
@@ -122,7 +123,8 @@ def test_a_blank_row_of_the_sangong_table_answers_no(facts_store, facts_ctx):
 
 
 def test_what_the_document_withholds_is_asked_as_withheld(facts_ctx):
-    """'那3个涉密项目是什么，各多少钱' over '其中 3 个项目涉密不公开…': 文件没有公开 (qa/plans/verify.py), not a quote."""
+    """'那3个涉密项目是什么，各多少钱' over '其中 3 个项目涉密不公开…': 文件没有公开 (qa/plans/verify.py),
+    not a quote."""
     from qa.plans.verify import asks_withheld
     for d in facts_ctx.documents:
         for f in facts_ctx.facts([d]):
@@ -135,7 +137,8 @@ def test_what_the_document_withholds_is_asked_as_withheld(facts_ctx):
 
 
 def test_a_row_whose_columns_do_not_add_up_is_said_whichever_table_answers(facts_store, facts_ctx):
-    """'其他商贸事务支出' answered from 表2 still says that 表5's row does not add up (合计 2,283.33, 项目支出 1,854.62)."""
+    """'其他商贸事务支出' answered from 表2 still says that 表5's row does not add up
+    (合计 2,283.33, 项目支出 1,854.62)."""
     said = 0
     for c in [c for c in facts_store.checks(failed_only=True) if c['kind'] == 'row' and c['severity'] == 'contradiction'
               and c['table_no'] == 5]:
@@ -158,7 +161,8 @@ def test_a_reason_naming_staff_is_read_against_the_stated_headcount(facts_ctx):
         facts = facts_ctx.facts([d])
         ups = {f.item for f in facts if f.source == 'text' and f.column == '比上年增加' and f.item.endswith('人数')
                and f.value}
-        for f in [f for f in facts if f.source == 'text' and f.column.startswith('比上年') and f.row.endswith('（项）')]:
+        for f in [f for f in facts
+                  if f.source == 'text' and f.column.startswith('比上年') and f.row.endswith('（项）')]:
             sentence = facts_ctx.lines(f.doc, f.line_start, f.line_end + 3).replace(' ', '')
             if any(re.search(item[:2] + r'人员[^，。；]{0,6}减少', sentence) for item in ups):
                 result = answer(f'{d.org}{d.year}年{xiang(f.row)}{f.column[:3]}{f.column[3:]}了多少？', facts_ctx)

@@ -54,7 +54,8 @@ def test_the_copy_reads_as_a_final_account(stores):
     assert {(d.org_key, d.year) for d in stores['both'].documents} == {(ORG, 2024)}
 
 
-@pytest.mark.parametrize('question', [ASKED_FINAL, '州政府办2024年实际花了多少人员经费？', '州政府办2024年人员经费执行数'])
+@pytest.mark.parametrize('question', [ASKED_FINAL, '州政府办2024年实际花了多少人员经费？',
+                                      '州政府办2024年人员经费执行数'])
 def test_a_final_account_question_with_only_the_budget_loaded_is_refused(stores, question):
     result = answer(question, stores['budget'])
     assert result.status == 'not_found' and result.value is None

@@ -15,7 +15,8 @@ def ask(ctx, question):
 
 # ---- definitions ---------------------------------------------------------------------------
 
-@pytest.mark.parametrize('question', ['预算表里的“财政拨款”指的是哪几块钱？', '名词解释里财政拨款包含哪些', '什么是财政拨款'])
+@pytest.mark.parametrize('question', ['预算表里的“财政拨款”指的是哪几块钱？', '名词解释里财政拨款包含哪些',
+                                      '什么是财政拨款'])
 def test_a_definition_names_no_organisation_and_says_the_documents_agree(facts_ctx, question):
     a = ask(facts_ctx, question)
     assert a.status == 'answered' and a.value is None
@@ -41,14 +42,16 @@ def test_two_years_wording_a_term_differently_are_quoted_and_the_change_named(fa
 
 
 def test_wordings_that_differ_only_in_punctuation_are_one_wording():
-    assert wording_key('财政拨款:指由一般公共预算 安排的财政拨款数。') == wording_key('财政拨款：指由一般公共预算安排的财政拨款数。')
+    assert wording_key('财政拨款:指由一般公共预算 安排的财政拨款数。') == \
+        wording_key('财政拨款：指由一般公共预算安排的财政拨款数。')
     assert differences('指行政单位（含参照公务员法管理事业单位）的公用经费', '指各单位的公用经费') == \
         [('行政单位（含参照公务员法管理事业单位）', '各单位')]
 
 
 # ---- duties -------------------------------------------------------------------------------
 
-@pytest.mark.parametrize('question, words', [('昌吉州工信局管不管盐业？', '盐业'), ('州政府办负责政务公开吗？', '政务公开'),
+@pytest.mark.parametrize('question, words', [('昌吉州工信局管不管盐业？', '盐业'),
+                                              ('州政府办负责政务公开吗？', '政务公开'),
                                               ('昌吉州工信局负不负责民爆行业管理', '民爆')])
 def test_a_duty_is_answered_from_the_line_of_the_duties_that_names_it(facts_ctx, question, words):
     a = ask(facts_ctx, question)

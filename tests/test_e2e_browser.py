@@ -2,7 +2,8 @@
 
 Types questions, waits for the answers, checks the understood line, figures and
 citations, a follow-up, a two-part question, that a reader cannot remove
-documents, five questions sent while the first is answered on a machine kept busy,
+documents, five questions sent while the first is answered on a machine kept busy, questions typed the moment
+the page loads,
 the headline above the sources at phone and desktop width, and that no page ever
 shows a traceback or a server path; saves screenshots under tests/output/.
 """
@@ -104,7 +105,8 @@ def test_follow_up_two_parts_and_reader_cannot_remove(server):
         page.get_by_placeholder('问一个关于预算公开的问题', exact=False).wait_for(timeout=180_000)
         # a reader: no removal or upload control, and the page says why
         page.get_by_text('上传和删除文件需要管理员登录', exact=False).first.wait_for(timeout=30_000)
-        assert page.get_by_text('确认删除', exact=True).count() == 0 and page.get_by_text('删除文件', exact=True).count() == 0
+        assert page.get_by_text('确认删除', exact=True).count() == 0
+        assert page.get_by_text('删除文件', exact=True).count() == 0
         # a follow-up takes the organisation and the item from the question before
         _ask(page, '克州工信局2024年三公经费是多少')
         page.get_by_text('10.00 万元').first.wait_for(timeout=120_000)
@@ -149,6 +151,37 @@ def test_five_questions_sent_while_the_first_is_answered_are_each_answered_in_or
         assert asked == [first] + questions, asked          # each once, in the order typed
         assert page.get_by_text('正在回答', exact=False).count() == 0
         page.screenshot(path=str(OUTPUT / 'e2e_queue.png'), full_page=True)
+        assert_no_traceback(page)
+        browser.close()
+
+
+def test_questions_typed_the_moment_the_page_loads_are_each_answered_in_order(server, busy_cpu):
+    """No wait for the page to settle: the chat box shows only once the browser-side hold is installed, so the
+    first questions, typed at once, are queued and answered one by one, none merged into another or lost."""
+    from playwright.sync_api import sync_playwright
+    OUTPUT.mkdir(exist_ok=True)
+    questions = ['克州工信局2025年三公经费是多少', '州政府办2024年编制多少人', '昌吉州工信局2023年三公经费是多少']
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=FLAGS, chromium_sandbox=False)
+        page = browser.new_page(viewport={'width': 1366, 'height': 768})
+        page.goto(server, wait_until='commit')
+        box = page.get_by_placeholder('问一个关于预算公开的问题', exact=False)
+        box.wait_for(timeout=180_000)                         # visible: the first moment it can be typed in
+        assert page.evaluate('() => Boolean(window.bqaQueue)'), 'the chat box showed before the hold was installed'
+        for question in questions:                            # at once, while the page's first run may still go on
+            box.fill(question)
+            box.press('Enter')
+        users = page.locator('[data-testid="stChatMessage"]').filter(
+            has=page.locator('[data-testid="stChatMessageAvatarUser"]'))
+        for figure in ('13.80 万元', '61 人', '10.5 万元'):
+            try:
+                page.get_by_text(figure, exact=True).first.wait_for(timeout=180_000)
+            except Exception:
+                page.screenshot(path=str(OUTPUT / 'e2e_first_moment_failed.png'), full_page=True)
+                pytest.fail(f'no {figure}; the page shows the questions {users.all_inner_texts()}')
+        page.wait_for_timeout(1000)
+        asked = [q for text in users.all_inner_texts() for q in questions if q in text]
+        assert asked == questions, asked                      # each once, in the order typed
         assert_no_traceback(page)
         browser.close()
 

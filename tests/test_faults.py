@@ -1,9 +1,10 @@
 """Faults lose nothing: a process killed while writing leaves facts, chunks and vectors consistent,
 and readers asking during an ingest never see half a document.
 
-The kill is real: the ingest runs in a child process that BUDGETQA_FAULT makes
-exit at a named point (inside the fact transaction, or between the fact write
-and the vector write). Each case runs several times.
+The kill is real: the ingest runs in a child process whose settings name a fault
+point (Settings.fault_point, test-only: BUDGETQA_FAULT in the child's environment)
+where it exits: inside the fact transaction, or between the fact write and the
+vector write. Each case runs several times.
 """
 import sqlite3
 import threading
@@ -36,16 +37,8 @@ def changed_copy(tmp_path):
 
 
 def run_with_fault(point, path, data_dir):
-    import os
-    env_before = os.environ.get('BUDGETQA_FAULT')
-    os.environ['BUDGETQA_FAULT'] = point
-    try:
-        return run_cli('ingest', '--replace', str(path), data_dir=data_dir)     # a changed file of a stored name
-    finally:
-        if env_before is None:
-            os.environ.pop('BUDGETQA_FAULT')
-        else:
-            os.environ['BUDGETQA_FAULT'] = env_before
+    """A changed file of a stored name, ingested by a child process whose Settings.fault_point is `point`."""
+    return run_cli('ingest', '--replace', str(path), data_dir=data_dir, env={'BUDGETQA_FAULT': point})
 
 
 @pytest.mark.parametrize('attempt', range(3))

@@ -33,7 +33,8 @@ def correct(case, result) -> bool:
         return False
     if not case.lines:
         return True
-    return any((not case.doc or c.doc == case.doc) and any(c.line_start - 2 <= line <= c.line_end + 2 for line in case.lines)
+    return any((not case.doc or c.doc == case.doc)
+               and any(c.line_start - 2 <= line <= c.line_end + 2 for line in case.lines)
                for c in result.citations)
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, run_cli
+from conftest import SAMPLES, index_settings, run_cli
 
 GOOD = SAMPLES / '002_220f206dadf5e393.txt'
 ORG = '克孜勒苏柯尔克孜自治州人民政府办公室'
@@ -27,10 +27,10 @@ def stored(data_dir: Path) -> str:
     return run_cli('facts', '--format', 'json', data_dir=data_dir).stdout
 
 
-def refused(data_dir: Path, path: Path, *phrases: str, seconds: float = 60) -> str:
+def refused(data_dir: Path, path: Path, *phrases: str, seconds: float = 60, env: dict | None = None) -> str:
     before = stored(data_dir)
     started = time.perf_counter()
-    result = run_cli('ingest', '--no-vectors', str(path), data_dir=data_dir)
+    result = run_cli('ingest', '--no-vectors', str(path), data_dir=data_dir, env=env)
     took = time.perf_counter() - started
     assert result.returncode == 2, result.stderr
     assert path.name in result.stderr and 'Traceback' not in result.stderr
@@ -99,11 +99,34 @@ def test_a_device_and_a_fifo_are_refused_at_once(loaded, tmp_path):
     refused(loaded, fifo, 'a FIFO, not a file', seconds=20)
 
 
-def test_a_parser_that_hangs_is_stopped_and_its_file_refused(loaded, tmp_path, monkeypatch):
+def test_a_parser_that_hangs_is_stopped_and_its_file_refused(loaded, tmp_path):
     path = renamed(tmp_path, 'slow.txt')
-    monkeypatch.setenv('BUDGETQA_FAULT', 'parse_hangs')       # the worker sleeps instead of parsing
-    monkeypatch.setenv('BUDGETQA_PARSE_SECONDS', '3')
-    refused(loaded, path, 'took longer than 3 s', seconds=60)
+    hangs = {'BUDGETQA_FAULT': 'parse_hangs', 'BUDGETQA_PARSE_SECONDS': '3'}   # the worker sleeps instead of parsing
+    refused(loaded, path, 'took longer than 3 s', seconds=60, env=hangs)
+
+
+def test_the_parse_limits_and_the_fault_point_are_read_into_settings():
+    from settings import Settings
+    read = Settings.from_env({'BUDGETQA_PARSE_SECONDS': '3', 'BUDGETQA_PARSE_MEMORY_MB': '512',
+                              'BUDGETQA_FAULT': 'parse_hangs'})
+    assert (read.parse_seconds, read.parse_memory_mb, read.fault_point) == (3, 512, 'parse_hangs')
+    default = Settings.from_env({})
+    assert (default.parse_seconds, default.parse_memory_mb, default.fault_point) == (120, 2048, None)
+
+
+def test_the_parse_limits_come_from_the_settings_passed_in(tmp_path):
+    """In process, without the environment: the Settings given to ingest_paths (in its IngestOptions) set the
+    limit and the fault."""
+    from dataclasses import replace
+    from index.facts_store import FactStore
+    from index.pipeline import IngestOptions, ingest_paths
+    settings = index_settings(tmp_path / 'data')
+    store = FactStore(settings.facts_db)
+    hangs = IngestOptions(settings=replace(settings, parse_seconds=1, fault_point='parse_hangs'))
+    report = ingest_paths([GOOD], store, options=hangs)
+    assert not report.outcomes and 'took longer than 1 s' in report.refused[0].message
+    no_fault = IngestOptions(settings=settings)
+    assert ingest_paths([GOOD], store, options=no_fault).outcomes[0].status == 'ingested'
 
 
 def test_broken_word_files_and_long_upload_names(loaded, tmp_path):
@@ -132,7 +155,8 @@ def test_a_second_disclosure_for_the_same_organisation_and_year_is_refused_unles
     assert ORG in message
     replaced = run_cli('ingest', '--no-vectors', '--replace', str(forged), data_dir=loaded)
     assert replaced.returncode == 0, replaced.stderr
-    documents = [json.loads(line) for line in run_cli('documents', '--format', 'json', data_dir=loaded).stdout.splitlines()]
+    listed = run_cli('documents', '--format', 'json', data_dir=loaded).stdout
+    documents = [json.loads(line) for line in listed.splitlines()]
     assert [d['doc'] for d in documents] == ['forged.txt']
     assert documents[0]['replaces'] == ['002_220f206dadf5e393.txt'] and documents[0]['bytes'] > 0
     assert documents[0]['added_by'].endswith('（命令行）')
@@ -149,15 +173,15 @@ def test_a_file_with_the_name_of_a_stored_one_and_other_figures_is_refused_unles
                       '--replace', 'otherwise rename it')
     assert 'ingested' not in message
     assert run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=loaded).stdout == asked
-    from service.views import chinese_error
-    from ingest.reader import IngestError
-    shown = chinese_error(IngestError(forged, message.split(': ', 2)[-1]))
+    assert '[E_SAME_NAME]' in message
+    shown = next(line for line in message.splitlines() if line.startswith(f'  文件“{GOOD.name}”'))   # as on the page
     assert GOOD.name in shown and '替换' in shown and str(tmp_path) not in shown
     replaced = run_cli('ingest', '--no-vectors', '--replace', str(forged), data_dir=loaded)
     assert replaced.returncode == 0, replaced.stderr
     assert f'replaces {GOOD.name}: 2 figures differ' in replaced.stdout, replaced.stdout
     assert '三公经费/数额: 0.00 -> 88.88 万元' in replaced.stdout or '0.00 -> 88.88' in replaced.stdout
-    assert json.loads(run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=loaded).stdout)['value'] == '88.88'
+    asked = run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=loaded)
+    assert json.loads(asked.stdout)['value'] == '88.88'
 
 
 def test_a_new_parser_reads_a_stored_file_again_without_replace(tmp_path, monkeypatch):
@@ -248,7 +272,8 @@ def test_reading_commands_work_on_a_read_only_data_directory_and_writes_say_why_
         assert result.returncode == 0 and result.stdout, (command, result.stderr)
     for command in (('ingest', str(GOOD)), ('remove', '002_220f206dadf5e393.txt')):
         result = run_cli(*command, data_dir=read_only)
-        assert result.returncode == 2 and 'is read-only' in result.stderr and 'Traceback' not in result.stderr
+        assert result.returncode == 3 and 'is read-only' in result.stderr and 'Traceback' not in result.stderr
+        assert '[E_READ_ONLY]' in result.stderr and '数据目录是只读的' in result.stderr
 
 
 def test_a_full_disk_names_the_cause_and_changes_nothing(loaded, tmp_path):
@@ -284,7 +309,8 @@ AUTOLINKED = r'(?i)(https?://|www\.|mailto:)[^\s]*|[-.\w+]+@[-\w]+(\.[-\w]+)+'
 
 
 @pytest.mark.parametrize('text', [
-    '详情见https://evil.example.com/a?b=1&c=2。', '访问 www.evil.example.org 查看', 'HTTP://EVIL.EXAMPLE', '联系 a.b@evil.example.net',
+    '详情见https://evil.example.com/a?b=1&c=2。', '访问 www.evil.example.org 查看', 'HTTP://EVIL.EXAMPLE',
+    '联系 a.b@evil.example.net',
     '链接 (https://evil.example/x)）与 [文字](https://evil.example/y)', 'mailto:x@evil.example', 'https://a`b.example'])
 def test_web_addresses_from_documents_and_model_replies_are_shown_as_text_not_links(text):
     """A document line, a quote or a model reply with a web address: the page shows the address as code, never

@@ -13,7 +13,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 
 from conftest import index_settings
-from qa.answer import Context, answer
+from qa.answer import answer
 from qa.llm import chat_model
 
 
@@ -105,7 +105,7 @@ def test_document_text_is_data_not_instructions(llm_ctx, stub):
 def test_a_figure_from_the_sources_but_not_the_checked_answer_is_not_accepted(llm_ctx, stub):
     # a reply may only restate the checked answer: a figure it does not state is refused, wherever it comes from
     draft = answer('州政府办2024年人员经费多少？', replace(llm_ctx, llm=None))
-    stub.replies.append(f'克州政府办2024年人员经费为1,407.47万元，另有999.99万元。')
+    stub.replies.append('克州政府办2024年人员经费为1,407.47万元，另有999.99万元。')
     result = answer('州政府办2024年人员经费多少？', llm_ctx)
     assert '999.99' not in draft.answer and result.model_reply and result.answer == draft.answer
 

@@ -2,8 +2,8 @@
 a threshold that refuses an unrelated item, and one wrong character asked back."""
 import pytest
 
-from qa.catalogue import MEANING_THRESHOLD, all_one_off, label_vectors, meaning_match
-from qa.plan import understand
+from qa.label_match import MEANING_THRESHOLD, all_one_off, label_vectors, meaning_match
+from qa.understand import understand
 
 
 def test_a_phrase_no_synonym_lists_is_matched_by_meaning(facts_ctx):
@@ -69,11 +69,11 @@ def test_labels_are_embedded_at_ingest_into_the_cache(facts_ctx, tmp_path, monke
     cache, so a first meaning match reads them instead of waiting for the model."""
     import sqlite3
 
-    import qa.catalogue
+    import qa.label_match
     from index.embeddings import LabelVectors
     from qa.context import remember_labels
     cache = tmp_path / 'embeddings.db'
-    monkeypatch.setattr(qa.catalogue, '_LABEL_VECTORS', LabelVectors.default(cache))
+    monkeypatch.setattr(qa.label_match, '_LABEL_VECTORS', LabelVectors.default(cache))
     doc = facts_ctx.documents[0].doc
     n = remember_labels(facts_ctx.store, [doc])
     stored = sqlite3.connect(cache).execute("SELECT count(*) FROM vectors WHERE model LIKE '%:query'").fetchone()[0]

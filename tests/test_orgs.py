@@ -98,7 +98,8 @@ def test_township_government_and_unit_scope_in_the_title():
 
 
 def test_final_accounts_year_from_table_titles_when_there_is_no_cover():
-    lines = ['收入支出决算总表', '2023年度收入支出决算总表', '编制单位：某某县财政局\t单位：万元', '2023年度财政拨款收入支出决算总表']
+    lines = ['收入支出决算总表', '2023年度收入支出决算总表', '编制单位：某某县财政局\t单位：万元',
+             '2023年度财政拨款收入支出决算总表']
     assert (detect_org(lines), detect_year(lines), detect_kind(lines)) == ('某某县财政局', 2023, '决算')
 
 

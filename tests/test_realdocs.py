@@ -80,7 +80,8 @@ def _kind(title: str) -> str:
 
 def _names(fact) -> tuple[str, str]:
     """The row's and the column's own names: '' for a column whose last heading names no item (预算数, 合计)."""
-    from qa.catalogue import _leaf, generic_words
+    from qa.catalogue import _leaf
+    from qa.label_match import generic_words
     from qa.normalize import name_key
     row = _leaf(fact.row) if '/' in fact.row else fact.row
     last = fact.column.rsplit('/', 1)[-1]

@@ -8,7 +8,8 @@ import pytest
 
 from conftest import SAMPLES, index_settings, run_cli
 
-TEXT_QUESTION = '州政府办政务公开工作由谁负责'      # answered by retrieval (the duty question '…负责政务公开吗' is read from 主要职能)
+# answered by retrieval (the duty question '…负责政务公开吗' is read from 主要职能)
+TEXT_QUESTION = '州政府办政务公开工作由谁负责'
 REMOVED = '002_220f206dadf5e393.txt'
 
 

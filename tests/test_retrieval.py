@@ -101,7 +101,8 @@ def test_keyword_search_reads_only_the_asked_documents(facts_store):
     one = facts_store.keyword_search(tokens, docs=['002_220f206dadf5e393.txt'], limit=10000)
     assert one and all(c.doc == '002_220f206dadf5e393.txt' for c, _ in one)
     assert {c.key for c, _ in one} == {c.key for c, _ in everywhere if c.doc == '002_220f206dadf5e393.txt'}
-    assert one[0][0].line_start <= 443 <= one[0][0].line_end or any('机场设施租赁费' in c.embed_text for c, _ in one[:3])
+    assert one[0][0].line_start <= 443 <= one[0][0].line_end or \
+        any('机场设施租赁费' in c.embed_text for c, _ in one[:3])
 
 
 def test_removing_a_document_removes_its_chunks_from_both_stores(tmp_path):

@@ -9,6 +9,7 @@ from conftest import SAMPLES
 from index.facts_store import FactStore
 from index.parse_worker import parse_one
 from index.pipeline import IngestOptions, IngestProgress, ingest_paths
+from settings import Settings
 
 DOC = '002_220f206dadf5e393.txt'
 TABLES = {'lines': ('lines', 'first'), 'tables': ('tables', 'id'), 'facts': ('facts', 'id'),
@@ -19,7 +20,7 @@ COLUMN = {'column': 'col', 'table_index': 'table_id'}          # fields whose co
 
 @pytest.fixture(scope='module')
 def written(tmp_path_factory):
-    prepared = parse_one(SAMPLES / DOC, {}).prepared
+    prepared = parse_one(SAMPLES / DOC, {}, memory_mb=Settings().parse_memory_mb).prepared
     store = FactStore(tmp_path_factory.mktemp('data') / 'facts.db')
     store.write_prepared(prepared)
     db = sqlite3.connect(store.path)

@@ -47,7 +47,8 @@ def test_an_item_stated_twice_with_other_figures_is_a_failed_check_on_both_lines
         for c in text_checks(document, TWICE, prefix=True):
             assert c.line_start < c.line_end
             first, second = (f for f in document.facts if f.source == 'text' and f.row == c.subject
-                             and f.line_start in (c.line_start, c.line_end) and c.name in (f.checks_failed + f.checks_passed)
+                             and f.line_start in (c.line_start, c.line_end)
+                             and c.name in (f.checks_failed + f.checks_passed)
                              and (f.column in c.columns))
             assert c.ok == (c.expected == c.actual)
     failed = [c for d in parsed.values() for c in text_checks(d, TWICE, prefix=True) if not c.ok]

@@ -2,7 +2,7 @@
 import pytest
 
 from qa.normalize import name_key, normalise
-from qa.plan import understand
+from qa.understand import understand
 from qa.years import find_years, resolve
 
 KEZHOU_GOV = '克孜勒苏柯尔克孜自治州人民政府办公室'

@@ -15,15 +15,16 @@ from dataclasses import replace
 from decimal import Decimal
 
 from ingest.numbers import format_amount
+from ingest.text import bigrams
 
 from ..checknotes import failed_checks, reason_notes, sentence_figures
-from ..catalogue import ALL_FUNDS, Entry, canonical
+from ..catalogue import ALL_FUNDS, Entry
+from ..label_match import canonical
 from ..compose import Draft, amount, cite_sentence, figure_sentence, sentence_at, where, who
 from ..plan import Plan, parts_of
 from ..reconcile import reconciling, scope_names
 from ..select import Candidate, candidates, same_subject
 
-LEVELS = ('', )
 SCOPE_NAMES = {'全部资金': '全部资金口径', '一般公共预算': '一般公共预算口径', '财政拨款': '财政拨款口径',
                '政府性基金预算': '政府性基金口径', '国有资本经营预算': '国有资本经营口径', '单位资金': '单位资金口径'}
 
@@ -35,7 +36,8 @@ def figures(plan: Plan, aspects=('',), kinds=('fact', 'absent')) -> list[Candida
     def accept(e: Entry) -> bool:
         if e.kind not in kinds:
             return False
-        if e.kind == 'fact' and not (e.aspect in aspects or (e.aspect not in ('change', 'rate', 'share') and '' in aspects)):
+        if e.kind == 'fact' and not (e.aspect in aspects
+                                     or (e.aspect not in ('change', 'rate', 'share') and '' in aspects)):
             return False
         return not plan.subunit or bool(e.project)
     return candidates(reading, accept)
@@ -104,7 +106,8 @@ def _scopes_and_contradictions(draft: Draft, lead: Entry, same: list[Entry], pla
 
 
 def _other_scope(draft: Draft, lead: Entry, e: Entry, plan: Plan) -> bool:
-    """Cells of one figure's table that make the other (qa/reconcile.py): two scopes, said as such, not a contradiction."""
+    """Cells of one figure's table that make the other (qa/reconcile.py): two scopes, said as such, not a
+    contradiction."""
     facts = [x.fact for x in plan.reading.catalogue.entries if x.kind == 'fact' and x.doc == e.doc]
     for f, other in ((e.fact, lead.fact), (lead.fact, e.fact)):
         cells = reconciling(facts, f, other.value)
@@ -148,15 +151,14 @@ def _project_cross_check(draft: Draft, lead: Entry, plan: Plan) -> None:
 
 
 def _grams(text: str) -> set[str]:
-    from ..catalogue import weak_words
+    from ..label_match import weak_words
     from ..normalize import name_key
-    key = name_key(text)
-    return {key[i:i + 2] for i in range(len(key) - 1)} - set(weak_words()) - {'万元', '费用'}
+    return bigrams(name_key(text)) - set(weak_words()) - {'万元', '费用'}
 
 
 def _related_projects(a: str, b: str) -> bool:
-    from ..select import _close
-    return _close(a, b) or len(_grams(a) & _grams(b)) >= max(2, len(_grams(b)) // 2)
+    from ..select import names_close
+    return names_close(a, b) or len(_grams(a) & _grams(b)) >= max(2, len(_grams(b)) // 2)
 
 
 def _breakdown(draft: Draft, lead: Entry, plan: Plan) -> None:

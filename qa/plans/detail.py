@@ -19,7 +19,7 @@ from functools import lru_cache
 from ingest.numbers import format_amount
 from ingest.vocabulary import vocabulary_table
 
-from ..catalogue import longest_common_run
+from ..label_match import longest_common_run
 from ..checknotes import failed_checks
 from ..compose import Draft, amount, refusal, who
 from ..normalize import name_key, normalise
@@ -39,7 +39,8 @@ def fields() -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def asked_field(text: str) -> str:
-    found = [(max(len(w) for w in words if w in text), head) for head, words in fields() if any(w in text for w in words)]
+    found = [(max(len(w) for w in words if w in text), head)
+             for head, words in fields() if any(w in text for w in words)]
     return max(found)[1] if found else ''
 
 
@@ -124,7 +125,8 @@ def _project_breakdown(plan: Plan, project, ctx):
     state(draft, project, plan, ctx, breakdown=False, explanation=False)
     own = _described(plan, project)
     if own:
-        draft.add('文件所列：' + '；'.join(f'{e.fact.row}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in own[:8]) + '。')
+        listed = '；'.join(f'{e.fact.row}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in own[:8])
+        draft.add('文件所列：' + listed + '。')
         standard_times_quantity(draft, project, own)
         failed_checks(draft, [e.fact for e in own])      # the listed parts against the project's own total
     return draft.finish(plan.question, str(project.fact.value), project.unit, 'facts')
@@ -194,7 +196,8 @@ def from_record(plan: Plan, ctx):
         return _department(plan, ctx, [r for r in records if r.department], labels)
     asked = _without_mentions(plan)
     if plan.carried and not _indicator_in(named, asked):
-        asked = _blank(plan.reading.text, plan.reading.taken[1:-1])   # '去年完成了多少？' asks about the indicator before
+        # '去年完成了多少？' asks about the indicator before
+        asked = _blank(plan.reading.text, plan.reading.taken[1:-1])
     readings = [x for x in (_asked(r, labels, asked) for r in _each_project(named, labels)) if x is not None]
     if not readings:
         return None
@@ -216,7 +219,8 @@ def _each_project(named: list[Record], labels: list[str]) -> list[Record]:
 
 def _asked(record: Record, labels: list[str], asked: str) -> Asked | None:
     """An indicator the question's words name (a quantity asked), else the fields asked; None for neither."""
-    match = _indicator(record, asked) if (ASKS_QUANTITY.search(asked) or not labels) and INDICATORS not in labels else None
+    quantity = (ASKS_QUANTITY.search(asked) or not labels) and INDICATORS not in labels
+    match = _indicator(record, asked) if quantity else None
     if match is not None:
         return Asked(record, (), match[2], match[:2])
     return Asked(record, tuple(labels)) if labels else None

@@ -14,11 +14,13 @@ from decimal import Decimal
 
 from ingest.numbers import format_amount
 
-from ..catalogue import canonical
+from ..label_match import canonical
 from ..checknotes import failed_checks, reason_notes, sentence_figures
-from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, who
-from ..plan import Plan, reread
+from ..compose import Draft, amount, cite_sentence, refusal, sentence_at, subject_phrase, where, who
+from ..plan import Plan
+from ..reconcile import reconciled, scope_names
 from ..select import candidates, per_document, stated_year, year_of
+from ..understand import reread
 from .common import amounts, figures, percent, state
 
 
@@ -45,7 +47,8 @@ def run(plan: Plan, ctx):
         return between_years(both, previous, lead.year, ctx)
     draft = Draft(ctx)
     state(draft, lead, plan, ctx, breakdown=False, explanation=False)
-    return refusal(plan.question, f'文件没有写明{lead.subject}比上年的增减，也没有载入上一年的预算公开。文件所列的本年数字：', draft)
+    return refusal(plan.question, f'文件没有写明{lead.subject}比上年的增减，也没有载入上一年的预算公开。'
+                                  '文件所列的本年数字：', draft)
 
 
 def asks_rate(plan: Plan) -> bool:
@@ -114,7 +117,8 @@ def _previous_year(lead, ctx) -> int | None:
 
 
 def between_orgs(plan: Plan, ctx):
-    """'A比B多多少': each organisation's own figure and the formula — never one organisation's change on its last year."""
+    """'A比B多多少': each organisation's own figure and the formula — never one organisation's change on its
+    last year."""
     rate = asks_rate(plan)
     both = amounts(plan)           # the lines of a part before ('谁高？高多少？') stand on one organisation only
     both = replace(both, reading=replace(both.reading, near={}, excluded=[]))
@@ -133,8 +137,8 @@ def between_orgs(plan: Plan, ctx):
     diff = _two_figures(draft, a, b, (f'{who(a)}{subject_phrase(a)}', f'{who(b)}{subject_phrase(b)}'),
                         (a.org, b.org), ('多', '少'))
     if rate:
-        return refusal(plan.question, '增长率是同一单位两个年份之间的比较；两个不同单位的数字之间没有增长率，文件也没有给出'
-                                      '这种比较。两者的数字：', draft)
+        return refusal(plan.question, '增长率是同一单位两个年份之间的比较；两个不同单位的数字之间没有增长率，'
+                                      '文件也没有给出这种比较。两者的数字：', draft)
     return draft.finish(plan.question, str(diff), a.unit, 'computation')
 
 
@@ -151,7 +155,8 @@ def _two_figures(draft: Draft, a, b, said: tuple[str, str], short: tuple[str, st
 def between_years(plan: Plan, earlier: int, later: int, ctx):
     rate = asks_rate(plan)
     plan = amounts(plan)
-    if plan.carried:                   # the item carried from the part before names it; not its sentence's other figures
+    # the item carried from the part before names it; not its sentence's other figures
+    if plan.carried:
         plan = replace(plan, reading=replace(plan.reading, near={}, excluded=[]))
     ranked = [c for c in figures(plan) if c.entry.kind == 'fact']
     per_year = {}
@@ -170,7 +175,8 @@ def between_years(plan: Plan, earlier: int, later: int, ctx):
     if b.doc == a.doc and stated_year(b):
         draft.add(f'（{earlier}年的数字是{later}年文件自己写明的上年数，没有用{earlier}年的文件。）')
     if a.subject != b.subject or a.project != b.project:
-        draft.add(f'（两年的名称不同：{later}年为“{a.project or a.subject}”，{earlier}年为“{b.project or b.subject}”。）')
+        draft.add(f'（两年的名称不同：{later}年为“{a.project or a.subject}”，'
+                  f'{earlier}年为“{b.project or b.subject}”。）')
     _stated_against(draft, a, diff, plan)
     if rate:
         return _rate_between(draft, a, b, diff, plan)
@@ -183,12 +189,14 @@ def _rate_between(draft: Draft, a, b, diff: Decimal, plan: Plan):
     computed = percent(diff, b.fact.value) if b.fact.value else None
     if computed is not None:
         draft.add(f'按两年数字计算，{"增长" if diff >= 0 else "下降"}{format_amount(abs(computed))}%'
-                  f'（计算：{format_amount(diff)} ÷ {format_amount(b.fact.value)} × 100% = {format_amount(computed)}%）。')
+                  f'（计算：{format_amount(diff)} ÷ {format_amount(b.fact.value)} × 100% = '
+                  f'{format_amount(computed)}%）。')
     stated = _stated_rate(a, plan)
     if stated is not None:
         f = stated.fact
         draft.add(f'文件写明{f.column[:2]}{format_amount(f.value)}%{draft.cite_fact(f)}。')
-        if computed is not None and abs(abs(computed) - f.value) > Decimal('0.05'):
+        if computed is not None and abs(abs(computed) - f.value) > Decimal('0.05') and \
+                not _other_scope(draft, a, stated, plan):
             draft.warn('document_contradiction')
             draft.add(f'注意：文件写的{format_amount(f.value)}%与两年数字算出的{format_amount(abs(computed))}%不一致。')
         return draft.finish(plan.question, str(f.value), '%', 'facts')
@@ -208,7 +216,36 @@ def _stated_against(draft: Draft, later, diff: Decimal, plan: Plan) -> None:
     f = stated.fact
     draft.add(f'文件自己的说法：“{sentence_at(draft.ctx, f)}”{cite_sentence(draft, f)}')
     signed = f.value if f.column == '比上年增加' else -f.value
-    if abs(signed - diff) > Decimal('0.05'):
+    if abs(signed - diff) > Decimal('0.05') and not _other_scope(draft, later, stated, plan):
         draft.warn('document_contradiction')
         draft.add(f'注意：文件写的{f.column}{format_amount(f.value)}{f.unit}与两份文件所列数字之差'
                   f'{format_amount(diff)}{later.unit}不一致（口径可能不同，请核对原文）。')
+
+
+def _other_scope(draft: Draft, later, stated, plan: Plan) -> bool:
+    """The document's own 比上年 sentence is about a figure of another scope than `later` when cells of one table
+    reconcile the two (qa/reconcile.py: 685.20 一般公共预算 + 16.00 上级转移支付 = 701.20): both scopes said, and
+    the two changes are not a contradiction."""
+    level = _sentence_level(stated, plan)
+    if level is None or level.fact.value == later.fact.value or level.unit != later.unit:
+        return False
+    facts = [e.fact for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == later.doc]
+    cells = reconciled(facts, later.fact, level.fact)
+    if not cells:
+        return False
+    made = sum((c.value for c in cells), Decimal(0))
+    note = (f'（文件这句话所说的比上年变化是就{amount(level.fact)}{draft.cite_fact(level.fact)}而言的，与上面所用的'
+            f'{amount(later.fact)}口径不同：{where(cells[0])}中{scope_names(cells)}为{format_amount(made)}'
+            f'{later.unit}{draft.cite_fact(cells[-1])}。）')
+    if note not in draft.parts:        # the change and the rate of one sentence: said once
+        draft.add(note)
+    return True
+
+
+def _sentence_level(stated, plan: Plan):
+    """The figure a stated change or rate is about: the same item's amount on its line or up to three lines before
+    (a sentence printed over several lines)."""
+    options = [e for e in plan.reading.catalogue.entries if e.kind == 'fact' and e.doc == stated.doc and e.aspect == ''
+               and e.fact.source == 'text' and 0 <= stated.fact.line_start - e.fact.line_start <= 3
+               and canonical(e.subject) == canonical(stated.subject) and e.project == stated.project]
+    return max(options, key=lambda e: e.fact.line_start, default=None)

@@ -96,7 +96,8 @@ def duty(plan: Plan, ctx):
         return None
     d, body = sections[0]
     cite = draft.cite_lines(d.doc, body[0]['line_start'], body[-1]['line_end'])
-    return refusal(plan.question, f'{who(d)}文件的职能表述中没有提到“{thing}”（主要职能共{len(body)}段）{cite}。', draft)
+    return refusal(plan.question, f'{who(d)}文件的职能表述中没有提到“{thing}”（主要职能共{len(body)}段）{cite}。',
+                   draft)
 
 
 def _all_duties(plan: Plan, ctx, draft: Draft):
@@ -180,7 +181,8 @@ def _listing(draft: Draft, d, units: list[dict], plan: Plan) -> None:
     start, end = lines[0]
     text = draft.ctx.lines(d.doc, start, end)
     none = any(f'无{w[:2]}' in text.replace(' ', '') for w in _structure_words() if w in plan.question)
-    lead = '没有。' if none else ('有。' if plan.kind == 'structure' and not re.search(r'哪些|什么', plan.question) else '')
+    asks_which = re.search(r'哪些|什么', plan.question)
+    lead = '没有。' if none else ('有。' if plan.kind == 'structure' and not asks_which else '')
     draft.add(f'{lead}{who(d)}文件原文：“{text}”{draft.cite_lines(d.doc, start, end)}')
     if len(lines) > 1:
         draft.add(f'文件另逐一列出了各单位的全称{draft.cite_lines(d.doc, lines[1][0], lines[-1][1])}。')

@@ -7,7 +7,7 @@ A figure above zero answers 有; an empty table, a blank row or '未安排' answ
 """
 from __future__ import annotations
 
-from ..catalogue import canonical
+from ..label_match import canonical
 from ..compose import Draft, who
 from ..plan import Plan
 from ..select import per_document
@@ -24,7 +24,8 @@ def run(plan: Plan, ctx):
         e = c.entry
         present = [x.entry for x in ranked if x.entry.doc == e.doc and x.entry.kind == 'fact'
                    and x.score >= c.score - 0.5 and x.entry.fact.value > 0]
-        absent = [x.entry for x in ranked if x.entry.doc == e.doc and x.entry.kind == 'absent' and x.score >= c.score - 1]
+        absent = [x.entry for x in ranked
+                  if x.entry.doc == e.doc and x.entry.kind == 'absent' and x.score >= c.score - 1]
         parts = blank_parent_children(absent[0], plan) if absent and not present else []
         if parts:
             draft.add('有。')
@@ -53,6 +54,7 @@ def _template_note(draft: Draft, lead, ctx) -> None:
     for s in ctx.statements(lead.doc, 'template_unfilled'):
         text = s['text'].replace(' ', '')
         if any(n[:6] in text for n in names) and ('没有' in text or '无' in text):
-            draft.add(f'注意：情况说明中对应段落是未填写的模板，写着“{s["text"][:60]}”{draft.cite_lines(lead.doc, s["line_start"], s["line_end"])}'
+            draft.add(f'注意：情况说明中对应段落是未填写的模板，写着“{s["text"][:60]}”'
+                      f'{draft.cite_lines(lead.doc, s["line_start"], s["line_end"])}'
                       f'，不能据此认为{who(lead)}没有这项支出。')
             return

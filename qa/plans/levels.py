@@ -1,7 +1,10 @@
 """The level of a classification a question asks for, and the rows of a table at that level.
 
-    level_asked('库尔勒开发区2024年哪一类支出最多')     # '类'  (words: data/vocabulary/levels.tsv)
-    limit_asked('人员经费里前三是哪些')                   # 3
+    >>> level_asked('库尔勒开发区2024年哪一类支出最多')     # words: data/vocabulary/levels.tsv
+    '类'
+    >>> limit_asked('人员经费里前三是哪些')
+    3
+
     at_level(entries, '类')                              # the table's 3-digit rows (201 一般公共服务支出 …)
     rolled_up(entries, '类', labels)                     # where it prints them blank: each 类 as the sum of its rows
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 from ..compose import Draft, amount, who
-from ..orgs import _same_unit, unit_without_parent
+from ..orgs import same_unit, unit_without_parent
 from ..plan import Plan
 from ..select import per_document
 from . import lookup
@@ -96,8 +96,10 @@ def _projects(plan: Plan, ctx):
                 break
         if not chosen:
             continue
-        where = '表7' if chosen[0].table_no == 7 else ('项目支出绩效目标表' if chosen[0].fact.source == 'table' else '情况说明')
-        listed = '；'.join(f'{i}、{e.fact.project}{amount(e.fact)}{draft.cite_fact(e.fact)}' for i, e in enumerate(chosen, 1))
+        where = '表7' if chosen[0].table_no == 7 else (
+            '项目支出绩效目标表' if chosen[0].fact.source == 'table' else '情况说明')
+        listed = '；'.join(f'{i}、{e.fact.project}{amount(e.fact)}{draft.cite_fact(e.fact)}'
+                          for i, e in enumerate(chosen, 1))
         draft.add(f'{who(chosen[0])}{where}列出{len(chosen)}个项目：{listed}。')
         counts.append(len(chosen))
     if not counts:
@@ -122,8 +124,10 @@ def _projects_of_unit(plan: Plan, ctx):
     items = []
     for d in plan.reading.docs:
         owners = [s for s in ctx.statements(d.doc, 'subunit') if s['text'].startswith('项目承担单位')]
-        owners = [s for s in owners if _same_unit(unit_without_parent(unit), s['subject']) or _same_unit(unit_without_parent(unit), s['text'])]
-        paragraphs = [b for b in ctx.blocks(d.doc) if b['kind'] in ('paragraph', 'heading') and '项目名称' in b['text'][:12]]
+        owners = [s for s in owners if same_unit(unit_without_parent(unit), s['subject'])
+                  or same_unit(unit_without_parent(unit), s['text'])]
+        paragraphs = [b for b in ctx.blocks(d.doc)
+                      if b['kind'] in ('paragraph', 'heading') and '项目名称' in b['text'][:12]]
         for owner in owners:
             title = max((b for b in paragraphs if b['line_start'] < owner['line_start']), key=lambda b: b['line_start'],
                         default=None)

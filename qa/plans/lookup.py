@@ -35,7 +35,8 @@ def run(plan: Plan, ctx):
             computed = computed or (state_children(draft, e, parts), parts[0].unit)
             continue
         if e.kind == 'absent':
-            draft.add(absence(draft, e, [x.entry for x in ranked if x.entry.kind == 'absent' and x.score >= c.score - 1]))
+            draft.add(absence(draft, e, [x.entry for x in ranked
+                                         if x.entry.kind == 'absent' and x.score >= c.score - 1]))
             continue
         headline = headline or e
         state(draft, e, plan, ctx)
@@ -67,8 +68,8 @@ def _several_rows(ranked, leads) -> list:
 def _list_rows(plan: Plan, rows, ctx):
     draft = Draft(ctx)
     first = rows[0]
-    listed = '；'.join(f'{e.fact.row_code}{"（" + e.parent + "）" if e.parent else ""}：{amount(e.fact)}{draft.cite_fact(e.fact)}'
-                       for e in rows)
+    listed = '；'.join(f'{e.fact.row_code}{"（" + e.parent + "）" if e.parent else ""}：'
+                       f'{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in rows)
     draft.add(f'{who(first)}表{first.table_no}{first.fact.table_title}中有{len(rows)}行“{first.fact.row}”，分属不同的科目：'
               f'{listed}。请指明是哪一个科目的{first.fact.row}。')
     draft.warn('several_rows')

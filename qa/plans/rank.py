@@ -20,7 +20,8 @@ from functools import lru_cache
 from ingest.numbers import format_amount
 from ingest.vocabulary import vocabulary_table
 
-from ..catalogue import canonical, names_for, part_words
+from ..catalogue import part_words
+from ..label_match import canonical, names_for
 from ..compose import Draft, amount, subject_phrase, unnumbered, who
 from ..plan import Plan
 from ..select import per_document
@@ -57,7 +58,8 @@ def _projects(plan: Plan, lead, ctx):
     lowest = LOWEST.search(plan.question) is not None
     entries.sort(key=lambda e: e.fact.value, reverse=not lowest)
     draft = Draft(ctx)
-    listed = '；'.join(f'{i}、{e.fact.project}{amount(e.fact)}{draft.cite_fact(e.fact)}' for i, e in enumerate(entries[:10], 1))
+    listed = '；'.join(f'{i}、{e.fact.project}{amount(e.fact)}{draft.cite_fact(e.fact)}'
+                       for i, e in enumerate(entries[:10], 1))
     draft.add(f'{who(lead)}各项目按预算{"从低到高" if lowest else "从高到低"}：{listed}。')
     if len(entries) > 10:
         draft.add(f'（共{len(entries)}个项目，只列前10个。）')
@@ -144,7 +146,8 @@ def _rows(plan: Plan, lead, ctx):
                       for i, e in enumerate(rows[:limit], 1))
     draft.add(f'{who(lead)}{subject_phrase(lead)}{amount(lead.fact)}{draft.cite_fact(lead.fact)}，'
               f'按表{lead.table_no}{lead.fact.table_title}{_included(plan, lead, draft)}，'
-              f'{f"各{level}" if level else "所列各项"}{"从低到高" if lowest else "从高到低"}{_first(limit, rows)}：{listed}。')
+              f'{f"各{level}" if level else "所列各项"}{"从低到高" if lowest else "从高到低"}'
+              f'{_first(limit, rows)}：{listed}。')
     first = rows[0]
     return draft.finish(plan.question, str(first.fact.value), first.unit, 'computation')
 
@@ -207,7 +210,8 @@ def _rolled(plan: Plan, lead, level: str, entries: list, ctx):
         cites = ''.join(draft.cite_fact(e.fact) for e in g.parts)
         formula = ' + '.join(format_amount(e.fact.value) for e in g.parts) if len(g.parts) <= 6 else \
             f'其下{chinese_number(len(g.parts))}行相加'
-        how = f'其下只有{_label(g.parts[0])}一行' if len(g.parts) == 1 else f'计算：{formula} = {format_amount(g.value)}'
+        how = (f'其下只有{_label(g.parts[0])}一行' if len(g.parts) == 1
+               else f'计算：{formula} = {format_amount(g.value)}')
         listed.append(f'{i}、{g.label}{format_amount(g.value)}{lead.unit}{cites}（{how}）')
     draft.add(f'{who(lead)}{subject_phrase(lead)}{amount(lead.fact)}{draft.cite_fact(lead.fact)}，'
               f'表{lead.table_no}{lead.fact.table_title}中{level}级的行未列数字，按其下各行相加（计算得出），'

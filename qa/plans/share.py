@@ -14,7 +14,7 @@ import re
 from ingest.numbers import format_amount
 
 from ..compose import Draft, amount, sentence_at, subject_phrase, who
-from ..catalogue import canonical
+from ..label_match import canonical
 from ..plan import Plan
 from ..select import candidates, per_document
 from .common import amounts, percent
@@ -88,6 +88,7 @@ def _computed(plan: Plan, part, whole, ctx):
     draft = Draft(ctx)
     draft.add(f'{who(part)}{subject_phrase(part)}为{amount(part.fact)}{draft.cite_fact(part.fact)}，'
               f'{subject_phrase(whole)}为{amount(whole.fact)}{draft.cite_fact(whole.fact)}；'
-              f'{subject_phrase(part)}占{subject_phrase(whole)}的{format_amount(ratio)}%（计算：{format_amount(part.fact.value)} ÷ '
+              f'{subject_phrase(part)}占{subject_phrase(whole)}的{format_amount(ratio)}%'
+              f'（计算：{format_amount(part.fact.value)} ÷ '
               f'{format_amount(whole.fact.value)} × 100% = {format_amount(ratio)}%，为计算得出的数，不是文件所列）。')
     return draft.finish(plan.question, str(ratio), '%', 'computation')

@@ -40,7 +40,8 @@ def run(plan: Plan, ctx):
     draft = Draft(ctx)
     terms = '，'.join(f'{subject_phrase(e)}{amount(e.fact)}{draft.cite_fact(e.fact)}' for e in chosen)
     formula = ' + '.join(format_amount(e.fact.value) for e in chosen)
-    draft.add(f'{who(chosen[0])}{terms}；合计{format_amount(total)}{unit}（计算：{formula} = {format_amount(total)}）。')
+    draft.add(f'{who(chosen[0])}{terms}；合计{format_amount(total)}{unit}'
+              f'（计算：{formula} = {format_amount(total)}）。')
     return draft.finish(plan.question, str(total), unit, 'computation')
 
 

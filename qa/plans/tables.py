@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from ingest.text import bigram_overlap
 from ingest.vocabulary import vocabulary_table
 
 from ..compose import Draft, who
@@ -80,7 +81,8 @@ def _whether(draft: Draft, d, printed: list[dict], plan: Plan, ctx) -> None:
     listed = next((b for b in ctx.blocks(d.doc) if b['kind'] in ('heading', 'paragraph') and len(b['text']) < 40
                    and name_key(b['text']).endswith('表') and _same_table(asked, b['text'])), None)
     if listed is not None:      # named in the contents or a title, but no table of it was read: never a 没有
-        draft.add(f'{who(d)}文件列有“{listed["text"].strip()}”{draft.cite_lines(d.doc, listed["line_start"], listed["line_end"])}，'
+        draft.add(f'{who(d)}文件列有“{listed["text"].strip()}”'
+                  f'{draft.cite_lines(d.doc, listed["line_start"], listed["line_end"])}，'
                   f'但没有读出这张表的内容（可能是空表或版式未能识别），请看原文。')
         return
     draft.add(f'没有。{who(d)}文件的{len(numbered)}张公开表（{_name(numbered[0])}至{_name(numbered[-1])}）中没有“{asked}”'
@@ -91,7 +93,8 @@ def _whether(draft: Draft, d, printed: list[dict], plan: Plan, ctx) -> None:
         t = next((t for t in ctx.tables(other.doc) if t['title'] and _same_table(asked, t['title'])), None)
         if t is not None:
             empty = '，但为空表' if t['empty'] else ''
-            draft.add(f'{who(other)}文件有{_name(t)}{draft.cite_lines(other.doc, t["line_start"], t["line_end"])}{empty}。')
+            cite = draft.cite_lines(other.doc, t["line_start"], t["line_end"])
+            draft.add(f'{who(other)}文件有{_name(t)}{cite}{empty}。')
 
 
 def _holding(plan: Plan, d, printed: list[dict]):
@@ -108,7 +111,8 @@ def _holding(plan: Plan, d, printed: list[dict]):
 
 def _which(draft: Draft, d, table: dict) -> None:
     empty = '（空表）' if table['empty'] else ''
-    draft.add(f'看{who(d)}文件的{_name(table)}{empty}{draft.cite_lines(d.doc, table["line_start"], table["line_start"])}。')
+    cite = draft.cite_lines(d.doc, table["line_start"], table["line_start"])
+    draft.add(f'看{who(d)}文件的{_name(table)}{empty}{cite}。')
 
 
 def _narrative(draft: Draft, d, table: dict, ctx) -> None:
@@ -141,7 +145,7 @@ def _section_about(ctx, doc: str, table: dict):
     for i, b in enumerate(blocks):
         if b['kind'] != 'heading' or b['line_start'] <= table['line_end'] or not any(w in b['text'] for w in words):
             continue
-        share = len(_bigrams(core) & _bigrams(name_key(b['text']))) / max(1, len(_bigrams(core)))
+        share = bigram_overlap(core, name_key(b['text']), of_a=True)
         if share > best_share:
             best, best_share = i, share
     if best is None or best_share < 0.6:
@@ -171,10 +175,6 @@ def _core(title: str) -> str:
 def _title_endings() -> tuple[str, ...]:
     words = dict(vocabulary_table('sections'))['表名结尾']
     return tuple(sorted(words, key=len, reverse=True))
-
-
-def _bigrams(text: str) -> set[str]:
-    return {text[i:i + 2] for i in range(len(text) - 1)}
 
 
 def _name(t: dict) -> str:

@@ -18,6 +18,7 @@ from dataclasses import replace
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from ingest.text import bigrams
 from ingest.vocabulary import vocabulary_table
 
 from ..compose import NOT_FOUND, Draft
@@ -51,10 +52,11 @@ def run(plan: Plan, ctx):
     if asks_withheld(plan.question, sentence):
         draft = Draft(ctx)
         cite = draft.cite_lines(best.doc, best.line_start, best.line_end, best.table_no or None)
-        return Answer(plan.question, 'not_found', f'{NOT_FOUND}。文件没有公开这些内容（未披露），只写明：“{sentence}”{cite}',
+        return Answer(plan.question, 'not_found',
+                      f'{NOT_FOUND}。文件没有公开这些内容（未披露），只写明：“{sentence}”{cite}',
                       citations=tuple(draft.citations), verified=True, warnings=('withheld',), method='not_found')
-    asked = bigrams(content(plan))
-    if not sentence or len(asked & bigrams(sentence)) < max(2, min(4, len(asked) // 2)):
+    asked = word_bigrams(content(plan))
+    if not sentence or len(asked & word_bigrams(sentence)) < max(2, min(4, len(asked) // 2)):
         return None
     draft = Draft(ctx)
     cite = draft.cite_lines(best.doc, best.line_start, best.line_end, best.table_no or None)
@@ -95,13 +97,13 @@ def search_text(plan: Plan, ctx) -> str:
 
 def best_sentence(question: str, text: str) -> str:
     pieces = [p.strip() for p in re.split(r'(?<=[。；;])', text) if p.strip()]
-    asked = bigrams(question)
-    return max(pieces, key=lambda p: len(asked & bigrams(p)), default='')
+    asked = word_bigrams(question)
+    return max(pieces, key=lambda p: len(asked & word_bigrams(p)), default='')
 
 
-def bigrams(text: str) -> set[str]:
-    text = re.sub(r'[\s\W\d_]+', '', text)
-    return {text[i:i + 2] for i in range(len(text) - 1)}
+def word_bigrams(text: str) -> set[str]:
+    """The bigrams of the text's words alone: no spaces, punctuation or digits between them."""
+    return bigrams(re.sub(r'[\s\W\d_]+', '', text))
 
 
 def _claimed_figure(plan: Plan, ctx):
