@@ -10,7 +10,7 @@ import threading
 
 import pytest
 
-from conftest import SAMPLES, index_settings, run_cli
+from conftest import SAMPLES, index_settings, run_cli, run_process
 from index.facts_store import FactStore
 from index.pipeline import ingest_paths
 from index.runtime import open_vectors
@@ -40,7 +40,7 @@ def run_with_fault(point, path, data_dir):
     env_before = os.environ.get('BUDGETQA_FAULT')
     os.environ['BUDGETQA_FAULT'] = point
     try:
-        return run_cli('ingest', '--replace', str(path), data_dir=data_dir)     # a changed file of a stored name
+        return run_process('ingest', '--replace', str(path), data_dir=data_dir)   # a changed file of a stored name
     finally:
         if env_before is None:
             os.environ.pop('BUDGETQA_FAULT')

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, run_cli
+from conftest import SAMPLES, run_cli, run_process
 
 GOOD = SAMPLES / '002_220f206dadf5e393.txt'
 ORG = '克孜勒苏柯尔克孜自治州人民政府办公室'
@@ -27,10 +27,10 @@ def stored(data_dir: Path) -> str:
     return run_cli('facts', '--format', 'json', data_dir=data_dir).stdout
 
 
-def refused(data_dir: Path, path: Path, *phrases: str, seconds: float = 60) -> str:
+def refused(data_dir: Path, path: Path, *phrases: str, seconds: float = 60, run=run_cli) -> str:
     before = stored(data_dir)
     started = time.perf_counter()
-    result = run_cli('ingest', '--no-vectors', str(path), data_dir=data_dir)
+    result = run('ingest', '--no-vectors', str(path), data_dir=data_dir)
     took = time.perf_counter() - started
     assert result.returncode == 2, result.stderr
     assert path.name in result.stderr and 'Traceback' not in result.stderr
@@ -102,8 +102,8 @@ def test_a_device_and_a_fifo_are_refused_at_once(loaded, tmp_path):
 def test_a_parser_that_hangs_is_stopped_and_its_file_refused(loaded, tmp_path, monkeypatch):
     path = renamed(tmp_path, 'slow.txt')
     monkeypatch.setenv('BUDGETQA_FAULT', 'parse_hangs')       # the worker sleeps instead of parsing
-    monkeypatch.setenv('BUDGETQA_PARSE_SECONDS', '3')
-    refused(loaded, path, 'took longer than 3 s', seconds=60)
+    monkeypatch.setenv('BUDGETQA_PARSE_SECONDS', '3')         # read as a process starts: a process of its own
+    refused(loaded, path, 'took longer than 3 s', seconds=60, run=run_process)
 
 
 def test_broken_word_files_and_long_upload_names(loaded, tmp_path):
