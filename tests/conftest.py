@@ -46,10 +46,11 @@ def cli_env(data_dir: Path) -> dict[str, str]:
     return {'BUDGETQA_DATA_DIR': str(data_dir), 'BUDGETQA_EMBEDDING_CACHE': str(OUTPUT / 'embeddings.db')}
 
 
-def run_process(*args: str, data_dir: Path, input_text: str | None = None) -> subprocess.CompletedProcess:
-    """`python -m qa ARGS` in a new process: for what only a process boundary shows (a killed process, the
-    scorer's batch contract, a second process changing the store)."""
-    env = dict(os.environ, PYTHONPATH=str(REPO), **cli_env(data_dir))
+def run_process(*args: str, data_dir: Path, input_text: str | None = None,
+                env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """`python -m qa ARGS` in a new process, with `env` added to its environment: for what only a process boundary
+    shows (a killed process, a setting read at start, the scorer's batch contract, a second process)."""
+    env = {**os.environ, 'PYTHONPATH': str(REPO), **cli_env(data_dir), **(env or {})}
     return subprocess.run([sys.executable, '-m', 'qa', *args], cwd=REPO, env=env, capture_output=True,
                           text=True, input=input_text, timeout=300)
 

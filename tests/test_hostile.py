@@ -6,6 +6,7 @@ inside a document, garbled amounts, broken Word files, a long upload name, a rea
 markdown in document text. Model replies (a model obeying a document, no figures, no answer in time) are in
 test_llm_stub.py; readers during a re-ingest in test_faults.py.
 """
+import functools
 import json
 import os
 import shutil
@@ -99,11 +100,11 @@ def test_a_device_and_a_fifo_are_refused_at_once(loaded, tmp_path):
     refused(loaded, fifo, 'a FIFO, not a file', seconds=20)
 
 
-def test_a_parser_that_hangs_is_stopped_and_its_file_refused(loaded, tmp_path, monkeypatch):
+def test_a_parser_that_hangs_is_stopped_and_its_file_refused(loaded, tmp_path):
     path = renamed(tmp_path, 'slow.txt')
-    monkeypatch.setenv('BUDGETQA_FAULT', 'parse_hangs')       # the worker sleeps instead of parsing
-    monkeypatch.setenv('BUDGETQA_PARSE_SECONDS', '3')         # read as a process starts: a process of its own
-    refused(loaded, path, 'took longer than 3 s', seconds=60, run=run_process)
+    hangs = {'BUDGETQA_FAULT': 'parse_hangs',                 # the worker sleeps instead of parsing
+             'BUDGETQA_PARSE_SECONDS': '3'}                   # both read as a process starts: a process of its own
+    refused(loaded, path, 'took longer than 3 s', seconds=60, run=functools.partial(run_process, env=hangs))
 
 
 def test_broken_word_files_and_long_upload_names(loaded, tmp_path):
