@@ -6,6 +6,9 @@ Readers ask, browse and download; uploading and removing documents need the
 admin password (`python -m qa admin password`). Questions typed while one is
 being answered wait in a queue; a question that leaves out the organisation,
 year or item takes them from the previous answer.
+
+Why ~460 lines: each tab of the page is one short function of Streamlit calls (chat, documents, facts, chart,
+audit, admin); what is not layout lives in service/page_parts.py, service/views.py and service/present.py.
 """
 from __future__ import annotations
 

@@ -27,6 +27,11 @@ ALIAS_FILE = REPO / 'data' / 'aliases.tsv'
 MAX_QUESTION = 500
 
 
+def _in_data_dir(name: str) -> property:
+    """A path under the data directory, as a read-only attribute: everything the product stores lives there."""
+    return property(lambda self: self.data_dir / name, doc=f'data_dir / {name!r}')
+
+
 @dataclass(frozen=True)
 class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
@@ -75,30 +80,15 @@ class Settings:
             fault_point=env.get('BUDGETQA_FAULT') or None,
         )
 
-    @property
-    def facts_db(self) -> Path:
-        return self.data_dir / 'facts.db'
+    facts_db = _in_data_dir('facts.db')
+    admin_file = _in_data_dir('admin.json')
+    feedback_file = _in_data_dir('feedback.jsonl')
+    api_db = _in_data_dir('api.db')       # the API's sessions, recent answers, rate limits (service/api_state.py)
+    uploads_dir = _in_data_dir('uploads')
 
     @property
     def embedding_cache_path(self) -> Path:
         return self.embedding_cache or self.data_dir / 'embeddings.db'
-
-    @property
-    def admin_file(self) -> Path:
-        return self.data_dir / 'admin.json'
-
-    @property
-    def feedback_file(self) -> Path:
-        return self.data_dir / 'feedback.jsonl'
-
-    @property
-    def api_db(self) -> Path:
-        """The API's sessions, recent answers and rate-limit counters, shared by its workers (service/api_state.py)."""
-        return self.data_dir / 'api.db'
-
-    @property
-    def uploads_dir(self) -> Path:
-        return self.data_dir / 'uploads'
 
     @property
     def alias_files(self) -> tuple[Path, ...]:

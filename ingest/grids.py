@@ -13,6 +13,11 @@ below it. Each row is cut into segments — label columns, then the value
 columns after them — so a two-sided 收支总表 gives each amount the label
 beside it. A run on the next page with no title of its own and the same
 columns continues the table; a header printed again there is read once.
+
+Why one module of ~450 lines: a grid's rows, its header's column paths and the segments a row is cut into are
+decided together (a column is a label or a value column by what the rows below the header hold), so they are
+read in one pass over one Grid.
+
 Nothing here knows a particular template: which kind a table is comes from
 its title (data/vocabulary/table_kinds.tsv).
 """

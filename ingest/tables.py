@@ -7,6 +7,10 @@ A table starts at its '表N' line or at its title and ends where the next
 table or a 第X部分 heading starts.  Tables whose title and header were lost
 in extraction (a page break swallowed them) are found where the row codes
 restart, and named by the standard table that is missing there.
+
+Why one module of ~430 lines: finding a table's region, placing its rows by the template's schema and repairing
+misprinted row codes against every other table of the document work on the same Region/Table objects and share
+their private helpers; the generic reader of other provinces' tables is grids.py.
 """
 from __future__ import annotations
 

@@ -438,17 +438,22 @@ def _org_differences(db, docs, rng) -> list[Case]:
     return out
 
 
+def _one_stated(db, docs, item: str) -> list[tuple[dict, str]]:
+    """(document, value) for each document whose text states exactly one figure (数额…) for `item`, in order."""
+    out = []
+    for d in docs:
+        values = {r[0] for r in db.execute("""SELECT value FROM facts_v WHERE doc = ? AND item = ? AND source = 'text'
+                                             AND col LIKE '数额%'""", (d['doc'], item))}
+        if len(values) == 1:
+            out.append((d, values.pop()))
+    return out
+
+
 def _comparisons(db, docs, rng) -> list[Case]:
     """One text item of two organisations side by side: both figures in the answer."""
     out = []
     for item in ('三公经费', '机关运行经费', '编制数', '实有人数', '政府采购预算'):
-        have = []
-        for d in docs:
-            values = {r[0] for r in db.execute("""SELECT value FROM facts_v
-                                                 WHERE doc = ? AND item = ? AND source = 'text'
-                                                 AND col LIKE '数额%'""", (d['doc'], item))}
-            if len(values) == 1:
-                have.append((d, values.pop()))
+        have = _one_stated(db, docs, item)
         one_doc_each = [(d, v) for d, v in have if sum(x['org_key'] == d['org_key'] for x, _ in have) == 1]
         for (a, va), (b, vb) in zip(one_doc_each, one_doc_each[1:]):
             question = (f'{rng.choice(org_names(a["org"]))}和{rng.choice(org_names(b["org"]))}的{item}'
@@ -535,12 +540,7 @@ def _document_rankings(db, docs, rng) -> list[Case]:
     """'这几份预算公开里，谁的X最多': every loaded disclosure (organisation-year) by its one stated figure."""
     out = []
     for item in ('政府采购预算', '机关运行经费', '实有人数', '编制数', '车辆数量'):
-        values = []
-        for d in docs:
-            got = {r[0] for r in db.execute("""SELECT value FROM facts_v WHERE doc = ? AND item = ? AND source = 'text'
-                                               AND col LIKE '数额%'""", (d['doc'], item))}
-            if len(got) == 1:
-                values.append((Decimal(got.pop()), d))
+        values = [(Decimal(value), d) for d, value in _one_stated(db, docs, item)]
         ranked = sorted(values, key=lambda p: p[0], reverse=True)
         if len(ranked) < 2 or ranked[0][0] == ranked[1][0]:
             continue

@@ -1,9 +1,10 @@
-"""`python -m qa ask` and `python -m qa search`: the JSON contracts, run as the scorer runs them."""
+"""`python -m qa ask` and `python -m qa search`: the JSON contracts (the single question and the batch in a new
+process, as the scorer runs them; the rest in this process)."""
 import json
 
 import pytest
 
-from conftest import run_cli
+from conftest import run_cli, run_process
 
 
 @pytest.fixture(scope='module')
@@ -12,7 +13,7 @@ def data_dir(sample_index):
 
 
 def test_ask_json_contract(data_dir, sample_index):
-    result = run_cli('ask', '州政府办2024年三公经费是多少', '--json', data_dir=data_dir)
+    result = run_process('ask', '州政府办2024年三公经费是多少', '--json', data_dir=data_dir)
     assert result.returncode == 0, result.stderr
     payload = json.loads(result.stdout)
     assert set(payload) >= {'id', 'question', 'status', 'answer', 'value', 'unit', 'verified', 'citations'}
@@ -27,7 +28,7 @@ def test_ask_batch_keeps_ids_and_order(data_dir, tmp_path):
     questions = [('b', '克州工信局2026年预算多少？'), ('a', '工信局三公经费'), ('c', '州政府办有几辆车')]
     batch.write_text('\n'.join(json.dumps({'id': i, 'question': q}, ensure_ascii=False) for i, q in questions),
                      encoding='utf-8')
-    result = run_cli('ask', '--batch', str(batch), '--json', data_dir=data_dir)
+    result = run_process('ask', '--batch', str(batch), '--json', data_dir=data_dir)
     rows = [json.loads(l) for l in result.stdout.splitlines()]
     assert [r['id'] for r in rows] == ['b', 'a', 'c']
     assert [r['status'] for r in rows] == ['not_found', 'ambiguous', 'answered']

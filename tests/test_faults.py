@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from conftest import SAMPLES, index_settings, run_cli
+from conftest import SAMPLES, index_settings, run_cli, run_process
 from index.facts_store import FactStore
 from index.pipeline import IngestOptions, ingest_paths
 from index.runtime import open_vectors
@@ -37,8 +37,8 @@ def changed_copy(tmp_path):
 
 
 def run_with_fault(point, path, data_dir):
-    """A changed file of a stored name, ingested by a child process whose Settings.fault_point is `point`."""
-    return run_cli('ingest', '--replace', str(path), data_dir=data_dir, env={'BUDGETQA_FAULT': point})
+    """A changed file of a stored name, ingested by a new process whose Settings.fault_point is `point`."""
+    return run_process('ingest', '--replace', str(path), data_dir=data_dir, env={'BUDGETQA_FAULT': point})
 
 
 @pytest.mark.parametrize('attempt', range(3))

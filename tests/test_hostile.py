@@ -6,6 +6,7 @@ inside a document, garbled amounts, broken Word files, a long upload name, a rea
 markdown in document text. Model replies (a model obeying a document, no figures, no answer in time) are in
 test_llm_stub.py; readers during a re-ingest in test_faults.py.
 """
+import functools
 import json
 import os
 import shutil
@@ -16,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import SAMPLES, index_settings, run_cli
+from conftest import SAMPLES, index_settings, run_cli, run_process
 
 GOOD = SAMPLES / '002_220f206dadf5e393.txt'
 ORG = '克孜勒苏柯尔克孜自治州人民政府办公室'
@@ -27,10 +28,10 @@ def stored(data_dir: Path) -> str:
     return run_cli('facts', '--format', 'json', data_dir=data_dir).stdout
 
 
-def refused(data_dir: Path, path: Path, *phrases: str, seconds: float = 60, env: dict | None = None) -> str:
+def refused(data_dir: Path, path: Path, *phrases: str, seconds: float = 60, run=run_cli) -> str:
     before = stored(data_dir)
     started = time.perf_counter()
-    result = run_cli('ingest', '--no-vectors', str(path), data_dir=data_dir, env=env)
+    result = run('ingest', '--no-vectors', str(path), data_dir=data_dir)
     took = time.perf_counter() - started
     assert result.returncode == 2, result.stderr
     assert path.name in result.stderr and 'Traceback' not in result.stderr
@@ -101,10 +102,9 @@ def test_a_device_and_a_fifo_are_refused_at_once(loaded, tmp_path):
 
 def test_a_parser_that_hangs_is_stopped_and_its_file_refused(loaded, tmp_path):
     path = renamed(tmp_path, 'slow.txt')
-    hangs = {'BUDGETQA_FAULT': 'parse_hangs', 'BUDGETQA_PARSE_SECONDS': '3'}   # the worker sleeps instead of parsing
-    refused(loaded, path, 'took longer than 3 s', seconds=60, env=hangs)
-
-
+    hangs = {'BUDGETQA_FAULT': 'parse_hangs',                 # the worker sleeps instead of parsing
+             'BUDGETQA_PARSE_SECONDS': '3'}                   # both read as a process starts: a process of its own
+    refused(loaded, path, 'took longer than 3 s', seconds=60, run=functools.partial(run_process, env=hangs))
 def test_the_parse_limits_and_the_fault_point_are_read_into_settings():
     from settings import Settings
     read = Settings.from_env({'BUDGETQA_PARSE_SECONDS': '3', 'BUDGETQA_PARSE_MEMORY_MB': '512',

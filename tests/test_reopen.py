@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from conftest import SAMPLES, index_settings, run_cli
+from conftest import SAMPLES, index_settings, run_process
 
 # answered by retrieval (the duty question '…负责政务公开吗' is read from 主要职能)
 TEXT_QUESTION = '州政府办政务公开工作由谁负责'
@@ -21,7 +21,7 @@ def own_index(sample_index, tmp_path):
 
 
 def ingest_from_another_process(settings) -> None:
-    done = run_cli('ingest', str(SAMPLES), data_dir=settings.data_dir)
+    done = run_process('ingest', str(SAMPLES), data_dir=settings.data_dir)
     assert done.returncode == 0, done.stderr
 
 

@@ -8,6 +8,9 @@ the money is divided or calculated, each performance indicator (指标值, 上�
 
 Which words ask for which line is data (data/vocabulary/project_fields.tsv); a field the document does not
 print is said to be absent, never guessed.
+
+Why ~470 lines: every question about a project's record (a field, an indicator, the calculation, a unit's own
+projects) reads the same records (qa/records.py) and says them through the same sentence helpers below.
 """
 from __future__ import annotations
 
