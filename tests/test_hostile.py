@@ -105,6 +105,8 @@ def test_a_parser_that_hangs_is_stopped_and_its_file_refused(loaded, tmp_path):
     hangs = {'BUDGETQA_FAULT': 'parse_hangs',                 # the worker sleeps instead of parsing
              'BUDGETQA_PARSE_SECONDS': '3'}                   # both read as a process starts: a process of its own
     refused(loaded, path, 'took longer than 3 s', seconds=60, run=functools.partial(run_process, env=hangs))
+
+
 def test_the_parse_limits_and_the_fault_point_are_read_into_settings():
     from settings import Settings
     read = Settings.from_env({'BUDGETQA_PARSE_SECONDS': '3', 'BUDGETQA_PARSE_MEMORY_MB': '512',
