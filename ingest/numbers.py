@@ -32,7 +32,7 @@ class Reading:
 
 def clean_cell(text: str) -> str:
     """Strip HTML tags, full-width forms and surrounding space."""
-    return halfwidth(strip_markup(text), comma=True).replace('\u3000', ' ').strip()
+    return halfwidth(strip_markup(text, bold=False), comma=True).replace('\u3000', ' ').strip()
 
 
 def read_number(text: str) -> Reading | None:

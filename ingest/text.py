@@ -47,13 +47,15 @@ def halfwidth(text: str, *, comma: bool = False, matching: bool = False) -> str:
     return text.translate(_HALFWIDTH_COMMA if comma else _HALFWIDTH)
 
 
-def strip_markup(text: str, *, line_marks: bool = False) -> str:
+def strip_markup(text: str, *, line_marks: bool = False, bold: bool = True) -> str:
     """HTML tags (<b>, <p>, …) and markdown bold (**) out.
 
     `line_marks`: a line's leading markdown marks ('#### ', '- ') and spaces out too: for prose lines, where
     they mark a heading or a list item; in a cell a leading '-' is a figure's sign.
+    `bold=False` keeps '**': in a table cell it is printed content (a row numbering the columns is marked '**').
     """
-    text = text.replace('**', '')
+    if bold:
+        text = text.replace('**', '')
     if line_marks:
         text = LINE_MARKS.sub('', text)
     return TAG.sub('', text)

@@ -60,6 +60,7 @@ def test_a_lines_leading_marks_go_only_when_asked():
     assert strip_markup('- 一、主要职能', line_marks=True) == '一、主要职能'
     assert strip_markup('-5.00') == '-5.00'                            # in a cell a leading '-' is a sign
     assert strip_markup('#### **第四部分 名词解释**') == '#### 第四部分 名词解释'
+    assert strip_markup('**', bold=False) == '**' and strip_markup('<b>**</b>', bold=False) == '**'   # a cell's mark
     assert clean_line('### **三、关于2024年支出预算情况说明**') == '三、关于2024年支出预算情况说明'
 
 
