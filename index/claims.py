@@ -7,10 +7,11 @@ from two versions of it, and what a replacing file changes.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import NamedTuple
+
+from ingest.text import squash
 
 from .facts_store import FactStore
 from .store_rows import PreparedDocument
@@ -74,7 +75,7 @@ def changes(new: Claims, old: list[Claims]) -> dict:
 
 
 def _title(text: str | None) -> str:
-    return re.sub(r'\s+', '', text or '')
+    return squash(text or '')
 
 
 def _claim(claims: Claims, source: str, table_title: str, row: str, column: str, value, unit: str,

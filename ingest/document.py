@@ -21,6 +21,7 @@ from .grid_checks import grid_checks
 from .grids import read_grids, sangong_item
 from .schemas import schema_for_title
 from .checks import table_checks
+from .text import squash
 from .text_checks import text_checks
 from .models import Block, BudgetFact, Check, Declared, ParsedDocument, SourceText, Statement, Table
 from .narrative import TextFact, read_narrative
@@ -195,7 +196,7 @@ def _unit(table: Table, row) -> str:
 def _table_item(table: Table, row, cell) -> str:
     if table.kind == '三公经费表':
         return sangong_item(table.title, row.label, cell.column)
-    if table.kind in ('收支总表', '财政拨款收支总表') and GRAND_TOTAL.fullmatch(re.sub(r'\s', '', row.label)):
+    if table.kind in ('收支总表', '财政拨款收支总表') and GRAND_TOTAL.fullmatch(squash(row.label)):
         return '收支总预算' if table.kind == '收支总表' else '财政拨款收支总预算'
     if table.kind == 't10':
         return '三公经费' if row.label == '合计' else row.label

@@ -15,6 +15,7 @@ import re
 from decimal import Decimal
 
 from .models import Check, Table, TableRow
+from .text import squash
 
 EXACT = Decimal('0.005')
 TOTAL_LABEL = re.compile(r'^(合计|总计)$')
@@ -106,7 +107,7 @@ def _code_checks(table: Table) -> list[Check]:
         if children:
             out += _sum_checks(table, row, children, columns, f'{row.code} = Σ 下级科目')
     for row in table.rows:
-        if TOTAL_LABEL.match(re.sub(r'\s', '', row.label)) and not row.code:
+        if TOTAL_LABEL.match(squash(row.label)) and not row.code:
             top = [r for r in coded if len(r.code) == 3]
             if top:
                 out += _sum_checks(table, row, top, columns, '合计 = Σ 类')

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 
 from .models import Cell, Table, TableRow
 from .numbers import clean_cell, looks_numeric, read_number
+from .text import squash, squash_spaces
 from .vocabulary import vocabulary_table
 
 UNIT = re.compile(r'单位[:：]\s*(万元|元|亿元|千元)')
@@ -120,7 +121,7 @@ def _new_grid(context: list[tuple[int, str]]) -> Grid:
 
 def title_text(text: str) -> str:
     """The title in a line that is one ('2026年部门收支总体情况表', '收支预算总表部门：X 单位：万元'), else ''."""
-    text = re.sub(r'\s+', ' ', text).strip()
+    text = squash_spaces(text)
     head = TITLE_TAIL.sub('', text).strip()
     squashed = head.replace(' ', '')
     if not squashed or len(squashed) > 60 or SENTENCE.search(squashed) or squashed.endswith(('。', '：', ':')):
@@ -158,7 +159,7 @@ def _merge_continuations(grids: list[Grid]) -> list[Grid]:
 
 def _title_key(title: str) -> str:
     """A title without its number or spaces: '表01 2026年…总表' and '2026年…总表' (printed again) are one."""
-    text = re.sub(r'\s+', '', title)
+    text = squash(title)
     return re.sub(r'^[\u4e00-\u9fff]{0,2}\d{0,3}表[\d一二三四五六七八九十]{0,4}[:：]?(?=.)', '', text)
 
 
@@ -285,7 +286,7 @@ def column_paths(header: list[list[str]]) -> list[str]:
     for c in range(width):
         parts: list[str] = []
         for row in spread:
-            text = re.sub(r'\s+', '', row[c])
+            text = squash(row[c])
             if text and (not parts or parts[-1] != text):
                 parts.append(text)
         paths.append('/'.join(parts))
@@ -428,7 +429,7 @@ def sangong_item(title: str, row: str, column: str) -> str:
     parts = [p for p in parts if p and p != '合计']
     if parts:
         return parts[-1]
-    holds_extra = any(extra in re.sub(r'\s', '', title) for extra in SANGONG_EXTRA)
+    holds_extra = any(extra in squash(title) for extra in SANGONG_EXTRA)
     names_sangong = any('三公' in w for w in words)
     if names_sangong or not holds_extra:
         return '三公经费'

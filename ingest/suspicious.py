@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .text import squash
 from .vocabulary import VOCABULARY_DIR
 
 GARBLED = re.compile(r'(?<![\d.,，A-Za-z?？#*＊\uFFFD])([A-Za-z?？#*＊\uFFFD]{1,12})\s*万元')
@@ -32,7 +33,7 @@ def patterns() -> tuple[re.Pattern, ...]:
 def suspicious_lines(lines) -> list[tuple[int, str]]:
     found = []
     for number, line in enumerate(lines, 1):
-        squeezed = re.sub(r'\s+', '', line)
+        squeezed = squash(line)
         if squeezed and any(p.search(squeezed) for p in patterns()):
             found.append((number, line.strip()))
     return found

@@ -13,6 +13,7 @@ import re
 
 from ingest.models import BudgetFact
 from ingest.numbers import format_amount
+from ingest.text import squash
 
 from .catalogue import Entry
 from .models import Answer, Citation, Figure
@@ -169,8 +170,8 @@ def sentence_at(ctx, fact: BudgetFact) -> str:
     text = ctx.lines(fact.doc, start, end)
     raw = fact.raw.replace(',', '').replace(' ', '')
     pieces = [p for p in re.split(r'(?<=[。；])', text) if raw and raw in p.replace(',', '').replace(' ', '')]
-    label = re.sub(r'\s', '', fact.item or fact.row or '')
-    named = [p for p in pieces if label and label[-6:] in re.sub(r'\s', '', p)]
+    label = squash(fact.item or fact.row or '')
+    named = [p for p in pieces if label and label[-6:] in squash(p)]
     return (named or pieces or [text])[0].strip()
 
 

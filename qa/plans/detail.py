@@ -21,6 +21,7 @@ from functools import lru_cache
 
 from ingest.numbers import format_amount
 from ingest.vocabulary import vocabulary_table
+from ingest.text import squash
 
 from ..label_match import longest_common_run
 from ..checknotes import failed_checks
@@ -89,7 +90,7 @@ def _project_line(plan: Plan, project, field: str, ctx):
     following = [b['line_start'] for b in titles if b['line_start'] > title['line_start']]
     stop = min(following, default=title['line_start'] + 40)
     line = next((b for b in blocks if title['line_start'] < b['line_start'] < stop
-                 and re.sub(r'\s', '', b['text']).startswith(field)), None)
+                 and squash(b['text']).startswith(field)), None)
     if line is None:
         return None
     draft = Draft(ctx)
@@ -376,7 +377,7 @@ def _indicator_sentence(row: dict, draft: Draft) -> str:
 def _indicator_phrase(row: dict, draft: Draft) -> str:
     """'“全年采编上报政务信息条数（条）”为≥990条[2]（上年完成值：1000 篇）'"""
     target = f'{row["op"]}{row["target"]}{row["unit"]}' if row['target'] else row['value']
-    draft.quoted.append(re.sub(r'\s', '', row['value']))     # '>=1800 0人': the digits a PDF printed apart, as read
+    draft.quoted.append(squash(row['value']))     # '>=1800 0人': the digits a PDF printed apart, as read
     previous = f'（上年完成值：{row["previous"]}）' if row['previous'] else ''
     return f'“{row["field"]}”为{target}{_cite(draft, row)}{previous}'
 

@@ -19,6 +19,7 @@ from functools import lru_cache
 
 from ingest.numbers import format_amount
 from ingest.vocabulary import vocabulary_table
+from ingest.text import squash
 
 from ..catalogue import part_words
 from ..label_match import canonical, names_for
@@ -99,7 +100,7 @@ def _templates(plan: Plan, rows: list, draft: Draft, ctx) -> None:
             continue
         best = None
         for st in ctx.statements(d.doc, 'template_unfilled'):
-            fragment, text = re.sub(r'\s', '', st['subject']), re.sub(r'\s', '', st['text'])
+            fragment, text = squash(st['subject']), squash(st['text'])
             fit = next(((n in fragment, len(n)) for n in names if n in text), None)
             if fit is not None and (best is None or fit > best[0]):
                 best = (fit, st)
@@ -236,7 +237,7 @@ def _blank_labels(plan: Plan, lead) -> dict[str, str]:
 
 def _longer(labels: dict, code: str, label: str) -> None:
     """A table that cuts its labels short ('资源勘探工业信息') is named by another's whole label."""
-    label = re.sub(r'\s', '', label)
+    label = squash(label)
     if len(label) > len(labels.get(code, '')):
         labels[code] = label
 
