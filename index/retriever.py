@@ -30,6 +30,7 @@ from langchain_core.documents import Document
 from langchain_core.retrievers import BaseRetriever
 
 from .bm25 import BudgetTokenizer, budget_terms
+from .store_rows import ChunkRow
 
 RRF_K = 60
 # tuned on the dev questions (scripts/bench_index.py reports the hit rates per weighting)
@@ -40,17 +41,14 @@ log = logging.getLogger('budgetqa')
 
 
 @dataclass(frozen=True)
-class Hit:
-    id: str
-    doc: str
-    year: int
-    kind: str
-    table_no: int
-    section: str
-    line_start: int
-    line_end: int
+class Hit(ChunkRow):
+    """A chunk found for a question: the text of its lines as printed, and its fused score."""
     text: str
     score: float
+
+    @property
+    def id(self) -> str:
+        return self.key
 
     def to_json(self) -> dict:
         return {'doc': self.doc, 'line_start': self.line_start, 'line_end': self.line_end,
@@ -127,8 +125,7 @@ class HybridSearch:
 
     def _hit(self, chunk, score: float) -> Hit:
         text = ' '.join(t.strip() for _, t in self.store.line_text(chunk.doc, chunk.line_start, chunk.line_end))
-        return Hit(chunk.key, chunk.doc, chunk.year, chunk.kind, chunk.table_no, chunk.section, chunk.line_start,
-                   chunk.line_end, text, score)
+        return Hit(**vars(chunk), text=text, score=score)
 
 
 def _where(docs, table) -> dict | None:
