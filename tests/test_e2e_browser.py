@@ -138,21 +138,27 @@ def test_five_questions_sent_while_the_first_is_answered_are_each_answered_in_or
         for question in questions:
             page.wait_for_timeout(300)
             _ask(page, question)
-        users = page.locator('[data-testid="stChatMessage"]').filter(
-            has=page.locator('[data-testid="stChatMessageAvatarUser"]'))
-        for figure in ('61 人', '13.80 万元', '10.5 万元', '96 万元', '104 人'):
-            try:
-                page.get_by_text(figure, exact=True).first.wait_for(timeout=180_000)
-            except Exception:
-                page.screenshot(path=str(OUTPUT / 'e2e_queue_failed.png'), full_page=True)
-                pytest.fail(f'no {figure}; the page shows the questions {users.all_inner_texts()}')
-        page.wait_for_timeout(1000)
-        asked = [q for text in users.all_inner_texts() for q in [first] + questions if q in text]
-        assert asked == [first] + questions, asked          # each once, in the order typed
+        _answered_in_order(page, [first] + questions, ('61 人', '13.80 万元', '10.5 万元', '96 万元', '104 人'),
+                           'e2e_queue_failed.png')
         assert page.get_by_text('正在回答', exact=False).count() == 0
         page.screenshot(path=str(OUTPUT / 'e2e_queue.png'), full_page=True)
         assert_no_traceback(page)
         browser.close()
+
+
+def _answered_in_order(page, questions: list[str], figures, failed_shot: str) -> None:
+    """Each figure of the answers shows; the reader's messages are the questions, each once, in the order typed."""
+    users = page.locator('[data-testid="stChatMessage"]').filter(
+        has=page.locator('[data-testid="stChatMessageAvatarUser"]'))
+    for figure in figures:
+        try:
+            page.get_by_text(figure, exact=True).first.wait_for(timeout=180_000)
+        except Exception:
+            page.screenshot(path=str(OUTPUT / failed_shot), full_page=True)
+            pytest.fail(f'no {figure}; the page shows the questions {users.all_inner_texts()}')
+    page.wait_for_timeout(1000)
+    asked = [q for text in users.all_inner_texts() for q in questions if q in text]
+    assert asked == questions, asked          # each once, in the order typed
 
 
 def test_questions_typed_the_moment_the_page_loads_are_each_answered_in_order(server, busy_cpu):
@@ -171,17 +177,7 @@ def test_questions_typed_the_moment_the_page_loads_are_each_answered_in_order(se
         for question in questions:                            # at once, while the page's first run may still go on
             box.fill(question)
             box.press('Enter')
-        users = page.locator('[data-testid="stChatMessage"]').filter(
-            has=page.locator('[data-testid="stChatMessageAvatarUser"]'))
-        for figure in ('13.80 万元', '61 人', '10.5 万元'):
-            try:
-                page.get_by_text(figure, exact=True).first.wait_for(timeout=180_000)
-            except Exception:
-                page.screenshot(path=str(OUTPUT / 'e2e_first_moment_failed.png'), full_page=True)
-                pytest.fail(f'no {figure}; the page shows the questions {users.all_inner_texts()}')
-        page.wait_for_timeout(1000)
-        asked = [q for text in users.all_inner_texts() for q in questions if q in text]
-        assert asked == questions, asked                      # each once, in the order typed
+        _answered_in_order(page, questions, ('13.80 万元', '61 人', '10.5 万元'), 'e2e_first_moment_failed.png')
         assert_no_traceback(page)
         browser.close()
 
