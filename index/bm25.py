@@ -16,9 +16,6 @@ import jieba
 from ingest.vocabulary import vocabulary_table
 
 PUNCTUATION = re.compile(r'^[\s\W_]+$')
-STOPWORDS = {'的', '了', '是', '多少', '有', '吗', '呢', '和', '与', '及', '在', '对', '为', '年', '什么', '怎么',
-             '如何', '哪些', '几', '个', '多', '大', '请问', '一下', '这个', '那个', '其中', '我们', '一', '上',
-             '中', '里'}
 QUOTES = re.compile(r'[“”"‘’\'「」]')
 jieba.setLogLevel(logging.WARNING)
 
@@ -35,7 +32,14 @@ class BudgetTokenizer:
 
     def tokens(self, text: str) -> list[str]:
         words = self.words(text.lower())         # '“三公”经费' is 三公经费
-        return [w for w in words if w.strip() and not PUNCTUATION.match(w) and w not in STOPWORDS]
+        dropped = stopwords()
+        return [w for w in words if w.strip() and not PUNCTUATION.match(w) and w not in dropped]
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    """The words a query drops (data/vocabulary/query_stopwords.tsv): '的', '多少', '请问', …"""
+    return frozenset(word for word, _ in vocabulary_table('query_stopwords'))
 
 
 @lru_cache(maxsize=1)
