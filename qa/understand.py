@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from ingest.vocabulary import vocabulary_table
+
 from .label_match import canonical, class_members, exact_spans, synonym_classes
 from .disclosure import choose, kind_asked, without_kind_words
 from .normalize import normalise
@@ -256,7 +258,7 @@ def read(norm: str, docs, ctx, taken, clause, places=(), catalogue=None, **optio
 
 def _asking_words(norm: str, clause) -> tuple[tuple[int, int], ...]:
     words = [w for _, ws in kind_words() for w in ws if len(w) >= 2] + [w for w, _ in quantity_words()]
-    words += ['是多少', '有多少', '多少', '是什么', '什么', '为多少', '一共', '请问']
+    words += [w for w, _ in vocabulary_table('asking_words')]
     start, end = clause or (0, len(norm))
     spans = []
     for w in words:
